@@ -1,0 +1,320 @@
+import { z } from 'zod';
+
+/**
+ * The one place the config's shape is written. File keys are snake_case; `type` values follow dlt's
+ * vocabulary. Every object is strict: an unknown key is an error, not silence.
+ * `config/floe.schema.json` is generated from these schemas (`npm run schema`).
+ */
+
+const nonEmpty = z.string().min(1);
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const stringMap = z.record(z.string(), z.string());
+
+// ---------------------------------------------------------------- auth
+
+export const apiKeyAuth = z
+  .strictObject({
+    type: z.literal('api_key'),
+    key_name: nonEmpty.describe('Header or query parameter name, e.g. X-API-Key or api_key.'),
+    key_value: nonEmpty.describe('The API key; use "{{ env.NAME }}".'),
+    location: z
+      .enum(['header', 'query_parameter'])
+      .default('header')
+      .describe('Where to send the key.'),
+  })
+  .describe('An API key sent as a header or query parameter.');
+
+export const bearerAuth = z
+  .strictObject({
+    type: z.literal('bearer'),
+    token: nonEmpty.describe('Sent as `Authorization: Bearer <token>`; use "{{ env.NAME }}".'),
+  })
+  .describe('A bearer token in the Authorization header.');
+
+export const basicAuth = z
+  .strictObject({
+    type: z.literal('basic'),
+    username: nonEmpty.describe('API username.'),
+    password: z
+      .string()
+      .describe('API password; may be "" (Stripe-style key as username), but must be present.'),
+  })
+  .describe('HTTP Basic authentication.');
+
+export const oauth2ClientCredentialsAuth = z
+  .strictObject({
+    type: z.literal('oauth2_client_credentials'),
+    token_url: z.url().describe('OAuth token endpoint.'),
+    client_id: nonEmpty.describe('OAuth client identifier.'),
+    client_secret: nonEmpty.describe('OAuth client secret; use "{{ env.NAME }}".'),
+    scopes: z
+      .union([z.string(), z.array(nonEmpty)])
+      .optional()
+      .describe('Space-separated scopes (or a list), sent as `scope`.'),
+    client_auth: z
+      .enum(['body', 'basic'])
+      .default('body')
+      .describe('Send client id/secret in the form body (default) or as HTTP Basic.'),
+    refresh_skew_seconds: z
+      .number()
+      .min(0)
+      .default(60)
+      .describe('Refresh the token this many seconds before it expires.'),
+  })
+  .describe('OAuth 2.0 client credentials; tokens are requested and refreshed before expiry.');
+
+export const authConfig = z.discriminatedUnion('type', [
+  apiKeyAuth,
+  bearerAuth,
+  basicAuth,
+  oauth2ClientCredentialsAuth,
+]);
+
+export const AUTH_TYPES = ['api_key', 'bearer', 'basic', 'oauth2_client_credentials'] as const;
+
+// ---------------------------------------------------------------- pagination
+
+const maxPages = z
+  .number()
+  .int()
+  .positive()
+  .optional()
+  .describe('Stop cleanly after this many pages (safety cap).');
+
+export const offsetPagination = z
+  .strictObject({
+    type: z.literal('offset'),
+    limit_param: nonEmpty.default('limit').describe('Query parameter for the page size.'),
+    limit_value: z.number().int().positive().describe('Records per page.'),
+    offset_param: nonEmpty.default('offset').describe('Query parameter for the offset.'),
+    start_offset: z.number().int().min(0).default(0).describe('First offset.'),
+    max_pages: maxPages,
+  })
+  .describe('Offset/limit; stops when a page returns fewer records than the limit.');
+
+export const cursorPagination = z
+  .strictObject({
+    type: z.literal('cursor'),
+    cursor_param: nonEmpty.describe('Query parameter that carries the cursor.'),
+    cursor_path: nonEmpty.describe('JSONPath to the next cursor in the response, e.g. $.meta.next_cursor.'),
+    max_pages: maxPages,
+  })
+  .describe('Cursor token from the response; stops when the cursor is null or absent.');
+
+export const pageNumberPagination = z
+  .strictObject({
+    type: z.literal('page_number'),
+    page_param: nonEmpty.default('page').describe('Query parameter for the page number.'),
+    page_size_param: nonEmpty.optional().describe('Query parameter for the page size.'),
+    page_size_value: z.number().int().positive().describe('Records per page.'),
+    start_page: z.number().int().min(0).default(1).describe('First page number (some APIs start at 0).'),
+    max_pages: maxPages,
+  })
+  .describe('Page numbers; stops when a page returns fewer records than the page size.');
+
+export const linkHeaderPagination = z
+  .strictObject({
+    type: z.literal('link_header'),
+    max_pages: maxPages,
+  })
+  .describe('Follows the RFC 5988 `Link: <…>; rel="next"` header until none is present.');
+
+export const nextLinkPagination = z
+  .strictObject({
+    type: z.literal('next_link'),
+    next_link_path: nonEmpty.describe('JSONPath to the next page URL in the body, e.g. $.paging.next.'),
+    max_pages: maxPages,
+  })
+  .describe('Follows a next-page URL from the body until it is null or absent.');
+
+export const singlePagePagination = z
+  .strictObject({ type: z.literal('single_page') })
+  .describe('One request, no pagination (the same as omitting `pagination`).');
+
+export const paginationConfig = z.discriminatedUnion('type', [
+  offsetPagination,
+  cursorPagination,
+  pageNumberPagination,
+  linkHeaderPagination,
+  nextLinkPagination,
+  singlePagePagination,
+]);
+
+export const PAGINATION_TYPES = [
+  'offset',
+  'cursor',
+  'page_number',
+  'link_header',
+  'next_link',
+  'single_page',
+] as const;
+
+// ---------------------------------------------------------------- columns and schema
+
+export const COLUMN_TYPES = [
+  'string',
+  'integer',
+  'long',
+  'float',
+  'double',
+  'boolean',
+  'timestamp',
+  'date',
+  'binary',
+] as const;
+
+export const declaredColumn = z.strictObject({
+  name: nonEmpty.describe('Column name after flattening (and after rename).'),
+  type: z.enum(COLUMN_TYPES).describe('Declared type; values are converted or the endpoint fails.'),
+});
+
+export const columnsConfig = z
+  .strictObject({
+    include: z.array(nonEmpty).optional().describe('Keep only these flattened columns.'),
+    exclude: z.array(nonEmpty).optional().describe('Drop these flattened columns.'),
+    rename: stringMap.optional().describe('Rename flattened columns: { address_city: city }.'),
+  })
+  .describe('Column selection and renaming, applied to flattened names.');
+
+// ---------------------------------------------------------------- endpoint
+
+export const writeDisposition = z
+  .enum(['append', 'replace', 'merge'])
+  .describe('append adds rows; replace swaps the whole table; merge upserts on primary_key.');
+
+export const incrementalConfig = z
+  .strictObject({
+    cursor_path: nonEmpty.describe('JSONPath into each record, e.g. $.updated_at.'),
+    initial_value: z.union([z.string(), z.number()]).describe('Start value for the first run.'),
+    end_value: z.union([z.string(), z.number()]).nullable().optional().describe('Optional upper bound.'),
+    lookback: z
+      .union([z.string(), z.number()])
+      .optional()
+      .describe('Re-read this much before the last cursor: a duration like 2h, or a number.'),
+    on_missing: z
+      .enum(['fail', 'include', 'exclude'])
+      .default('fail')
+      .describe('What to do with records whose cursor is null or absent.'),
+  })
+  .describe('Load only records whose cursor moved past the last loaded value.');
+
+export const endpointConfig = z
+  .strictObject({
+    name: nonEmpty.optional().describe('Endpoint name for --endpoint and run history; default: table_name.'),
+    path: nonEmpty.describe('Path appended to base_url (or a full URL).'),
+    method: z.enum(['GET', 'POST']).default('GET'),
+    headers: stringMap.optional().describe('Merged over connector headers; auth is applied last.'),
+    query_params: z.record(z.string(), scalar).optional().describe('Sent on every request.'),
+    body: z.unknown().optional().describe('JSON body for POST, the same on every page.'),
+    table_name: nonEmpty.optional().describe('Destination table; default: last path segment.'),
+    records_path: nonEmpty
+      .optional()
+      .describe('JSONPath to the records array, e.g. $.data; absent → the response is a top-level array.'),
+    pagination: paginationConfig.optional().describe('Absent → one request.'),
+    columns: columnsConfig.optional(),
+    schema: z.array(declaredColumn).optional().describe('Declared column types; others are inferred.'),
+    write_disposition: writeDisposition.optional().describe('Overrides destination.write_disposition.'),
+    primary_key: z.array(nonEmpty).min(1).optional().describe('Key columns for merge.'),
+    incremental: incrementalConfig.optional(),
+  })
+  .describe('One endpoint → one table.');
+
+// ---------------------------------------------------------------- destinations
+
+export const duckdbDestination = z
+  .strictObject({
+    type: z.literal('duckdb'),
+    path: nonEmpty.default('.floe/warehouse.duckdb').describe('Database file (":memory:" for none).'),
+    schema: nonEmpty.default('main').describe('Schema for the tables.'),
+    write_disposition: writeDisposition.default('append'),
+  })
+  .describe('Embedded DuckDB: the local default.');
+
+export const snowflakeDestination = z
+  .strictObject({
+    type: z.literal('snowflake'),
+    connection: nonEmpty
+      .optional()
+      .describe('A connection name from ~/.snowflake/connections.toml; fields below override it.'),
+    account: nonEmpty.optional(),
+    user: nonEmpty.optional(),
+    authenticator: z
+      .enum(['snowflake_jwt', 'snowflake', 'oauth', 'programmatic_access_token'])
+      .optional()
+      .describe('Default snowflake_jwt (key pair).'),
+    password: z.string().optional(),
+    token: z.string().optional().describe('OAuth token or programmatic access token.'),
+    private_key_path: nonEmpty.optional(),
+    private_key_passphrase: z.string().optional(),
+    role: nonEmpty.optional(),
+    warehouse: nonEmpty.optional(),
+    database: nonEmpty.optional(),
+    schema: nonEmpty.optional(),
+    stage: nonEmpty.optional().describe('Named internal stage, created if missing.'),
+    write_disposition: writeDisposition.default('append'),
+    query_tag: nonEmpty.optional(),
+    access_url: z.url().optional().describe('Override the account URL (emulator, private link).'),
+    json_columns: z
+      .enum(['varchar', 'variant'])
+      .default('varchar')
+      .describe('How JSON-text array columns are typed in Snowflake.'),
+  })
+  .describe('Snowflake: PUT + COPY INTO one table per endpoint.');
+
+export const destinationConfig = z.discriminatedUnion('type', [duckdbDestination, snowflakeDestination]);
+
+// ---------------------------------------------------------------- connector
+
+export const rateLimitConfig = z
+  .strictObject({
+    requests_per_second: z.number().positive().optional(),
+    requests_per_minute: z.number().positive().optional(),
+    respect_retry_after: z.boolean().default(true).describe('Honour Retry-After on 429 (and 503).'),
+  })
+  .describe('The more restrictive of the two limits applies.');
+
+export const retryConfig = z
+  .strictObject({
+    max_retries: z.number().int().min(0).max(20).default(6),
+    initial_delay_seconds: z.number().positive().default(1).describe('Doubles each retry: 1, 2, 4, 8, 16, 32.'),
+    max_delay_seconds: z.number().positive().default(300),
+  })
+  .describe('Exponential backoff for 429, 500, 502, 503, 504 and network timeouts.');
+
+export const stageConfig = z
+  .strictObject({
+    file_max_mb: z.number().positive().default(128).describe('Rotate Parquet files at about this size.'),
+    batch_rows: z.number().int().positive().default(65536).describe('Rows per Arrow record batch.'),
+  })
+  .describe('Stage file settings.');
+
+export const floeConfig = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: nonEmpty.describe('Connector name.'),
+    base_url: z.url().describe('Root URL; endpoint paths are appended to it (its path is kept).'),
+    auth: authConfig.optional(),
+    headers: stringMap.optional().describe('Connector-wide headers.'),
+    rate_limit: rateLimitConfig.optional(),
+    retry: retryConfig.prefault({}),
+    timeout_seconds: z.number().positive().default(60).describe('Per-request timeout.'),
+    endpoints: z.array(endpointConfig).min(1),
+    destination: destinationConfig.prefault({ type: 'duckdb' }),
+    stage: stageConfig.prefault({}),
+  })
+  .describe('A floe connector: one REST API, many endpoints, one destination.');
+
+export type FloeConfig = z.output<typeof floeConfig>;
+export type EndpointConfig = z.output<typeof endpointConfig>;
+export type AuthConfig = z.output<typeof authConfig>;
+export type PaginationConfig = z.output<typeof paginationConfig>;
+export type DestinationConfig = z.output<typeof destinationConfig>;
+export type DuckdbDestinationConfig = z.output<typeof duckdbDestination>;
+export type SnowflakeDestinationConfig = z.output<typeof snowflakeDestination>;
+export type RateLimitConfig = z.output<typeof rateLimitConfig>;
+export type RetryConfig = z.output<typeof retryConfig>;
+export type ColumnsConfig = z.output<typeof columnsConfig>;
+export type DeclaredColumn = z.output<typeof declaredColumn>;
+export type IncrementalConfig = z.output<typeof incrementalConfig>;
+export type WriteDisposition = z.output<typeof writeDisposition>;
+export type ColumnType = (typeof COLUMN_TYPES)[number];

@@ -1,0 +1,123 @@
+/**
+ * Plain data exchanged between the middle modules (source → normalize → stage → destination).
+ * Those modules never import each other; they import these types, and only `run/` wires them.
+ */
+import type { ColumnType, WriteDisposition } from './config/schema.js';
+
+export type { ColumnType, WriteDisposition };
+
+/**
+ * A column's logical type: the spec's declared types, plus `json` for arrays (and values that mix
+ * objects with scalars) kept as JSON text. `json` lands as VARCHAR by default.
+ */
+export type LogicalType = ColumnType | 'json';
+
+export interface Column {
+  /** Final name (after flattening and rename), spelled as the source spelled it. */
+  readonly name: string;
+  readonly type: LogicalType;
+}
+
+/** One HTTP page of an endpoint, after the records path was applied. */
+export interface Page {
+  /** 0-based page number within this extraction. */
+  readonly index: number;
+  /** Sanitized URL of the request that produced the page. */
+  readonly url: string;
+  readonly status: number;
+  readonly records: readonly unknown[];
+  /** Size of the response body in bytes. */
+  readonly bytes: number;
+  /**
+   * The request for the next page, as a serializable value (for checkpoints); undefined on the
+   * last page.
+   */
+  readonly next?: unknown;
+}
+
+/**
+ * Rows in column-major form: `values[c][r]` is row r of column c; `null` is SQL NULL. Values are
+ * already converted to the column's logical type: numbers for long/integer/float/double,
+ * booleans, strings (json columns hold the JSON text), ISO strings for timestamp/date, and
+ * Uint8Array or base64 strings for binary.
+ */
+export interface ColumnBatch {
+  readonly columns: readonly Column[];
+  readonly length: number;
+  readonly values: readonly (readonly unknown[])[];
+}
+
+/** A Parquet file written by the stage. */
+export interface StageFile {
+  readonly path: string;
+  readonly rows: number;
+  readonly bytes: number;
+  /** The file's own schema; later files of the same endpoint may have more or wider columns. */
+  readonly columns: readonly Column[];
+}
+
+/** Everything a destination needs to load one endpoint's staged files, atomically. */
+export interface LoadRequest {
+  readonly runId: string;
+  readonly endpoint: string;
+  readonly table: string;
+  /** The union of all files' columns, widened: the table must end up with at least these. */
+  readonly columns: readonly Column[];
+  readonly files: readonly StageFile[];
+  readonly rows: number;
+  readonly writeDisposition: WriteDisposition;
+  readonly primaryKey?: readonly string[];
+  /**
+   * Endpoint state (e.g. an incremental cursor) committed in the same transaction as the data,
+   * so a crash never separates them.
+   */
+  readonly state?: EndpointState;
+}
+
+export interface EndpointState {
+  readonly endpoint: string;
+  readonly value: unknown;
+}
+
+export interface LoadResult {
+  readonly rowsLoaded: number;
+  /** Warehouse query ids, for users to look up in their query history. */
+  readonly queryIds: readonly string[];
+  /** True when the ledger showed this (run, endpoint) was already committed, so nothing ran. */
+  readonly alreadyLoaded: boolean;
+}
+
+/** One row of the loads ledger (`_FLOE_LOADS`). */
+export interface LedgerEntry {
+  readonly runId: string;
+  readonly endpoint: string;
+  readonly table: string;
+  readonly files: number;
+  readonly rows: number;
+  readonly status: 'committed';
+  readonly startedAt: string;
+  readonly finishedAt: string;
+}
+
+export interface DestinationCapabilities {
+  /** How unquoted identifiers fold (Snowflake: upper). */
+  readonly identifierCase: 'preserve' | 'upper';
+  readonly transactionalDdl: boolean;
+}
+
+/**
+ * A destination loads staged Parquet files into one table per endpoint. `load` is atomic: the
+ * table changes all at once (with its ledger row and state) or not at all.
+ */
+export interface Destination {
+  readonly type: 'duckdb' | 'snowflake';
+  readonly capabilities: DestinationCapabilities;
+  /** The committed ledger entry for (runId, endpoint), if any. */
+  ledgerEntry(runId: string, endpoint: string, signal?: AbortSignal): Promise<LedgerEntry | undefined>;
+  load(request: LoadRequest, signal?: AbortSignal): Promise<LoadResult>;
+  /** The committed state of an endpoint, if any. */
+  readState(endpoint: string, signal?: AbortSignal): Promise<EndpointState | undefined>;
+  /** Writes (or clears, with `undefined`) an endpoint's state outside a load: `floe state set/reset`. */
+  writeState(endpoint: string, value: unknown, signal?: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}
