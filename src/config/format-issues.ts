@@ -1,0 +1,90 @@
+import type { z } from 'zod';
+
+/**
+ * Turns zod issues into lines a data engineer can act on: the field's path as written in the file
+ * (`endpoints[2].pagination.cursor_path`), what was wrong, and what would be valid.
+ */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], tree: unknown, file?: string): string {
+  const lines = issues.slice(0, 10).map((issue) => `  - ${formatPath(issue.path)}: ${describe(issue, tree)}`);
+  if (issues.length > 10) lines.push(`  … and ${issues.length - 10} more`);
+  return `${file ? `${file}: ` : ''}invalid config\n${lines.join('\n')}`;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
+  return out || '(root)';
+}
+
+function valueAt(tree: unknown, path: readonly PropertyKey[]): unknown {
+  let cur = tree;
+  for (const p of path) {
+    if (cur && typeof cur === 'object') cur = (cur as Record<PropertyKey, unknown>)[p];
+    else return undefined;
+  }
+  return cur;
+}
+
+function describe(issue: z.core.$ZodIssue, tree: unknown): string {
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    case 'invalid_union': {
+      if (issue.discriminator !== undefined && issue.errors.length === 0) {
+        // zod points at the discriminator itself (`pagination.type`) or at its object.
+        const at = valueAt(tree, issue.path);
+        const got = at && typeof at === 'object' ? (at as Record<string, unknown>)[issue.discriminator] : at;
+        const known = 'options' in issue && issue.options?.length ? issue.options.join(', ') : knownTypes(issue.path);
+        return got === undefined
+          ? `missing "${issue.discriminator}"${known ? `; one of: ${known}` : ''}`
+          : `unknown ${issue.discriminator} "${String(got)}"${known ? `; known: ${known}` : ''}`;
+      }
+      return issue.message;
+    }
+    case 'invalid_type': {
+      const got = valueAt(tree, issue.path);
+      if (got === undefined) return `required (${issue.expected})`;
+      return `expected ${issue.expected}, got ${describeValue(got)}`;
+    }
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(valueAt(tree, issue.path))}`;
+    case 'invalid_format':
+      return `expected a valid ${issue.format}, got ${describeValue(valueAt(tree, issue.path))}`;
+    case 'too_small':
+      return issue.origin === 'array'
+        ? `needs at least ${String(issue.minimum)} item(s)`
+        : issue.origin === 'string'
+          ? 'must not be empty'
+          : `must be ${issue.inclusive ? '≥' : '>'} ${String(issue.minimum)}`;
+    case 'too_big':
+      return `must be ${issue.inclusive ? '≤' : '<'} ${String(issue.maximum)}`;
+    default:
+      return issue.message;
+  }
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  const s = JSON.stringify(v);
+  return `${typeof v} ${s.length > 40 ? s.slice(0, 40) + '…' : s}`;
+}
+
+function knownTypes(path: readonly PropertyKey[]): string | undefined {
+  const last = [...path].reverse().find((p) => typeof p === 'string');
+  switch (last) {
+    case 'auth':
+      return 'api_key, bearer, basic, oauth2_client_credentials';
+    case 'pagination':
+      return 'offset, cursor, page_number, link_header, next_link, single_page';
+    case 'destination':
+      return 'duckdb, snowflake';
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,166 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { FloeError } from '../util/errors.js';
+import { Redactor } from '../util/redact.js';
+import { floeConfig, type EndpointConfig, type FloeConfig } from './schema.js';
+import { resolveEnv } from './template.js';
+import { translateDialect } from './dialects/translate-dialect.js';
+import { formatIssues } from './format-issues.js';
+
+export interface LoadedConfig {
+  readonly config: FloeConfig;
+  /** Knows every secret value of this config; pass it to logging, errors and history. */
+  readonly redactor: Redactor;
+  readonly file: string | undefined;
+  /** Which dialect the file was written in (`native`, `dlt`, `rest_api`). */
+  readonly dialect: string;
+}
+
+/** Fields whose values are secrets even when written literally (not via `{{ env.X }}`). */
+const SECRET_KEYS = new Set([
+  'key_value',
+  'token',
+  'password',
+  'client_secret',
+  'private_key_passphrase',
+]);
+/** Where an env value counts as a secret: anything sent to the API or the warehouse as credentials. */
+const SECRET_PATH = /^(auth\.|headers\.|endpoints\[\d+\]\.(headers|query_params|body)\b|destination\.(password|token|private_key_passphrase))/;
+
+export async function loadConfigFile(file: string, env = process.env): Promise<LoadedConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new FloeError(
+      'CONFIG_NOT_FOUND',
+      'config',
+      code === 'ENOENT' ? `config file not found: ${file}` : `cannot read config file ${file}: ${code ?? String(e)}`,
+      { cause: e },
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { prettyErrors: true });
+  } catch (e) {
+    throw new FloeError(
+      'CONFIG_INVALID',
+      'config',
+      `${file}: not valid YAML/JSON: ${(e as Error).message.split('\n')[0] ?? ''}`,
+      { cause: e },
+    );
+  }
+  return parseConfig(raw, env, file);
+}
+
+/** Validates an already-parsed config tree (YAML/JSON object) in any supported dialect. */
+export function parseConfig(raw: unknown, env: Record<string, string | undefined> = process.env, file?: string): LoadedConfig {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new FloeError('CONFIG_INVALID', 'config', `${file ?? 'config'}: expected a mapping at the top level`);
+  }
+  const redactor = new Redactor();
+  const { dialect, tree } = translateDialect(raw as Record<string, unknown>);
+  const resolved = resolveEnv(tree, env, (path, value) => {
+    if (SECRET_PATH.test(path) || SECRET_KEYS.has(path.split('.').pop() ?? '')) redactor.add(value);
+  });
+  const result = floeConfig.safeParse(resolved);
+  if (!result.success) {
+    throw new FloeError('CONFIG_INVALID', 'config', formatIssues(result.error.issues as z.core.$ZodIssue[], resolved, file), {
+      details: { path: result.error.issues[0]?.path.map(String).join('.') ?? '' },
+    });
+  }
+  const config = result.data;
+  registerSecrets(config, redactor);
+  checkSemantics(config, file);
+  return { config, redactor, file, dialect };
+}
+
+function registerSecrets(config: FloeConfig, redactor: Redactor): void {
+  const auth = config.auth;
+  if (auth) {
+    switch (auth.type) {
+      case 'api_key':
+        redactor.add(auth.key_value);
+        break;
+      case 'bearer':
+        redactor.add(auth.token);
+        break;
+      case 'basic':
+        redactor.add(auth.password);
+        redactor.add(`${auth.username}:${auth.password}`);
+        break;
+      case 'oauth2_client_credentials':
+        redactor.add(auth.client_secret);
+        redactor.add(`${auth.client_id}:${auth.client_secret}`);
+        break;
+    }
+  }
+  const d = config.destination;
+  if (d.type === 'snowflake') {
+    redactor.add(d.password);
+    redactor.add(d.token);
+    redactor.add(d.private_key_passphrase);
+  }
+}
+
+/** Rules that cross fields, which the schema cannot say. */
+function checkSemantics(config: FloeConfig, file: string | undefined): void {
+  const where = file ? `${file}: ` : '';
+  const fail = (path: string, message: string): never => {
+    throw new FloeError('CONFIG_INVALID', 'config', `${where}${path}: ${message}`, { details: { path } });
+  };
+  const names = new Map<string, number>();
+  const tables = new Map<string, number>();
+  config.endpoints.forEach((e, i) => {
+    const name = endpointName(e);
+    const table = tableName(e);
+    if (!/^[\w$-]+$/.test(table)) {
+      fail(`endpoints[${i}].table_name`, `"${table}" is not a usable table name; set table_name (letters, digits, _ or $)`);
+    }
+    const seen = names.get(name);
+    if (seen !== undefined) fail(`endpoints[${i}].name`, `duplicate endpoint name "${name}" (also endpoints[${seen}]); set name`);
+    names.set(name, i);
+    const seenTable = tables.get(table.toLowerCase());
+    if (seenTable !== undefined) {
+      fail(`endpoints[${i}].table_name`, `table "${table}" is also loaded by endpoints[${seenTable}]; give each endpoint its own table`);
+    }
+    tables.set(table.toLowerCase(), i);
+    const disposition = e.write_disposition ?? config.destination.write_disposition;
+    if (disposition === 'merge' && !e.primary_key) {
+      fail(`endpoints[${i}].primary_key`, 'write_disposition merge needs primary_key (a list of column names)');
+    }
+    if (e.body !== undefined && e.method !== 'POST') {
+      fail(`endpoints[${i}].body`, 'a request body is only sent with method: POST');
+    }
+    const rl = config.rate_limit;
+    if (rl && rl.requests_per_second === undefined && rl.requests_per_minute === undefined && !rl.respect_retry_after) {
+      fail('rate_limit', 'set requests_per_second and/or requests_per_minute');
+    }
+  });
+}
+
+/** The endpoint's name for `--endpoint` and run history: `name`, else its table name. */
+export function endpointName(e: EndpointConfig): string {
+  return e.name ?? tableName(e);
+}
+
+/**
+ * The destination table: `table_name`, else the last path segment without its extension
+ * (`/api/v2/tickets.json` → `tickets`).
+ */
+export function tableName(e: EndpointConfig): string {
+  if (e.table_name) return e.table_name;
+  let path = e.path;
+  if (/^https?:\/\//i.test(path)) {
+    try {
+      path = new URL(path).pathname;
+    } catch {
+      // keep as is: the schema validated it as a string only
+    }
+  }
+  const segments = path.split('?')[0]!.split('/').filter((s) => s && !/^\{\{.*\}\}$/.test(s));
+  const last = segments[segments.length - 1] ?? '';
+  return last.replace(/\.[A-Za-z0-9]+$/, '');
+}

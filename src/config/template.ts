@@ -1,0 +1,93 @@
+import { FloeError } from '../util/errors.js';
+
+/**
+ * `{{ env.NAME }}` is resolved when the config is loaded. Other variables (`{{ incremental.start_value }}`,
+ * `{{ dt }}`) are resolved per request at run time; they are checked here so a typo fails at load.
+ * A `| default('…')` filter is allowed; nothing else is (no code in configs).
+ */
+const TEMPLATE = /\{\{\s*([^}]*?)\s*\}\}/g;
+const EXPRESSION = /^([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)\s*(?:\|\s*default\(\s*(?:'([^']*)'|"([^"]*)")\s*\))?$/;
+
+export const RUNTIME_VARIABLES = ['incremental.start_value', 'incremental.end_value', 'dt'] as const;
+
+export interface ParsedTemplateVar {
+  readonly name: string;
+  readonly fallback: string | undefined;
+}
+
+export function parseExpression(expr: string, path: string): ParsedTemplateVar {
+  const m = EXPRESSION.exec(expr.trim());
+  if (!m) {
+    throw new FloeError(
+      'CONFIG_INVALID',
+      'config',
+      `${path}: unsupported template "{{ ${expr} }}"; use {{ env.NAME }}, {{ incremental.start_value }}, ` +
+        `{{ incremental.end_value }} or {{ dt }}, optionally with | default('value')`,
+      { details: { path } },
+    );
+  }
+  return { name: m[1] ?? '', fallback: m[2] ?? m[3] };
+}
+
+export function hasTemplate(s: string): boolean {
+  TEMPLATE.lastIndex = 0;
+  return TEMPLATE.test(s);
+}
+
+/** Replaces every template in `input` with what `resolve` returns for it. */
+export function renderTemplate(
+  input: string,
+  path: string,
+  resolve: (v: ParsedTemplateVar, original: string) => string,
+): string {
+  return input.replace(TEMPLATE, (whole: string, expr: string) => resolve(parseExpression(expr, path), whole));
+}
+
+/**
+ * Resolves `{{ env.X }}` in every string of a parsed config tree. Runtime variables stay as they
+ * are; unknown variables and unset env variables are config errors naming the field.
+ * `onResolved` sees each env value with its path, so secrets can be registered for redaction.
+ */
+export function resolveEnv(
+  tree: unknown,
+  env: Record<string, string | undefined>,
+  onResolved: (path: string, value: string) => void = () => undefined,
+  path = '',
+): unknown {
+  if (typeof tree === 'string') {
+    if (!hasTemplate(tree)) return tree;
+    return renderTemplate(tree, path || '(root)', (v, original) => {
+      if (v.name.startsWith('env.')) {
+        const value = env[v.name.slice(4)];
+        if (value !== undefined) {
+          onResolved(path, value);
+          return value;
+        }
+        if (v.fallback !== undefined) return v.fallback;
+        throw new FloeError(
+          'CONFIG_ENV_MISSING',
+          'config',
+          `${path}: environment variable ${v.name.slice(4)} is not set (referenced as {{ ${v.name} }})`,
+          { details: { path, variable: v.name.slice(4) } },
+        );
+      }
+      // Runtime variables are rendered per request; keep them (and their default) for then.
+      if ((RUNTIME_VARIABLES as readonly string[]).includes(v.name)) return original;
+      throw new FloeError(
+        'CONFIG_INVALID',
+        'config',
+        `${path}: unknown template variable "${v.name}"; known: env.NAME, ${RUNTIME_VARIABLES.join(', ')}`,
+        { details: { path } },
+      );
+    });
+  }
+  if (Array.isArray(tree)) return tree.map((v, i) => resolveEnv(v, env, onResolved, `${path}[${i}]`));
+  if (tree && typeof tree === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(tree)) {
+      out[k] = resolveEnv(v, env, onResolved, path ? `${path}.${k}` : k);
+    }
+    return out;
+  }
+  return tree;
+}
