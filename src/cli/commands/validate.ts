@@ -1,0 +1,34 @@
+import { endpointName, loadConfigFile, tableName } from '../../config/load-config.js';
+import { EXIT, parse, requireConfigArg, type CliIo } from '../cli.js';
+import { table } from '../render.js';
+
+/** `floe validate <config>`: parse, resolve env, check, and show what a run would load. */
+export async function validateCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 'validate');
+  const file = requireConfigArg(positionals, 'validate');
+  const { config } = await loadConfigFile(file, io.env);
+  const rows = config.endpoints.map((e) => [
+    endpointName(e),
+    tableName(e),
+    `${e.method} ${e.path}`,
+    e.pagination?.type ?? 'none',
+    e.write_disposition ?? config.destination.write_disposition,
+  ]);
+  if (values.json) {
+    io.stdout.write(
+      JSON.stringify({
+        valid: true,
+        name: config.name,
+        destination: config.destination.type,
+        endpoints: rows.map(([name, tbl, request, pagination, disposition]) => ({ name, table: tbl, request, pagination, write_disposition: disposition })),
+      }) + '\n',
+    );
+    return EXIT.ok;
+  }
+  io.stdout.write(
+    `${file}: valid — connector "${config.name}", ${config.endpoints.length} endpoint(s) → ${config.destination.type}\n\n` +
+      table(['endpoint', 'table', 'request', 'pagination', 'write'], rows) +
+      '\n',
+  );
+  return EXIT.ok;
+}

@@ -1,0 +1,45 @@
+import type { ColumnsConfig, DeclaredColumn, DestinationConfig, EndpointConfig, FloeConfig } from '../config/schema.js';
+import type { Column, ColumnBatch, Destination, Page, StageFile } from '../types.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import type { Redactor } from '../util/redact.js';
+
+/**
+ * The runner sees each middle module through the smallest interface it uses, so tests can swap
+ * one part (a failing destination, a source that dies mid-way) without touching the others.
+ */
+export interface SourcePart {
+  pages(endpoint: EndpointConfig, opts?: { signal?: AbortSignal }): AsyncGenerator<Page>;
+  close(): Promise<void>;
+}
+
+export interface NormalizerPart {
+  push(records: readonly unknown[]): ColumnBatch[];
+  flush(): ColumnBatch | undefined;
+  readonly columns: readonly Column[];
+  readonly rows: number;
+}
+
+export interface StageWriterPart {
+  write(batch: ColumnBatch): Promise<void>;
+  close(): Promise<StageFile[]>;
+  abort(): Promise<void>;
+}
+
+export interface PartDeps {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly redactor: Redactor;
+}
+
+export interface Parts {
+  createSource(config: FloeConfig, deps: PartDeps): SourcePart;
+  createNormalizer(opts: {
+    endpoint: string;
+    columns?: ColumnsConfig;
+    schema?: DeclaredColumn[];
+    batchRows: number;
+  }): NormalizerPart;
+  createStageWriter(opts: { dir: string; fileMaxBytes: number; signal?: AbortSignal }): StageWriterPart;
+  createDestination(config: DestinationConfig, deps: PartDeps): Promise<Destination>;
+}

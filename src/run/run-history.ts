@@ -1,0 +1,107 @@
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FloeError } from '../util/errors.js';
+
+export type RunStatus = 'running' | 'succeeded' | 'partially_failed' | 'failed';
+export type EndpointStatus = 'pending' | 'running' | 'succeeded' | 'failed';
+
+export interface EndpointErrorRecord {
+  readonly code: string;
+  readonly message: string;
+  readonly kind?: string;
+  readonly url?: string;
+  readonly status?: number;
+  readonly body_excerpt?: string;
+}
+
+export interface EndpointRunRecord {
+  name: string;
+  table: string;
+  status: EndpointStatus;
+  rows: number;
+  pages: number;
+  files: number;
+  bytes: number;
+  /** Rows that landed in the table (merge may collapse duplicate keys). */
+  rows_loaded?: number;
+  extract_ms?: number;
+  load_ms?: number;
+  query_ids?: string[];
+  error?: EndpointErrorRecord;
+}
+
+export interface RunRecord {
+  run_id: string;
+  config_name: string;
+  config_file?: string;
+  destination: string;
+  status: RunStatus;
+  started_at: string;
+  finished_at?: string;
+  duration_ms?: number;
+  endpoints: EndpointRunRecord[];
+}
+
+/**
+ * Run history as one JSON file per run under `<state dir>/runs/`, rewritten atomically as the run
+ * progresses, so a crashed run still shows how far it got. Records are redacted before they get here.
+ */
+export class RunHistory {
+  constructor(private readonly stateDir: string) {}
+
+  get dir(): string {
+    return join(this.stateDir, 'runs');
+  }
+
+  async save(record: RunRecord): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const file = join(this.dir, `${record.run_id}.json`);
+    const tmp = `${file}.tmp`;
+    await writeFile(tmp, JSON.stringify(record, null, 2) + '\n');
+    await rename(tmp, file);
+  }
+
+  /** Newest first. */
+  async list(limit = 20): Promise<RunRecord[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+    const ids = names
+      .filter((n) => n.endsWith('.json'))
+      .map((n) => n.slice(0, -5))
+      .sort()
+      .reverse()
+      .slice(0, limit);
+    const out: RunRecord[] = [];
+    for (const id of ids) {
+      const r = await this.get(id).catch(() => undefined);
+      if (r) out.push(r);
+    }
+    return out;
+  }
+
+  async get(runId: string): Promise<RunRecord> {
+    if (!/^[\w.-]+$/.test(runId)) throw new FloeError('USAGE', 'config', `not a run id: ${runId}`);
+    try {
+      return JSON.parse(await readFile(join(this.dir, `${runId}.json`), 'utf8')) as RunRecord;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new FloeError('USAGE', 'config', `no run ${runId} in ${this.dir} (see \`floe runs\`)`);
+      }
+      throw new FloeError('STATE_INVALID', 'terminal', `run record ${runId} is unreadable: ${(e as Error).message}`, { cause: e });
+    }
+  }
+}
+
+/** Sortable, unique enough for one state dir: `20261122T120301Z-a1b2c3`. */
+export function newRunId(now: number, random: () => number = Math.random): string {
+  const iso = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const suffix = Math.floor(random() * 0xffffff)
+    .toString(16)
+    .padStart(6, '0');
+  return `${iso}-${suffix}`;
+}
