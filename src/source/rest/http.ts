@@ -1,0 +1,52 @@
+/**
+ * The HTTP seam of the REST source: plain request/response values, a `Transport` that sends one
+ * request, and `Middleware` that wraps a transport. The client is a stack of middleware over a
+ * transport (see `http-client.ts`), so each concern (logging, retry, auth, rate limit) is one
+ * small function that can be tested alone.
+ */
+
+/** One HTTP request as the source builds it. Header names are lower-case. */
+export interface HttpRequest {
+  readonly method: 'GET' | 'POST';
+  /** Absolute URL, already carrying its query string. May hold secrets: never print it raw. */
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Serialized body (JSON for POST), sent as is. */
+  readonly body?: string;
+}
+
+/** One HTTP response with its whole body read. Header names are lower-case. */
+export interface HttpResponse {
+  readonly status: number;
+  /** Repeated headers (e.g. several `Link` lines) are joined with ", ". */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body decoded as UTF-8. */
+  readonly body: string;
+  /** Size of the body on the wire (after any transfer decoding), in bytes. */
+  readonly bytes: number;
+}
+
+/** Sends one request. Rejects on network failure or abort; any status resolves. */
+export type Transport = (req: HttpRequest, signal?: AbortSignal) => Promise<HttpResponse>;
+
+/** Wraps a transport with one concern. */
+export type Middleware = (next: Transport) => Transport;
+
+/**
+ * Composes middleware outermost first: `compose([a, b], t)` sends through `a`, then `b`, then `t`.
+ */
+export function compose(middleware: readonly Middleware[], transport: Transport): Transport {
+  return middleware.reduceRight<Transport>((next, m) => m(next), transport);
+}
+
+/** Returns `req` with `headers` merged over its headers (names lower-cased). */
+export function withHeaders(req: HttpRequest, headers: Readonly<Record<string, string>>): HttpRequest {
+  const merged: Record<string, string> = { ...req.headers };
+  for (const [k, v] of Object.entries(headers)) merged[k.toLowerCase()] = v;
+  return { ...req, headers: merged };
+}
+
+/** True for 2xx statuses. */
+export function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
+}

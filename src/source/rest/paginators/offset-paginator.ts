@@ -1,0 +1,46 @@
+import type { PaginationConfig } from '../../../config/schema.js';
+import { queryTarget, type PageContext, type PageTarget, type Paginator } from './paginator.js';
+
+export type OffsetPaginationConfig = Extract<PaginationConfig, { type: 'offset' }>;
+
+/** The offset of the page to request. */
+export interface OffsetToken {
+  readonly offset: number;
+}
+
+/**
+ * Offset/limit pagination: sends `limit_param=limit_value` and `offset_param=<offset>`, starting
+ * at `start_offset` and adding `limit_value` per page; stops when a page has fewer records than the
+ * limit (so also on an empty page).
+ *
+ * Selected by:
+ * ```yaml
+ * pagination: { type: offset, limit_param: limit, limit_value: 100, offset_param: offset }
+ * ```
+ * Handles: `GET /users?limit=100&offset=200` → `{ "data": [ …100 records… ] }`.
+ */
+export class OffsetPaginator implements Paginator<OffsetToken> {
+  readonly type = 'offset';
+
+  constructor(private readonly config: OffsetPaginationConfig) {}
+
+  first(): OffsetToken {
+    return { offset: this.config.start_offset };
+  }
+
+  next(page: PageContext<OffsetToken>): OffsetToken | undefined {
+    if (page.recordCount < this.config.limit_value) return undefined;
+    return { offset: page.token.offset + this.config.limit_value };
+  }
+
+  target(token: OffsetToken): PageTarget {
+    return queryTarget({
+      [this.config.limit_param]: String(this.config.limit_value),
+      [this.config.offset_param]: String(token.offset),
+    });
+  }
+
+  describe(token: OffsetToken): string {
+    return `offset ${token.offset}`;
+  }
+}

@@ -1,0 +1,48 @@
+import type { PaginationConfig } from '../../../config/schema.js';
+
+/**
+ * Where a page token goes on the request: query parameters layered on the endpoint's URL, or a
+ * full URL (from a `Link` header or the body) that replaces it.
+ */
+export type PageTarget =
+  | { readonly kind: 'query'; readonly query: Readonly<Record<string, string>> }
+  | { readonly kind: 'url'; readonly url: string };
+
+/** What a paginator sees of the page just fetched. */
+export interface PageContext<T> {
+  /** The token that produced this page. */
+  readonly token: T;
+  readonly endpoint: string;
+  /** The URL that was requested (before auth), to resolve relative links against. */
+  readonly requestUrl: string;
+  /** The same, sanitized, for error messages. */
+  readonly sanitizedUrl: string;
+  readonly status: number;
+  /** Response headers, lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The parsed JSON body. */
+  readonly body: unknown;
+  /** Records the selector found on this page. */
+  readonly recordCount: number;
+}
+
+/**
+ * A stateless pagination strategy. A token is a plain JSON value (e.g. `{ offset: 200 }`), so a run
+ * can store it in `Page.next` and resume from it; `target` says where the token goes on the wire.
+ */
+export interface Paginator<T = unknown> {
+  readonly type: PaginationConfig['type'];
+  /** The token of the first page. */
+  first(): T;
+  /** The token of the page after `page`, or `undefined` when `page` was the last. */
+  next(page: PageContext<T>): T | undefined;
+  /** Where the token goes on the request. */
+  target(token: T): PageTarget;
+  /** A short description of the token for messages (no URLs; redact before printing). */
+  describe(token: T): string;
+}
+
+/** A query-only target. */
+export function queryTarget(query: Readonly<Record<string, string>>): PageTarget {
+  return { kind: 'query', query };
+}
