@@ -31,7 +31,7 @@ const rssLarge = quick ? 500_000 : Number(values['rss-large']);
 
 async function startServer(pages: number): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [join(here, 'bench-server.js'), String(pages)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   for await (const line of lines) {
     const m = /^BENCH_SERVER_URL=(.+)$/.exec(line);
     if (m) return { url: m[1]!, child };
@@ -42,7 +42,7 @@ async function startServer(pages: number): Promise<{ url: string; child: ChildPr
 async function measure(mode: 'ceiling' | 'pipeline', url: string, n: number): Promise<Record<string, number>> {
   const child = spawn(process.execPath, [join(here, 'bench-worker.js'), mode, url, String(n)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const [code] = (await once(child, 'exit')) as [number];
   if (code !== 0) throw new Error(`${mode} ${n} exited ${code}`);
   const r = JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;

@@ -1,3 +1,5 @@
+import { toText } from '../util/text.js';
+
 /** Plain-text tables and number formats for the terminal; no colours, so output pastes cleanly. */
 
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -38,5 +40,5 @@ export function cell(v: unknown): string {
   if (v === null || v === undefined) return 'NULL';
   if (typeof v === 'string') return truncate(v.replace(/\s+/g, ' '), 40);
   if (v instanceof Uint8Array) return `<${v.length} bytes>`;
-  return truncate(String(v), 40);
+  return truncate(toText(v), 40);
 }

@@ -40,7 +40,7 @@ function describe(issue: z.core.$ZodIssue, tree: unknown): string {
         const known = 'options' in issue && issue.options?.length ? issue.options.join(', ') : knownTypes(issue.path);
         return got === undefined
           ? `missing "${issue.discriminator}"${known ? `; one of: ${known}` : ''}`
-          : `unknown ${issue.discriminator} "${String(got)}"${known ? `; known: ${known}` : ''}`;
+          : `unknown ${issue.discriminator} ${JSON.stringify(got)}${known ? `; known: ${known}` : ''}`;
       }
       return issue.message;
     }

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
 import { FloeError } from '../util/errors.js';
 import { Redactor } from '../util/redact.js';
 import { floeConfig, type EndpointConfig, type FloeConfig } from './schema.js';
@@ -67,7 +66,7 @@ export function parseConfig(raw: unknown, env: Record<string, string | undefined
   });
   const result = floeConfig.safeParse(resolved);
   if (!result.success) {
-    throw new FloeError('CONFIG_INVALID', 'config', formatIssues(result.error.issues as z.core.$ZodIssue[], resolved, file), {
+    throw new FloeError('CONFIG_INVALID', 'config', formatIssues(result.error.issues, resolved, file), {
       details: { path: result.error.issues[0]?.path.map(String).join('.') ?? '' },
     });
   }

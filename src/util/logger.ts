@@ -1,4 +1,5 @@
 import type { Redactor } from './redact.js';
+import { toText } from './text.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -72,7 +73,7 @@ export class TextLogger implements Logger {
 function formatValue(v: unknown): string {
   if (typeof v === 'string') return /[\s"=]/.test(v) ? JSON.stringify(v) : v;
   if (v instanceof Error) return JSON.stringify(v.message);
-  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return toText(v);
 }
 
 export const silentLogger: Logger = {

@@ -22,7 +22,7 @@ export async function openDuckdb(path: string): Promise<DuckdbClient> {
     },
     async all(s) {
       const reader = await connection.runAndReadAll(s.sql, binds(s));
-      return reader.getRowObjectsJS() as Record<string, unknown>[];
+      return reader.getRowObjectsJS();
     },
     close() {
       connection.closeSync();

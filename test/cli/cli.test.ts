@@ -1,0 +1,164 @@
+/**
+ * The CLI as a user runs it: the built `dist/src/cli/main.js` in a child process (`npm test`
+ * builds first), against the demo API on loopback.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoApi, type DemoApi } from '../../scripts/demo-api.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const bin = join(root, 'dist', 'src', 'cli', 'main.js');
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function floe(args: string[], env: Record<string, string> = {}, cwd = root): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+let api: DemoApi;
+let dir: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` (npm test does)`);
+  api = await startDemoApi({ fail503Every: 0, fail429At: 0, users: 120, orders: 60, events: 90, tickets: 40 });
+  dir = await mkdtemp(join(tmpdir(), 'floe-cli-'));
+  env = { DEMO_PORT: String(api.port), DEMO_KEY: api.key };
+});
+
+afterAll(async () => {
+  await api.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function demoConfig(overrides: string): Promise<string> {
+  const file = join(dir, `c${Math.random().toString(16).slice(2)}.yaml`);
+  await writeFile(
+    file,
+    `name: cli-test
+base_url: "http://127.0.0.1:{{ env.DEMO_PORT }}/v2"
+auth: { type: api_key, key_name: X-API-Key, key_value: "{{ env.DEMO_KEY }}" }
+retry: { max_retries: 1, initial_delay_seconds: 0.01 }
+destination: { type: duckdb, path: ${join(dir, 'w.duckdb')} }
+${overrides}`,
+  );
+  return file;
+}
+
+const TWO_ENDPOINTS = `endpoints:
+  - path: /users
+    records_path: $.data
+    pagination: { type: offset, limit_param: limit, limit_value: 50, offset_param: offset }
+  - path: /orders
+    records_path: $.orders
+    pagination: { type: cursor, cursor_param: cursor, cursor_path: $.meta.next_cursor }
+`;
+
+describe('floe CLI', () => {
+  it('validate: a valid config exits 0 and lists the endpoints', async () => {
+    const r = await floe(['validate', join(root, 'config', 'demo.yaml')], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('valid');
+    expect(r.stdout).toMatch(/open_tickets\s+tickets\s+POST \/tickets\/search\s+next_link/);
+  });
+
+  it('validate: an invalid config exits 2 with the field path and no stack trace', async () => {
+    const file = await demoConfig(`endpoints:\n  - path: /users\n    pagination: { type: cursor, cursor_param: c }\n`);
+    const r = await floe(['validate', file], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('endpoints[0].pagination.cursor_path: required');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
+  });
+
+  it('validate: an unset env variable exits 2 naming it', async () => {
+    const r = await floe(['validate', join(root, 'config', 'demo.yaml')], { DEMO_PORT: '1' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('auth.key_value: environment variable DEMO_KEY is not set');
+  });
+
+  it('run --json: exactly one JSON object on stdout, exit 0, logs on stderr; runs lists it', async () => {
+    const file = await demoConfig(TWO_ENDPOINTS);
+    const state = join(dir, 'state-ok');
+    const r = await floe(['run', file, '--json', '--state-dir', state], env);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    expect(out).toMatchObject({
+      status: 'succeeded',
+      endpoints: [
+        { name: 'users', table: 'users', status: 'succeeded', rows: 120, pages: 3, files: 1 },
+        { name: 'orders', table: 'orders', status: 'succeeded', rows: 60, pages: 1, files: 1 },
+      ],
+    });
+    expect(Object.keys(out)).toEqual(['run_id', 'status', 'started_at', 'finished_at', 'endpoints']);
+    expect(r.stderr).toContain('run finished');
+
+    const runs = await floe(['runs', '--json', '--state-dir', state], env);
+    expect(runs.code).toBe(0);
+    expect(JSON.parse(runs.stdout)).toMatchObject([{ run_id: out.run_id, status: 'succeeded', rows: 180 }]);
+    const show = await floe(['runs', 'show', String(out.run_id), '--state-dir', state], env);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toMatch(/users\s+users\s+succeeded\s+3\s+120/);
+  });
+
+  it('run: one endpoint failing exits 3 (partially failed); --endpoint selects; all failing exits 1', async () => {
+    const file = await demoConfig(TWO_ENDPOINTS + `  - path: /missing\n`);
+    const state = join(dir, 'state-partial');
+    const r = await floe(['run', file, '--json', '--state-dir', state], env);
+    expect(r.code).toBe(3);
+    const out = JSON.parse(r.stdout) as { status: string; endpoints: { name: string; status: string; error?: { code: string; status: number } }[] };
+    expect(out.status).toBe('partially_failed');
+    expect(out.endpoints.find((e) => e.name === 'missing')).toMatchObject({ status: 'failed', error: { code: 'HTTP_STATUS', status: 404 } });
+    const show = await floe(['runs', 'show', JSON.parse(r.stdout).run_id as string, '--state-dir', state], env);
+    expect(show.stdout).toContain('missing: HTTP_STATUS');
+    expect(show.stdout).toContain('status: 404');
+
+    const only = await floe(['run', file, '--endpoint', 'missing', '--state-dir', state], env);
+    expect(only.code).toBe(1);
+    expect(only.stdout).toMatch(/missing\s+missing\s+failed/);
+  });
+
+  it('run: an unknown --endpoint exits 2 and lists the known ones', async () => {
+    const file = await demoConfig(TWO_ENDPOINTS);
+    const r = await floe(['run', file, '--endpoint', 'nope', '--state-dir', join(dir, 's3')], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown endpoint "nope"; known: users, orders');
+  });
+
+  it('preview: inferred columns with types and 5 sample rows from the first page only', async () => {
+    const before = api.requests.length;
+    const r = await floe(['preview', join(root, 'config', 'demo.yaml'), '--endpoint', 'users'], env);
+    expect(r.code).toBe(0);
+    expect(api.requests.length - before).toBe(1);
+    expect(r.stdout).toMatch(/address_postal_code\s+string/);
+    expect(r.stdout).toMatch(/\bid\s+long/);
+    expect(r.stdout).toMatch(/\bscore\s+double/);
+    expect(r.stdout).toMatch(/\btags\s+json/);
+    expect(r.stdout).toContain('city'); // renamed from address_city by the demo config
+    expect(r.stdout.match(/^-- row \d$/gm)).toHaveLength(5);
+  });
+
+  it('unknown command and missing argument exit 2 with usage', async () => {
+    expect((await floe(['frobnicate'])).code).toBe(2);
+    const r = await floe(['run']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('missing <config>');
+  });
+});
