@@ -1,4 +1,4 @@
 /** The REST API source: what `run/` uses. */
-export { RestSource, endpointName, type RestSourceDeps, type PagesOptions } from './rest-source.js';
+export { RestSource, type RestSourceDeps, type PagesOptions } from './rest-source.js';
 export type { HttpRequest, HttpResponse, Transport, Middleware } from './http.js';
 export { createUndiciTransport, type PooledTransport } from './undici-transport.js';

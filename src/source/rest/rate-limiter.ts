@@ -40,9 +40,12 @@ export class RateLimiter {
     private readonly clock: Clock,
   ) {}
 
-  /** Resolves when the caller may send one request; rejects with `ABORTED` when `signal` aborts. */
-  async acquire(signal?: AbortSignal): Promise<void> {
-    if (this.intervalMs <= 0) return;
+  /**
+   * Resolves, with the grant time, when the caller may send one request; rejects with `ABORTED`
+   * when `signal` aborts.
+   */
+  async acquire(signal?: AbortSignal): Promise<number> {
+    if (this.intervalMs <= 0) return this.clock.now();
     if (signal?.aborted) throw abortedError(signal.reason);
     const prev = this.tail;
     let release!: () => void;
@@ -55,8 +58,10 @@ export class RateLimiter {
         // A timer can fire a hair early against Date.now(); loop until the gap really passed.
         await this.clock.sleep(Math.max(1, Math.ceil(wait)), signal);
       }
-      this.last = this.clock.now();
+      const granted = this.clock.now();
+      this.last = granted;
       release();
+      return granted;
     } catch (e) {
       // Our successor must still wait for our predecessor, not for us.
       void prev.then(release);

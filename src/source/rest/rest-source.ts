@@ -1,3 +1,4 @@
+import { endpointName } from '../../config/load-config.js';
 import type { EndpointConfig, FloeConfig } from '../../config/schema.js';
 import type { Page } from '../../types.js';
 import type { Clock } from '../../util/clock.js';
@@ -176,14 +177,6 @@ export class RestSource {
       { details: { endpoint, url, path: 'pagination', page: index } },
     );
   }
-}
-
-/** The endpoint's name: `name`, else `table_name`, else the last segment of its path. */
-export function endpointName(endpoint: Pick<EndpointConfig, 'name' | 'table_name' | 'path'>): string {
-  if (endpoint.name !== undefined) return endpoint.name;
-  if (endpoint.table_name !== undefined) return endpoint.table_name;
-  const path = endpoint.path.split(/[?#]/, 1)[0] ?? '';
-  return path.split('/').filter((s) => s !== '').pop() ?? endpoint.path;
 }
 
 /** Prefixes an error from the HTTP layer with the endpoint it happened in. */
