@@ -1,0 +1,55 @@
+/**
+ * The batch being filled: one preallocated array per column, written by row index (the fastest
+ * store V8 has for this; `push` measured 1.6× slower).
+ *
+ * When the schema changes mid-batch the batch follows it in place instead of being cut short: a
+ * new column gets NULL for the rows already in, a widened column has those rows converted. Every
+ * batch still has one schema with values of its types, and a page that discovers twenty optional
+ * keys yields one batch (so one stage file) instead of twenty tiny ones.
+ */
+import type { Column, ColumnBatch } from '../types.js';
+import type { ColumnState, SchemaListener } from './column-registry.js';
+import { isInferredType, widenStored, type InferredType } from './type-lattice.js';
+
+export class BatchBuffer implements SchemaListener {
+  /** `cols[c][r]`; only rows below `row` are live. */
+  cols: unknown[][] = [];
+  row = 0;
+  readonly #capacity: number;
+
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
+
+  get full(): boolean {
+    return this.row >= this.#capacity;
+  }
+
+  get capacity(): number {
+    return this.#capacity;
+  }
+
+  columnAdded(column: ColumnState): void {
+    const values = new Array<unknown>(this.#capacity);
+    for (let r = 0; r < this.row; r++) values[r] = null;
+    this.cols[column.index] = values;
+  }
+
+  columnWidened(column: ColumnState, from: InferredType): void {
+    const values = this.cols[column.index];
+    if (values !== undefined && isInferredType(column.type)) widenStored(values, this.row, from, column.type);
+  }
+
+  /** Hands out the filled rows as a batch and starts an empty one with the same columns. */
+  take(columns: readonly ColumnState[]): ColumnBatch {
+    const length = this.row;
+    const schema: Column[] = columns.map((c) => Object.freeze({ name: c.name, type: c.type }));
+    const values = this.cols.map((v) => {
+      v.length = length;
+      return v;
+    });
+    this.cols = columns.map(() => new Array<unknown>(this.#capacity));
+    this.row = 0;
+    return Object.freeze({ columns: Object.freeze(schema), length, values: Object.freeze(values) });
+  }
+}
