@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { pageNumberPagination } from '../../../../src/config/schema.js';
+import { PageNumberPaginator } from '../../../../src/source/rest/paginators/page-number-paginator.js';
+import { ctx } from './context.js';
+
+const paginator = (over: Record<string, unknown> = {}): PageNumberPaginator =>
+  new PageNumberPaginator(pageNumberPagination.parse({ type: 'page_number', page_size_value: 5, ...over }));
+
+describe('PageNumberPaginator', () => {
+  it.each([
+    { name: 'default start page 1, no size param', over: {}, query: { page: '1' } },
+    { name: 'start page 0', over: { start_page: 0 }, query: { page: '0' } },
+    { name: 'with page size param', over: { page_param: 'p', page_size_param: 'per_page' }, query: { p: '1', per_page: '5' } },
+  ])('first page: $name', ({ over, query }) => {
+    const p = paginator(over);
+    expect(p.target(p.first())).toEqual({ kind: 'query', query });
+  });
+
+  it.each([
+    { name: 'full page → next page', page: 1, records: 5, want: { page: 2 } },
+    { name: 'from page 0', page: 0, records: 5, want: { page: 1 } },
+    { name: 'short page → stop', page: 3, records: 4, want: undefined },
+    { name: 'empty page → stop', page: 3, records: 0, want: undefined },
+  ])('$name', ({ page, records, want }) => {
+    expect(paginator().next(ctx({ page }, { recordCount: records }))).toEqual(want);
+  });
+});
