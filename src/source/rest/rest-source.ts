@@ -45,6 +45,7 @@ export class RestSource {
   private readonly client: Transport;
   private readonly pool: PooledTransport | undefined;
   private readonly auth: Auth | undefined;
+  private closing: Promise<void> | undefined;
 
   constructor(
     private readonly config: FloeConfig,
@@ -141,9 +142,13 @@ export class RestSource {
     }
   }
 
-  /** Closes the connection pool (when the source owns it). Call after all extractions ended. */
-  async close(): Promise<void> {
-    await this.pool?.close();
+  /**
+   * Closes the connection pool (when the source owns it). Call once all extractions ended; calling
+   * it again is harmless.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.pool?.close() ?? Promise.resolve();
+    return this.closing;
   }
 
   private send(req: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {

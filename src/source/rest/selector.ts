@@ -15,7 +15,8 @@ export type RecordSelector = (body: unknown, origin: ResponseOrigin) => readonly
 /**
  * Compiles an endpoint's `records_path` into a selector.
  *
- * - no path: the body must be a top-level array (`null` → no records);
+ * - a `null` body (204 No Content) → no records;
+ * - no path: the body must be a top-level array;
  * - a path matching an array → its elements; `null` → no records; an object → one record;
  * - a path ending in `[*]` → each match is a record (an empty parent → no records);
  * - several matches (wildcards, filters, `..`) → arrays among them are concatenated;
@@ -26,6 +27,8 @@ export function compileSelector(recordsPath: string | undefined): RecordSelector
   if (recordsPath === undefined) return topLevelArray;
   const compiled = compileJsonPath(recordsPath);
   return (body, origin) => {
+    // No content (204) is no records, whatever the path.
+    if (body === null) return [];
     const matches = compiled.query(body);
     if (compiled.endsWithWildcard) {
       if (matches.length > 0) return matches;

@@ -8,6 +8,7 @@ describe('compileSelector', () => {
   it.each([
     { name: 'no path, top-level array', path: undefined, body: [{ id: 1 }], want: [{ id: 1 }] },
     { name: 'no path, null body (204)', path: undefined, body: null, want: [] },
+    { name: '$.data with a null body (204)', path: '$.data', body: null, want: [] },
     { name: '$.data array', path: '$.data', body: { data: [{ id: 1 }, { id: 2 }] }, want: [{ id: 1 }, { id: 2 }] },
     { name: '$.data empty array', path: '$.data', body: { data: [] }, want: [] },
     { name: '$.data null', path: '$.data', body: { data: null }, want: [] },
