@@ -5,12 +5,19 @@
 import type { Handler, MockResponse, RecordedRequest } from './mock-api.js';
 
 /** `n` records `{ id: 1, name: 'r1' }`, … (or whatever `make` builds). */
-export function dataset(n: number, make: (i: number) => unknown = (i) => ({ id: i, name: `r${i}` })): unknown[] {
+export function dataset(
+  n: number,
+  make: (i: number) => unknown = (i) => ({ id: i, name: `r${i}` }),
+): unknown[] {
   return Array.from({ length: n }, (_, k) => make(k + 1));
 }
 
 /** Wraps records as `{ [recordsKey]: records, ...extra }`, or a bare array without a key. */
-function body(records: readonly unknown[], recordsKey: string | undefined, extra: Record<string, unknown> = {}): unknown {
+function body(
+  records: readonly unknown[],
+  recordsKey: string | undefined,
+  extra: Record<string, unknown> = {},
+): unknown {
   return recordsKey === undefined ? records : { [recordsKey]: records, ...extra };
 }
 
@@ -38,7 +45,13 @@ export function offsetPages(
 /** Page numbers: `page` from `startPage` (default 1) with `pageSize` records (or `per_page`-style param). */
 export function pageNumberPages(
   records: readonly unknown[],
-  opts: { pageParam?: string; pageSizeParam?: string; pageSize: number; startPage?: number; recordsKey?: string },
+  opts: {
+    pageParam?: string;
+    pageSizeParam?: string;
+    pageSize: number;
+    startPage?: number;
+    recordsKey?: string;
+  },
 ): Handler {
   const { pageParam = 'page', pageSizeParam, startPage = 1, recordsKey } = opts;
   return (req) => {
@@ -97,7 +110,8 @@ export function linkHeaderPages(
     const page = int(req, 'page', 1);
     const slice = records.slice((page - 1) * size, page * size);
     const lastPage = Math.max(1, Math.ceil(records.length / size));
-    const link = (p: number): string => (opts.relative ? '' : api.url) + `${req.path}?page=${p}&per_page=${size}`;
+    const link = (p: number): string =>
+      (opts.relative ? '' : api.url) + `${req.path}?page=${p}&per_page=${size}`;
     const parts: string[] = [];
     if (page > 1) parts.push(`<${link(1)}>; rel="first"`);
     if (page < lastPage) parts.push(`<${link(page + 1)}>; rel="${opts.nextRel ?? 'next'}"`);

@@ -18,7 +18,15 @@ import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { onTestFinished } from 'vitest';
 
-export { dataset, offsetPages, pageNumberPages, cursorPages, linkHeaderPages, nextLinkPages, oauthTokens } from './mock-api-pages.js';
+export {
+  dataset,
+  offsetPages,
+  pageNumberPages,
+  cursorPages,
+  linkHeaderPages,
+  nextLinkPages,
+  oauthTokens,
+} from './mock-api-pages.js';
 
 /** One request as the server saw it. */
 export interface RecordedRequest {
@@ -59,7 +67,11 @@ export type Handler = (req: RecordedRequest, n: number, api: MockApi) => MockRes
 /** Builders for common answers. */
 export const reply = {
   json: (json: unknown, init: Omit<MockResponse, 'json' | 'raw'> = {}): MockResponse => ({ ...init, json }),
-  status: (status: number, json: unknown = { error: `status ${status}` }, headers: MockResponse['headers'] = {}): MockResponse => ({
+  status: (
+    status: number,
+    json: unknown = { error: `status ${status}` },
+    headers: MockResponse['headers'] = {},
+  ): MockResponse => ({
     status,
     json,
     headers,
@@ -70,7 +82,10 @@ export const reply = {
     json: { error: 'slow down' },
     headers: { 'retry-after': value },
   }),
-  html: (html = '<!doctype html><html><body><h1>502 Bad Gateway</h1></body></html>', status = 200): MockResponse => ({
+  html: (
+    html = '<!doctype html><html><body><h1>502 Bad Gateway</h1></body></html>',
+    status = 200,
+  ): MockResponse => ({
     status,
     raw: html,
     headers: { 'content-type': 'text/html; charset=utf-8' },
@@ -122,14 +137,30 @@ export class MockApi {
       const at = performance.now();
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => void api.handle(req.method ?? 'GET', req.url ?? '/', req.headers, Buffer.concat(chunks).toString('utf8'), at, res));
+      req.on(
+        'end',
+        () =>
+          void api.handle(
+            req.method ?? 'GET',
+            req.url ?? '/',
+            req.headers,
+            Buffer.concat(chunks).toString('utf8'),
+            at,
+            res,
+          ),
+      );
     });
     return api;
   }
 
   /** Adds a route; `path` is matched exactly against the path without query (or by a RegExp). */
   route(method: string, path: string | RegExp, handler: Handler | MockResponse): this {
-    this.routes.push({ method: method.toUpperCase(), path, handler: typeof handler === 'function' ? handler : () => handler, count: 0 });
+    this.routes.push({
+      method: method.toUpperCase(),
+      path,
+      handler: typeof handler === 'function' ? handler : () => handler,
+      count: 0,
+    });
     return this;
   }
 
@@ -143,7 +174,11 @@ export class MockApi {
 
   /** Answers the route's requests with `responses` in turn; one more request is unexpected (599). */
   sequence(method: string, path: string | RegExp, responses: readonly MockResponse[]): this {
-    return this.route(method, path, (_req, n) => responses[n] ?? { status: 599, json: { error: 'sequence exhausted' } });
+    return this.route(
+      method,
+      path,
+      (_req, n) => responses[n] ?? { status: 599, json: { error: 'sequence exhausted' } },
+    );
   }
 
   /** Requests whose path equals `path` (any method). */
@@ -160,7 +195,9 @@ export class MockApi {
   assertNoUnexpected(): void {
     const bad = this.requests.filter((r) => !r.matched);
     if (bad.length > 0) {
-      throw new Error(`mock API got ${bad.length} unexpected request(s): ${bad.map((r) => `${r.method} ${r.rawUrl}`).join(', ')}`);
+      throw new Error(
+        `mock API got ${bad.length} unexpected request(s): ${bad.map((r) => `${r.method} ${r.rawUrl}`).join(', ')}`,
+      );
     }
   }
 

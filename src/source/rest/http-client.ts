@@ -31,7 +31,10 @@ export interface HttpClientDeps {
  * leaves, which is what the API measures. (OAuth token requests go to the token URL by the bare
  * transport and do not count against the API's limit.)
  */
-export function createHttpClient(config: Pick<FloeConfig, 'retry' | 'rate_limit'>, deps: HttpClientDeps): Transport {
+export function createHttpClient(
+  config: Pick<FloeConfig, 'retry' | 'rate_limit'>,
+  deps: HttpClientDeps,
+): Transport {
   const { clock, logger, redactor, auth } = deps;
   return compose(
     [

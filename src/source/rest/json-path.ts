@@ -43,8 +43,10 @@ export function compileJsonPath(path: string): CompiledJsonPath {
       const found = walk(json, keys);
       if (found === NOT_FOUND) return [];
       if (!wildcard) return [found];
-      if (Array.isArray(found)) return found;
-      return found !== null && typeof found === 'object' ? Object.values(found) : [];
+      if (Array.isArray(found)) return found as readonly unknown[];
+      return found !== null && typeof found === 'object'
+        ? Object.values(found as Record<string, unknown>)
+        : [];
     },
   };
 }
@@ -79,5 +81,5 @@ function walk(json: unknown, keys: readonly string[]): unknown {
 
 function generalQuery(path: string, json: unknown): readonly unknown[] {
   if (json === null || typeof json !== 'object') return [];
-  return JSONPath({ path, json, wrap: true }) as unknown[];
+  return JSONPath<unknown[]>({ path, json, wrap: true });
 }

@@ -14,7 +14,13 @@ export function loggingMiddleware(logger: Logger, redactor: Redactor, clock: Clo
     const url = redactor.url(req.url);
     try {
       const res = await next(req, signal);
-      logger.debug('http', { method: req.method, url, status: res.status, bytes: res.bytes, ms: clock.now() - started });
+      logger.debug('http', {
+        method: req.method,
+        url,
+        status: res.status,
+        bytes: res.bytes,
+        ms: clock.now() - started,
+      });
       return res;
     } catch (e) {
       logger.debug('http failed', {

@@ -20,7 +20,12 @@ const TRANSIENT_CODES = new Set([
   'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
   'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
 ]);
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+]);
 
 /** What failed, for messages: method and sanitized URL. */
 export interface RequestLabel {
@@ -50,7 +55,12 @@ export function abortedError(reason?: unknown): FloeError {
  * `HTTP_NETWORK` (both transient), anything else → `HTTP_NETWORK` terminal (e.g. an unknown host).
  * The original message is redacted, since a library's message may quote the URL.
  */
-export function networkError(e: unknown, label: RequestLabel, redactor: Redactor, timeoutMs?: number): FloeError {
+export function networkError(
+  e: unknown,
+  label: RequestLabel,
+  redactor: Redactor,
+  timeoutMs?: number,
+): FloeError {
   if (e instanceof FloeError) return e;
   const code = errorCode(e);
   if (code !== undefined && TIMEOUT_CODES.has(code) && timeoutMs !== undefined) {

@@ -16,11 +16,15 @@ export const RATE_LIMIT_SAFETY_MS = 50;
  * The minimum gap between two requests that keeps both limits: `(1000 + safety) / rps` and
  * `(60000 + safety) / rpm`, whichever is longer (the more restrictive wins). 0 when unlimited.
  */
-export function rateLimitIntervalMs(config: Pick<RateLimitConfig, 'requests_per_second' | 'requests_per_minute'> | undefined): number {
+export function rateLimitIntervalMs(
+  config: Pick<RateLimitConfig, 'requests_per_second' | 'requests_per_minute'> | undefined,
+): number {
   if (config === undefined) return 0;
   const gaps = [0];
-  if (config.requests_per_second !== undefined) gaps.push((1000 + RATE_LIMIT_SAFETY_MS) / config.requests_per_second);
-  if (config.requests_per_minute !== undefined) gaps.push((60_000 + RATE_LIMIT_SAFETY_MS) / config.requests_per_minute);
+  if (config.requests_per_second !== undefined)
+    gaps.push((1000 + RATE_LIMIT_SAFETY_MS) / config.requests_per_second);
+  if (config.requests_per_minute !== undefined)
+    gaps.push((60_000 + RATE_LIMIT_SAFETY_MS) / config.requests_per_minute);
   return Math.max(...gaps);
 }
 

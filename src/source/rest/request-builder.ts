@@ -22,9 +22,13 @@ export interface RequestTemplate {
  * later, last. Names compare case-insensitively. A POST sends the same JSON `body` on every page
  * (pagination goes in the query string); a POST without `body` sends none.
  */
-export function requestTemplate(config: Pick<FloeConfig, 'base_url' | 'headers'>, endpoint: EndpointConfig): RequestTemplate {
+export function requestTemplate(
+  config: Pick<FloeConfig, 'base_url' | 'headers'>,
+  endpoint: EndpointConfig,
+): RequestTemplate {
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': USER_AGENT };
-  const body = endpoint.method === 'POST' && endpoint.body !== undefined ? JSON.stringify(endpoint.body) : undefined;
+  const body =
+    endpoint.method === 'POST' && endpoint.body !== undefined ? JSON.stringify(endpoint.body) : undefined;
   if (body !== undefined) headers['content-type'] = 'application/json';
   for (const source of [config.headers, endpoint.headers]) {
     for (const [k, v] of Object.entries(source ?? {})) headers[k.toLowerCase()] = v;

@@ -52,7 +52,9 @@ export class RestSource {
     private readonly deps: RestSourceDeps,
   ) {
     const { clock, logger, redactor } = deps;
-    this.pool = deps.transport ? undefined : createUndiciTransport({ timeoutMs: config.timeout_seconds * 1000, redactor });
+    this.pool = deps.transport
+      ? undefined
+      : createUndiciTransport({ timeoutMs: config.timeout_seconds * 1000, redactor });
     const transport = deps.transport ?? (this.pool as PooledTransport).transport;
     this.auth = createAuth(config.auth, { clock, logger, redactor, transport });
     this.client = createHttpClient(config, {

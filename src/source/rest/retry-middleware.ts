@@ -54,7 +54,12 @@ export function retryMiddleware(opts: RetryOptions): Middleware {
         res !== undefined && opts.respectRetryAfter && RETRY_AFTER_STATUSES.has(res.status)
           ? parseRetryAfter(res.headers['retry-after'], clock.now())
           : undefined;
-      if (res !== undefined && retryAfter !== undefined && retryAfter > retry.max_delay_seconds * 1000 && attempt <= retry.max_retries) {
+      if (
+        res !== undefined &&
+        retryAfter !== undefined &&
+        retryAfter > retry.max_delay_seconds * 1000 &&
+        attempt <= retry.max_retries
+      ) {
         throw new FloeError(
           'HTTP_RATE_LIMITED',
           'terminal',

@@ -54,7 +54,14 @@ export function withQuery(
 /** The decoded names of the URL's query parameters. */
 export function queryNames(url: string): Set<string> {
   const { query } = splitQuery(url);
-  return new Set(query === '' ? [] : query.split('&').filter((p) => p !== '').map(pairName));
+  return new Set(
+    query === ''
+      ? []
+      : query
+          .split('&')
+          .filter((p) => p !== '')
+          .map(pairName),
+  );
 }
 
 /**

@@ -36,7 +36,12 @@ export const AUTH_CASES: { readonly [K in AuthConfig['type']]: readonly AuthCase
     },
     {
       name: 'query parameter (on every page, exactly once)',
-      auth: () => ({ type: 'api_key', key_name: 'api_key', key_value: 'q-987654321', location: 'query_parameter' }),
+      auth: () => ({
+        type: 'api_key',
+        key_name: 'api_key',
+        key_value: 'q-987654321',
+        location: 'query_parameter',
+      }),
       secrets: ['q-987654321'],
       check: (api) => {
         for (const r of apiRequests(api)) {
@@ -62,7 +67,8 @@ export const AUTH_CASES: { readonly [K in AuthConfig['type']]: readonly AuthCase
       auth: () => ({ type: 'basic', username: 'alice', password: 'p@ss:word' }),
       secrets: ['p@ss:word'],
       check: (api) => {
-        for (const r of apiRequests(api)) expect(r.headers.authorization).toBe(`Basic ${b64('alice:p@ss:word')}`);
+        for (const r of apiRequests(api))
+          expect(r.headers.authorization).toBe(`Basic ${b64('alice:p@ss:word')}`);
       },
     },
     {
@@ -70,7 +76,8 @@ export const AUTH_CASES: { readonly [K in AuthConfig['type']]: readonly AuthCase
       auth: () => ({ type: 'basic', username: 'sk_test_123456', password: '' }),
       secrets: ['sk_test_123456'],
       check: (api) => {
-        for (const r of apiRequests(api)) expect(r.headers.authorization).toBe(`Basic ${b64('sk_test_123456:')}`);
+        for (const r of apiRequests(api))
+          expect(r.headers.authorization).toBe(`Basic ${b64('sk_test_123456:')}`);
       },
     },
   ],
@@ -117,7 +124,10 @@ export const AUTH_CASES: { readonly [K in AuthConfig['type']]: readonly AuthCase
         const t = api.requestsTo('/oauth/token')[0];
         // RFC 6749 §2.3.1: form-encode id and secret, then base64.
         expect(t?.headers.authorization).toBe(`Basic ${b64('client+2:shh%2Bsecret%2F2')}`);
-        expect(Object.fromEntries(new URLSearchParams(t?.body))).toEqual({ grant_type: 'client_credentials', scope: 'a b' });
+        expect(Object.fromEntries(new URLSearchParams(t?.body))).toEqual({
+          grant_type: 'client_credentials',
+          scope: 'a b',
+        });
         for (const r of apiRequests(api)) expect(r.headers.authorization).toBe('Bearer token-1');
       },
     },

@@ -32,13 +32,17 @@ export interface Harness {
  * A RestSource with a FakeClock (waits are instant and recorded), a redactor that knows the
  * config's secrets, and a debug logger that captures its lines. Closed when the test finishes.
  */
-export function harness(config: FloeConfig, opts: Partial<RestSourceDeps> & { secrets?: string[] } = {}): Harness {
-  const redactor = opts.redactor ?? new Redactor();
-  for (const s of opts.secrets ?? []) redactor.add(s);
+export function harness(
+  config: FloeConfig,
+  opts: Partial<RestSourceDeps> & { secrets?: string[] } = {},
+): Harness {
+  const { secrets = [], ...deps } = opts;
+  const redactor = deps.redactor ?? new Redactor();
+  for (const s of secrets) redactor.add(s);
   const logs: string[] = [];
-  const clock = opts.clock ?? new FakeClock();
-  const logger = opts.logger ?? new TextLogger({ level: 'debug', redactor, sink: { write: (l) => logs.push(l) } });
-  const { secrets: _s, ...deps } = opts;
+  const clock = deps.clock ?? new FakeClock();
+  const logger =
+    deps.logger ?? new TextLogger({ level: 'debug', redactor, sink: { write: (l) => logs.push(l) } });
   const source = new RestSource(config, { ...deps, clock, logger, redactor });
   onTestFinished(() => source.close());
   return { source, clock, redactor, logs };

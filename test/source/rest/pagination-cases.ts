@@ -32,25 +32,44 @@ export const PAGINATION_CASES: { readonly [K in PaginationConfig['type']]: reado
       name: 'stops on a short page',
       serve: (api) => api.get('/api/items', offsetPages(DATA, { recordsKey: 'data' })),
       endpoint: { path: '/items', records_path: '$.data', pagination: { type: 'offset', limit_value: 10 } },
-      requests: ['/api/items?limit=10&offset=0', '/api/items?limit=10&offset=10', '/api/items?limit=10&offset=20'],
+      requests: [
+        '/api/items?limit=10&offset=0',
+        '/api/items?limit=10&offset=10',
+        '/api/items?limit=10&offset=20',
+      ],
       records: 25,
     },
     {
       name: 'an exact multiple stops on the empty page',
       serve: (api) => api.get('/api/items', offsetPages(EXACT, { recordsKey: 'data' })),
       endpoint: { path: '/items', records_path: '$.data', pagination: { type: 'offset', limit_value: 10 } },
-      requests: ['/api/items?limit=10&offset=0', '/api/items?limit=10&offset=10', '/api/items?limit=10&offset=20'],
+      requests: [
+        '/api/items?limit=10&offset=0',
+        '/api/items?limit=10&offset=10',
+        '/api/items?limit=10&offset=20',
+      ],
       records: 20,
     },
     {
       name: 'custom names, start_offset and query_params',
-      serve: (api) => api.get('/api/items', offsetPages(DATA, { limitParam: 'per_page', offsetParam: 'skip' })),
+      serve: (api) =>
+        api.get('/api/items', offsetPages(DATA, { limitParam: 'per_page', offsetParam: 'skip' })),
       endpoint: {
         path: 'items',
         query_params: { state: 'open' },
-        pagination: { type: 'offset', limit_param: 'per_page', limit_value: 10, offset_param: 'skip', start_offset: 5 },
+        pagination: {
+          type: 'offset',
+          limit_param: 'per_page',
+          limit_value: 10,
+          offset_param: 'skip',
+          start_offset: 5,
+        },
       },
-      requests: ['/api/items?state=open&per_page=10&skip=5', '/api/items?state=open&per_page=10&skip=15', '/api/items?state=open&per_page=10&skip=25'],
+      requests: [
+        '/api/items?state=open&per_page=10&skip=5',
+        '/api/items?state=open&per_page=10&skip=15',
+        '/api/items?state=open&per_page=10&skip=25',
+      ],
       records: 20,
     },
   ],
@@ -68,7 +87,8 @@ export const PAGINATION_CASES: { readonly [K in PaginationConfig['type']]: reado
     },
     {
       name: 'stops on an empty-string cursor',
-      serve: (api) => api.get('/api/items', cursorPages(DATA, { pageSize: 10, cursorParam: 'after', lastCursor: '' })),
+      serve: (api) =>
+        api.get('/api/items', cursorPages(DATA, { pageSize: 10, cursorParam: 'after', lastCursor: '' })),
       endpoint: {
         path: '/items',
         records_path: '$.data',
@@ -79,8 +99,13 @@ export const PAGINATION_CASES: { readonly [K in PaginationConfig['type']]: reado
     },
     {
       name: 'stops when the cursor is absent',
-      serve: (api) => api.get('/api/items', cursorPages(DATA, { pageSize: 20, lastCursor: 'absent', cursorKey: 'next' })),
-      endpoint: { path: '/items', records_path: '$.data', pagination: { type: 'cursor', cursor_param: 'cursor', cursor_path: '$.next' } },
+      serve: (api) =>
+        api.get('/api/items', cursorPages(DATA, { pageSize: 20, lastCursor: 'absent', cursorKey: 'next' })),
+      endpoint: {
+        path: '/items',
+        records_path: '$.data',
+        pagination: { type: 'cursor', cursor_param: 'cursor', cursor_path: '$.next' },
+      },
       requests: ['/api/items', '/api/items?cursor=c%2B20%2F%3D'],
       records: 25,
     },
@@ -88,13 +113,26 @@ export const PAGINATION_CASES: { readonly [K in PaginationConfig['type']]: reado
   page_number: [
     {
       name: 'from page 1 with a page size param',
-      serve: (api) => api.get('/api/items', pageNumberPages(DATA, { pageSize: 10, pageSizeParam: 'per_page', recordsKey: 'results' })),
+      serve: (api) =>
+        api.get(
+          '/api/items',
+          pageNumberPages(DATA, { pageSize: 10, pageSizeParam: 'per_page', recordsKey: 'results' }),
+        ),
       endpoint: {
         path: '/items',
         records_path: '$.results',
-        pagination: { type: 'page_number', page_param: 'page', page_size_param: 'per_page', page_size_value: 10 },
+        pagination: {
+          type: 'page_number',
+          page_param: 'page',
+          page_size_param: 'per_page',
+          page_size_value: 10,
+        },
       },
-      requests: ['/api/items?page=1&per_page=10', '/api/items?page=2&per_page=10', '/api/items?page=3&per_page=10'],
+      requests: [
+        '/api/items?page=1&per_page=10',
+        '/api/items?page=2&per_page=10',
+        '/api/items?page=3&per_page=10',
+      ],
       records: 25,
     },
     {
@@ -115,7 +153,11 @@ export const PAGINATION_CASES: { readonly [K in PaginationConfig['type']]: reado
     },
     {
       name: 'relative next links and rel lists',
-      serve: (api) => api.get('/api/items', linkHeaderPages(DATA, { pageSize: 10, relative: true, nextRel: 'next prefetch' })),
+      serve: (api) =>
+        api.get(
+          '/api/items',
+          linkHeaderPages(DATA, { pageSize: 10, relative: true, nextRel: 'next prefetch' }),
+        ),
       endpoint: { path: '/items', pagination: { type: 'link_header' } },
       requests: ['/api/items', '/api/items?page=2&per_page=10', '/api/items?page=3&per_page=10'],
       records: 25,
@@ -136,8 +178,13 @@ export const PAGINATION_CASES: { readonly [K in PaginationConfig['type']]: reado
     },
     {
       name: 'relative next URLs',
-      serve: (api) => api.get('/api/items', nextLinkPages(DATA, { pageSize: 10, relative: true, nextKey: 'next' })),
-      endpoint: { path: '/items', records_path: '$.data', pagination: { type: 'next_link', next_link_path: '$.next' } },
+      serve: (api) =>
+        api.get('/api/items', nextLinkPages(DATA, { pageSize: 10, relative: true, nextKey: 'next' })),
+      endpoint: {
+        path: '/items',
+        records_path: '$.data',
+        pagination: { type: 'next_link', next_link_path: '$.next' },
+      },
       requests: ['/api/items', '/api/items?after=10', '/api/items?after=20'],
       records: 25,
     },

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { RATE_LIMIT_SAFETY_MS, RateLimiter, rateLimitIntervalMs } from '../../../src/source/rest/rate-limiter.js';
+import {
+  RATE_LIMIT_SAFETY_MS,
+  RateLimiter,
+  rateLimitIntervalMs,
+} from '../../../src/source/rest/rate-limiter.js';
 import { FakeClock } from '../../../src/util/clock.js';
 
 /** Grant times of `n` acquisitions by `concurrency` concurrent callers. */
@@ -35,8 +39,16 @@ describe('rateLimitIntervalMs', () => {
     { name: 'no limits', cfg: {}, want: 0 },
     { name: 'per second', cfg: { requests_per_second: 20 }, want: (1000 + RATE_LIMIT_SAFETY_MS) / 20 },
     { name: 'per minute', cfg: { requests_per_minute: 30 }, want: (60_000 + RATE_LIMIT_SAFETY_MS) / 30 },
-    { name: 'the more restrictive wins (minute)', cfg: { requests_per_second: 10, requests_per_minute: 60 }, want: (60_000 + RATE_LIMIT_SAFETY_MS) / 60 },
-    { name: 'the more restrictive wins (second)', cfg: { requests_per_second: 1, requests_per_minute: 600 }, want: 1000 + RATE_LIMIT_SAFETY_MS },
+    {
+      name: 'the more restrictive wins (minute)',
+      cfg: { requests_per_second: 10, requests_per_minute: 60 },
+      want: (60_000 + RATE_LIMIT_SAFETY_MS) / 60,
+    },
+    {
+      name: 'the more restrictive wins (second)',
+      cfg: { requests_per_second: 1, requests_per_minute: 600 },
+      want: 1000 + RATE_LIMIT_SAFETY_MS,
+    },
     { name: 'fractional rate', cfg: { requests_per_second: 0.5 }, want: (1000 + RATE_LIMIT_SAFETY_MS) / 0.5 },
   ])('$name', ({ cfg, want }) => {
     expect(rateLimitIntervalMs(cfg)).toBeCloseTo(want, 6);
@@ -46,7 +58,10 @@ describe('rateLimitIntervalMs', () => {
 describe('RateLimiter (fake clock)', () => {
   it('never lets more than requests_per_minute into any 60 s window, nor requests_per_second into any 1 s', async () => {
     const clock = new FakeClock();
-    const limiter = new RateLimiter(rateLimitIntervalMs({ requests_per_second: 5, requests_per_minute: 30 }), clock);
+    const limiter = new RateLimiter(
+      rateLimitIntervalMs({ requests_per_second: 5, requests_per_minute: 30 }),
+      clock,
+    );
     const times = await grants(limiter, clock, 200, 4);
     expect(times).toHaveLength(200);
     expect(maxInWindow(times, 60_000)).toBeLessThanOrEqual(30);

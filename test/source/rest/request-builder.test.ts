@@ -32,7 +32,10 @@ describe('requestTemplate', () => {
     const t = build({}, { path: '/search', method: 'POST', body: { filter: { status: 'open' } } });
     expect(t.body).toBe('{"filter":{"status":"open"}}');
     expect(t.headers['content-type']).toBe('application/json');
-    const custom = build({}, { path: '/s', method: 'POST', body: {}, headers: { 'Content-Type': 'application/vnd.api+json' } });
+    const custom = build(
+      {},
+      { path: '/s', method: 'POST', body: {}, headers: { 'Content-Type': 'application/vnd.api+json' } },
+    );
     expect(custom.headers['content-type']).toBe('application/vnd.api+json');
   });
 
@@ -42,7 +45,11 @@ describe('requestTemplate', () => {
   });
 
   it('stringifies query_params', () => {
-    expect(build({}, { path: '/x', query_params: { n: 5, on: true, s: 'a b' } }).query).toEqual({ n: '5', on: 'true', s: 'a b' });
+    expect(build({}, { path: '/x', query_params: { n: 5, on: true, s: 'a b' } }).query).toEqual({
+      n: '5',
+      on: 'true',
+      s: 'a b',
+    });
   });
 });
 
@@ -56,7 +63,9 @@ describe('pageRequest', () => {
   });
 
   it('pagination params win a name clash with query_params', () => {
-    expect(pageRequest(t, { kind: 'query', query: { per_page: '10' } }).url).toBe('http://h/api/items?state=all&per_page=10');
+    expect(pageRequest(t, { kind: 'query', query: { per_page: '10' } }).url).toBe(
+      'http://h/api/items?state=all&per_page=10',
+    );
   });
 
   it('url target: used as given, static params only added when missing', () => {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../src/util/clock.js';
-import { dataset, oauthTokens, offsetPages, reply, useMockApi, type MockApi } from '../../support/mock-api.js';
+import {
+  dataset,
+  oauthTokens,
+  offsetPages,
+  reply,
+  useMockApi,
+  type MockApi,
+} from '../../support/mock-api.js';
 import { AUTH_CASES } from './auth-cases.js';
 import { collect, endpointOf, floeErrorOf, harness, makeConfig } from './helpers.js';
 
@@ -13,14 +20,21 @@ describe('RestSource auth (real local server)', () => {
     const api = await useMockApi();
     api.get('/items', offsetPages(dataset(25), { recordsKey: 'data' }));
     serve?.(api);
-    const config = makeConfig({ base_url: api.url, auth: auth(api), headers: { 'X-Trace': 't1' }, endpoints: [paged] });
+    const config = makeConfig({
+      base_url: api.url,
+      auth: auth(api),
+      headers: { 'X-Trace': 't1' },
+      endpoints: [paged],
+    });
     const { source, logs } = harness(config, { secrets: secrets.filter((s) => !s.startsWith('token-')) });
     const pages = await collect(source.pages(endpointOf(config)));
     expect(pages).toHaveLength(3);
     expect(api.requestsTo('/items')).toHaveLength(3);
     for (const r of api.requestsTo('/items')) expect(r.headers['x-trace']).toBe('t1');
     check(api);
-    const printed = [...logs, ...pages.map((p) => p.url), JSON.stringify(pages.map((p) => p.next))].join('\n');
+    const printed = [...logs, ...pages.map((p) => p.url), JSON.stringify(pages.map((p) => p.next))].join(
+      '\n',
+    );
     expect(logs.length).toBeGreaterThan(0);
     for (const s of secrets) expect(printed).not.toContain(s);
   });
@@ -45,7 +59,12 @@ describe('RestSource auth (real local server)', () => {
   it('a next link that echoes the api key: sent once with our key, masked in Page.url and Page.next', async () => {
     const api = await useMockApi();
     api.get('/items', (req, n) =>
-      reply.json([{ id: n }], n === 0 ? { headers: { link: `</items?page=2&api_key=${req.query['api_key'] ?? ''}>; rel="next"` } } : {}),
+      reply.json(
+        [{ id: n }],
+        n === 0
+          ? { headers: { link: `</items?page=2&api_key=${req.query['api_key'] ?? ''}>; rel="next"` } }
+          : {},
+      ),
     );
     const config = makeConfig({
       base_url: api.url,
@@ -53,7 +72,10 @@ describe('RestSource auth (real local server)', () => {
       endpoints: [{ path: '/items', pagination: { type: 'link_header' } }],
     });
     const pages = await collect(harness(config).source.pages(endpointOf(config)));
-    expect(api.requests.map((r) => r.searchParams.getAll('api_key'))).toEqual([['echoed-key-1'], ['echoed-key-1']]);
+    expect(api.requests.map((r) => r.searchParams.getAll('api_key'))).toEqual([
+      ['echoed-key-1'],
+      ['echoed-key-1'],
+    ]);
     expect(pages[1]?.url).toBe(`${api.url}/items?page=2&api_key=***`);
     expect(JSON.stringify(pages.map((p) => [p.url, p.next]))).not.toContain('echoed-key-1');
   });
@@ -90,7 +112,12 @@ describe('OAuth2 client credentials', () => {
     await run();
     await run();
     expect(api.requestsTo('/oauth/token')).toHaveLength(2);
-    expect(bearer(api, '/items')).toEqual(['Bearer token-1', 'Bearer token-1', 'Bearer token-2', 'Bearer token-2']);
+    expect(bearer(api, '/items')).toEqual([
+      'Bearer token-1',
+      'Bearer token-1',
+      'Bearer token-2',
+      'Bearer token-2',
+    ]);
   });
 
   it('a short-lived token is refreshed at most half its lifetime early', async () => {
@@ -110,21 +137,31 @@ describe('OAuth2 client credentials', () => {
 
   it('concurrent endpoints share one token request (single flight)', async () => {
     const api = await useMockApi();
-    api.post('/oauth/token', (_req, n) => reply.delay(50, { json: { access_token: `token-${n + 1}`, expires_in: 3600 } }));
+    api.post('/oauth/token', (_req, n) =>
+      reply.delay(50, { json: { access_token: `token-${n + 1}`, expires_in: 3600 } }),
+    );
     api.get('/items', { json: [{ id: 1 }] });
     api.get('/users', { json: [{ id: 2 }] });
     const config = oauthConfig(api);
     const { source } = harness(config);
-    await Promise.all([collect(source.pages(endpointOf(config, 0))), collect(source.pages(endpointOf(config, 1)))]);
+    await Promise.all([
+      collect(source.pages(endpointOf(config, 0))),
+      collect(source.pages(endpointOf(config, 1))),
+    ]);
     expect(api.requestsTo('/oauth/token')).toHaveLength(1);
-    expect([...bearer(api, '/items'), ...bearer(api, '/users')]).toEqual(['Bearer token-1', 'Bearer token-1']);
+    expect([...bearer(api, '/items'), ...bearer(api, '/users')]).toEqual([
+      'Bearer token-1',
+      'Bearer token-1',
+    ]);
   });
 
   it('a 401 from the API drops the token, fetches a fresh one and retries once', async () => {
     const api = await useMockApi();
     api.post('/oauth/token', oauthTokens({ expiresIn: 3600 }));
     api.get('/items', (req) =>
-      req.headers.authorization === 'Bearer token-1' ? reply.status(401, { error: 'token revoked' }) : reply.json([{ id: 1 }]),
+      req.headers.authorization === 'Bearer token-1'
+        ? reply.status(401, { error: 'token revoked' })
+        : reply.json([{ id: 1 }]),
     );
     const config = oauthConfig(api);
     const { source } = harness(config);
@@ -148,8 +185,14 @@ describe('OAuth2 client credentials', () => {
   it('a 401 with static credentials is not retried', async () => {
     const api = await useMockApi();
     api.get('/items', reply.status(401));
-    const config = makeConfig({ base_url: api.url, auth: { type: 'bearer', token: 'static-token' }, endpoints: [{ path: '/items' }] });
-    await expect(collect(harness(config).source.pages(endpointOf(config)))).rejects.toMatchObject({ code: 'HTTP_STATUS' });
+    const config = makeConfig({
+      base_url: api.url,
+      auth: { type: 'bearer', token: 'static-token' },
+      endpoints: [{ path: '/items' }],
+    });
+    await expect(collect(harness(config).source.pages(endpointOf(config)))).rejects.toMatchObject({
+      code: 'HTTP_STATUS',
+    });
     expect(api.requests).toHaveLength(1);
   });
 
@@ -159,7 +202,11 @@ describe('OAuth2 client credentials', () => {
     const config = oauthConfig(api);
     const { source, logs } = harness(config);
     const err = await floeErrorOf(() => collect(source.pages(endpointOf(config))));
-    expect(err).toMatchObject({ code: 'AUTH_FAILED', kind: 'terminal', details: { endpoint: 'items', status: 401 } });
+    expect(err).toMatchObject({
+      code: 'AUTH_FAILED',
+      kind: 'terminal',
+      details: { endpoint: 'items', status: 401 },
+    });
     expect(err.message).toContain('invalid_client');
     expect(err.message).toContain('client_secret');
     expect(err.message).toContain(api.at('/oauth/token'));
@@ -170,7 +217,10 @@ describe('OAuth2 client credentials', () => {
 
   it('a token endpoint 503 is retried on the backoff schedule', async () => {
     const api = await useMockApi();
-    api.sequence('POST', '/oauth/token', [reply.status(503), { json: { access_token: 'token-ok', expires_in: 60 } }]);
+    api.sequence('POST', '/oauth/token', [
+      reply.status(503),
+      { json: { access_token: 'token-ok', expires_in: 60 } },
+    ]);
     api.get('/items', { json: [] });
     const config = oauthConfig(api);
     const clock = new FakeClock();
@@ -185,7 +235,7 @@ describe('OAuth2 client credentials', () => {
     const config = oauthConfig(api);
     await expect(collect(harness(config).source.pages(endpointOf(config)))).rejects.toMatchObject({
       code: 'AUTH_FAILED',
-      message: expect.stringContaining('access_token'),
+      message: expect.stringContaining('access_token') as string,
     });
   });
 });

@@ -36,8 +36,14 @@ describe('RestSource retries and errors (real local server)', () => {
     const config = makeConfig({ base_url: api.url, endpoints: [one()] });
     const clock = new FakeClock();
     const err = await floeErrorOf(() => collect(harness(config, { clock }).source.pages(endpointOf(config))));
-    expect(err).toMatchObject({ code: 'HTTP_RETRIES_EXHAUSTED', kind: 'terminal', details: { endpoint: 'items', status: 500, attempts: 7 } });
-    expect(err.message).toMatch(/^Endpoint "items": GET http:\/\/127\.0\.0\.1:\d+\/items still returned HTTP 500/);
+    expect(err).toMatchObject({
+      code: 'HTTP_RETRIES_EXHAUSTED',
+      kind: 'terminal',
+      details: { endpoint: 'items', status: 500, attempts: 7 },
+    });
+    expect(err.message).toMatch(
+      /^Endpoint "items": GET http:\/\/127\.0\.0\.1:\d+\/items still returned HTTP 500/,
+    );
     expect(err.message).toContain('kaput');
     expect(api.requests).toHaveLength(7);
     expect(clock.sleeps).toEqual([1000, 2000, 4000, 8000, 16000, 32000]);
@@ -55,25 +61,37 @@ describe('RestSource retries and errors (real local server)', () => {
   it('Retry-After as an HTTP-date is measured against the injected clock', async () => {
     const api = await useMockApi();
     const clock = new FakeClock(Date.UTC(2026, 4, 1, 10, 0, 0));
-    api.sequence('GET', '/items', [reply.retryAfter(503, new Date(Date.UTC(2026, 4, 1, 10, 0, 42)).toUTCString()), reply.json([])]);
+    api.sequence('GET', '/items', [
+      reply.retryAfter(503, new Date(Date.UTC(2026, 4, 1, 10, 0, 42)).toUTCString()),
+      reply.json([]),
+    ]);
     const config = makeConfig({ base_url: api.url, endpoints: [one()] });
     await collect(harness(config, { clock }).source.pages(endpointOf(config)));
     expect(clock.sleeps).toEqual([42_000]);
   });
 
-  it.each([400, 401, 403, 404, 422])('%i fails the endpoint at once: HTTP_STATUS, one request', async (status) => {
-    const api = await useMockApi();
-    api.get('/items', reply.status(status, { message: `bad ${status}` }));
-    const config = makeConfig({ base_url: api.url, endpoints: [one('/items', { name: 'my_items' })] });
-    const clock = new FakeClock();
-    const err = await floeErrorOf(() => collect(harness(config, { clock }).source.pages(endpointOf(config))));
-    expect(err).toMatchObject({ code: 'HTTP_STATUS', kind: 'terminal', details: { status, endpoint: 'my_items' } });
-    expect(err.message).toContain(`HTTP ${status}`);
-    expect(err.message).toContain(`${api.url}/items`);
-    expect(err.message).toContain(`bad ${status}`);
-    expect(api.requests).toHaveLength(1);
-    expect(clock.sleeps).toEqual([]);
-  });
+  it.each([400, 401, 403, 404, 422])(
+    '%i fails the endpoint at once: HTTP_STATUS, one request',
+    async (status) => {
+      const api = await useMockApi();
+      api.get('/items', reply.status(status, { message: `bad ${status}` }));
+      const config = makeConfig({ base_url: api.url, endpoints: [one('/items', { name: 'my_items' })] });
+      const clock = new FakeClock();
+      const err = await floeErrorOf(() =>
+        collect(harness(config, { clock }).source.pages(endpointOf(config))),
+      );
+      expect(err).toMatchObject({
+        code: 'HTTP_STATUS',
+        kind: 'terminal',
+        details: { status, endpoint: 'my_items' },
+      });
+      expect(err.message).toContain(`HTTP ${status}`);
+      expect(err.message).toContain(`${api.url}/items`);
+      expect(err.message).toContain(`bad ${status}`);
+      expect(api.requests).toHaveLength(1);
+      expect(clock.sleeps).toEqual([]);
+    },
+  );
 
   it('a redirect is not followed (credentials stay on this host)', async () => {
     const api = await useMockApi();
@@ -87,7 +105,10 @@ describe('RestSource retries and errors (real local server)', () => {
 
   it.each([
     { name: 'an HTML proxy page with 200', response: reply.html() },
-    { name: 'a login page served as text/html', response: reply.html('<html><body>Please sign in</body></html>') },
+    {
+      name: 'a login page served as text/html',
+      response: reply.html('<html><body>Please sign in</body></html>'),
+    },
     { name: 'plain text', response: reply.text('OK') },
     { name: 'broken JSON', response: reply.text('{"data": [', 'application/json') },
   ])('$name → RESPONSE_NOT_JSON with content-type, status, URL and excerpt', async ({ response }) => {
@@ -95,7 +116,11 @@ describe('RestSource retries and errors (real local server)', () => {
     api.get('/items', response);
     const config = makeConfig({ base_url: api.url, endpoints: [one()] });
     const err = await floeErrorOf(() => collect(harness(config).source.pages(endpointOf(config))));
-    expect(err).toMatchObject({ code: 'RESPONSE_NOT_JSON', kind: 'terminal', details: { endpoint: 'items', status: 200 } });
+    expect(err).toMatchObject({
+      code: 'RESPONSE_NOT_JSON',
+      kind: 'terminal',
+      details: { endpoint: 'items', status: 200 },
+    });
     expect(err.message).toContain(response.headers?.['content-type'] as string);
     expect(err.message).toContain(`${api.url}/items`);
     expect(err.message).toContain((response.raw ?? '').slice(0, 10));
@@ -119,13 +144,16 @@ describe('RestSource retries and errors (real local server)', () => {
     const config = makeConfig({ base_url: api.url, endpoints: [one()] });
     await expect(collect(harness(config).source.pages(endpointOf(config)))).rejects.toMatchObject({
       code: 'RECORDS_PATH_NO_MATCH',
-      message: expect.stringContaining('$.results'),
+      message: expect.stringContaining('$.results') as string,
     });
   });
 
   it('a slow response times out after timeout_seconds (HTTP_TIMEOUT, transient) and is retried', async () => {
     const api = await useMockApi();
-    api.sequence('GET', '/items', [reply.delay(2_000, reply.json([{ id: 'late' }])), reply.json([{ id: 'ok' }])]);
+    api.sequence('GET', '/items', [
+      reply.delay(2_000, reply.json([{ id: 'late' }])),
+      reply.json([{ id: 'ok' }]),
+    ]);
     const config = makeConfig({ base_url: api.url, timeout_seconds: 0.2, endpoints: [one()] });
     const clock = new FakeClock();
     const started = performance.now();
@@ -138,9 +166,18 @@ describe('RestSource retries and errors (real local server)', () => {
   it('timeouts that never end: HTTP_TIMEOUT, terminal, with attempts', async () => {
     const api = await useMockApi();
     api.get('/items', reply.delay(2_000));
-    const config = makeConfig({ base_url: api.url, timeout_seconds: 0.1, retry: { max_retries: 1 }, endpoints: [one()] });
+    const config = makeConfig({
+      base_url: api.url,
+      timeout_seconds: 0.1,
+      retry: { max_retries: 1 },
+      endpoints: [one()],
+    });
     const err = await floeErrorOf(() => collect(harness(config).source.pages(endpointOf(config))));
-    expect(err).toMatchObject({ code: 'HTTP_TIMEOUT', kind: 'terminal', details: { attempts: 2, endpoint: 'items' } });
+    expect(err).toMatchObject({
+      code: 'HTTP_TIMEOUT',
+      kind: 'terminal',
+      details: { attempts: 2, endpoint: 'items' },
+    });
     expect(err.message).toContain('timed out after 0.1 s');
     expect(api.requests).toHaveLength(2);
   });
@@ -162,7 +199,11 @@ describe('RestSource retries and errors (real local server)', () => {
     const config = makeConfig({ base_url: url, retry: { max_retries: 2 }, endpoints: [one()] });
     const clock = new FakeClock();
     const err = await floeErrorOf(() => collect(harness(config, { clock }).source.pages(endpointOf(config))));
-    expect(err).toMatchObject({ code: 'HTTP_NETWORK', kind: 'terminal', details: { attempts: 3, endpoint: 'items' } });
+    expect(err).toMatchObject({
+      code: 'HTTP_NETWORK',
+      kind: 'terminal',
+      details: { attempts: 3, endpoint: 'items' },
+    });
     expect(err.message).toContain('ECONNREFUSED');
     expect(clock.sleeps).toEqual([1000, 2000]);
   });

@@ -15,7 +15,9 @@ describe('RestSource pagination (real local server)', () => {
     expect(api.requests.map((r) => r.rawUrl)).toEqual(requests);
     expect(allRecords(pages)).toHaveLength(records);
     const first = (allRecords(pages)[0] as { id: number }).id;
-    expect(allRecords(pages)).toEqual(dataset(records, (i) => ({ id: first + i - 1, name: `r${first + i - 1}` })));
+    expect(allRecords(pages)).toEqual(
+      dataset(records, (i) => ({ id: first + i - 1, name: `r${first + i - 1}` })),
+    );
     expect(pages.map((p) => p.index)).toEqual(requests.map((_, i) => i));
     expect(pages.map((p) => p.next === undefined)).toEqual(requests.map((_, i) => i === requests.length - 1));
     for (const [i, p] of pages.entries()) {
@@ -30,7 +32,9 @@ describe('RestSource pagination (real local server)', () => {
     api.get('/items', offsetPages(dataset(15), { recordsKey: 'data' }));
     const config = makeConfig({
       base_url: api.url,
-      endpoints: [{ path: '/items', records_path: '$.data', pagination: { type: 'offset', limit_value: 10 } }],
+      endpoints: [
+        { path: '/items', records_path: '$.data', pagination: { type: 'offset', limit_value: 10 } },
+      ],
     });
     const pages = await collect(harness(config).source.pages(endpointOf(config)));
     expect(pages.map((p) => p.next)).toEqual([{ offset: 10 }, undefined]);
@@ -42,7 +46,13 @@ describe('RestSource pagination (real local server)', () => {
     api.get('/items', offsetPages(dataset(100), { recordsKey: 'data' }));
     const config = makeConfig({
       base_url: api.url,
-      endpoints: [{ path: '/items', records_path: '$.data', pagination: { type: 'offset', limit_value: 10, max_pages: 2 } }],
+      endpoints: [
+        {
+          path: '/items',
+          records_path: '$.data',
+          pagination: { type: 'offset', limit_value: 10, max_pages: 2 },
+        },
+      ],
     });
     const { source, logs } = harness(config);
     const pages = await collect(source.pages(endpointOf(config)));
@@ -58,7 +68,15 @@ describe('RestSource pagination (real local server)', () => {
     const body = { filter: { status: ['open', 'closed'] }, sort: 'id' };
     const config = makeConfig({
       base_url: api.url,
-      endpoints: [{ path: '/search', method: 'POST', body, records_path: '$.hits', pagination: { type: 'offset', limit_value: 10 } }],
+      endpoints: [
+        {
+          path: '/search',
+          method: 'POST',
+          body,
+          records_path: '$.hits',
+          pagination: { type: 'offset', limit_value: 10 },
+        },
+      ],
     });
     const pages = await collect(harness(config).source.pages(endpointOf(config)));
     expect(allRecords(pages)).toHaveLength(25);
@@ -74,21 +92,33 @@ describe('RestSource pagination (real local server)', () => {
   it.each([
     {
       name: 'cursor that repeats',
-      endpoint: { path: '/items', records_path: '$.data', pagination: { type: 'cursor', cursor_param: 'c', cursor_path: '$.next' } },
+      endpoint: {
+        path: '/items',
+        records_path: '$.data',
+        pagination: { type: 'cursor', cursor_param: 'c', cursor_path: '$.next' },
+      },
       serve: (n: number) => reply.json({ data: [{ id: n }], next: n === 0 ? 'A' : n === 1 ? 'B' : 'A' }),
       requests: 3,
       mention: 'cursor "A"',
     },
     {
       name: 'cursor equal to the one just used',
-      endpoint: { path: '/items', records_path: '$.data', pagination: { type: 'cursor', cursor_param: 'c', cursor_path: '$.next' } },
+      endpoint: {
+        path: '/items',
+        records_path: '$.data',
+        pagination: { type: 'cursor', cursor_param: 'c', cursor_path: '$.next' },
+      },
       serve: (n: number) => reply.json({ data: [{ id: n }], next: 'same' }),
       requests: 2,
       mention: 'cursor "same"',
     },
     {
       name: 'next link pointing back to the first page',
-      endpoint: { path: '/items', records_path: '$.data', pagination: { type: 'next_link', next_link_path: '$.next' } },
+      endpoint: {
+        path: '/items',
+        records_path: '$.data',
+        pagination: { type: 'next_link', next_link_path: '$.next' },
+      },
       serve: (n: number) => reply.json({ data: [{ id: n }], next: n === 0 ? '/items?p=2' : '/items' }),
       requests: 2,
       mention: 'next link',
@@ -100,22 +130,29 @@ describe('RestSource pagination (real local server)', () => {
       requests: 2,
       mention: 'Link header',
     },
-  ])('PAGINATION_LOOP on a $name, without an extra request', async ({ endpoint, serve, requests, mention }) => {
-    const api = await useMockApi();
-    api.get('/items', (_req, n) => serve(n));
-    const config = makeConfig({ base_url: api.url, endpoints: [endpoint] });
-    const { source } = harness(config);
-    const seen: number[] = [];
-    const err = await floeErrorOf(async () => {
-      for await (const p of source.pages(endpointOf(config))) seen.push(p.index);
-    });
-    expect(err).toMatchObject({ code: 'PAGINATION_LOOP', kind: 'terminal', details: { endpoint: 'items' } });
-    expect(err.message).toContain(mention);
-    expect(err.message).toContain('"items"');
-    expect(api.requests).toHaveLength(requests);
-    // The page whose next pointer loops is not yielded: the error surfaces as soon as it is known.
-    expect(seen).toEqual([...Array(requests - 1).keys()]);
-  });
+  ])(
+    'PAGINATION_LOOP on a $name, without an extra request',
+    async ({ endpoint, serve, requests, mention }) => {
+      const api = await useMockApi();
+      api.get('/items', (_req, n) => serve(n));
+      const config = makeConfig({ base_url: api.url, endpoints: [endpoint] });
+      const { source } = harness(config);
+      const seen: number[] = [];
+      const err = await floeErrorOf(async () => {
+        for await (const p of source.pages(endpointOf(config))) seen.push(p.index);
+      });
+      expect(err).toMatchObject({
+        code: 'PAGINATION_LOOP',
+        kind: 'terminal',
+        details: { endpoint: 'items' },
+      });
+      expect(err.message).toContain(mention);
+      expect(err.message).toContain('"items"');
+      expect(api.requests).toHaveLength(requests);
+      // The page whose next pointer loops is not yielded: the error surfaces as soon as it is known.
+      expect(seen).toEqual([...Array(requests - 1).keys()]);
+    },
+  );
 
   it('query_params and cursor values are URL-encoded as the server decodes them', async () => {
     const api = await useMockApi();
@@ -141,7 +178,10 @@ describe('RestSource pagination (real local server)', () => {
   it('a full URL as endpoint path is used as is', async () => {
     const api = await useMockApi();
     api.get('/elsewhere/items', { json: [{ id: 1 }] });
-    const config = makeConfig({ base_url: 'http://127.0.0.1:9/unused', endpoints: [{ path: `${api.url}/elsewhere/items` }] });
+    const config = makeConfig({
+      base_url: 'http://127.0.0.1:9/unused',
+      endpoints: [{ path: `${api.url}/elsewhere/items` }],
+    });
     const pages = await collect(harness(config).source.pages(endpointOf(config)));
     expect(allRecords(pages)).toEqual([{ id: 1 }]);
   });
@@ -149,9 +189,16 @@ describe('RestSource pagination (real local server)', () => {
   it('GitHub-style Link pagination with a base path keeps the base path', async () => {
     const api = await useMockApi();
     api.get('/gh/repos/x/issues', linkHeaderPages(dataset(5), { pageSize: 2 }));
-    const config = makeConfig({ base_url: `${api.url}/gh`, endpoints: [{ path: '/repos/x/issues', pagination: { type: 'link_header' } }] });
+    const config = makeConfig({
+      base_url: `${api.url}/gh`,
+      endpoints: [{ path: '/repos/x/issues', pagination: { type: 'link_header' } }],
+    });
     const pages = await collect(harness(config).source.pages(endpointOf(config)));
     expect(allRecords(pages)).toHaveLength(5);
-    expect(api.requests.map((r) => r.path)).toEqual(['/gh/repos/x/issues', '/gh/repos/x/issues', '/gh/repos/x/issues']);
+    expect(api.requests.map((r) => r.path)).toEqual([
+      '/gh/repos/x/issues',
+      '/gh/repos/x/issues',
+      '/gh/repos/x/issues',
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/util/clock.js';
 import { dataset, offsetPages, reply, useMockApi, type MockApi } from '../../support/mock-api.js';
-import { endpointOf, floeErrorOf, harness, makeConfig } from './helpers.js';
+import { collect, endpointOf, floeErrorOf, harness, makeConfig } from './helpers.js';
 
 async function until(cond: () => boolean, ms = 1000): Promise<boolean> {
   const end = performance.now() + ms;
@@ -27,7 +27,8 @@ describe('RestSource prefetch, early stop and abort', () => {
     const config = pagedConfig(api);
     const it = harness(config).source.pages(endpointOf(config));
     const first = await it.next();
-    expect(first.value?.index).toBe(0);
+    if (first.done === true) throw new Error('no first page');
+    expect(first.value.index).toBe(0);
     // The consumer has not asked for page 1, yet the server receives its request.
     expect(await until(() => api.requests.length === 2)).toBe(true);
     expect(api.requests[1]?.query['offset']).toBe('10');
@@ -37,7 +38,9 @@ describe('RestSource prefetch, early stop and abort', () => {
   it('stopping early cancels the in-flight prefetch and leaves nothing dangling', async () => {
     const api = await useMockApi();
     const pages = offsetPages(dataset(100), { recordsKey: 'data' });
-    api.get('/items', async (req, n) => (n === 0 ? pages(req, n, api) : reply.delay(3000, await pages(req, n, api))));
+    api.get('/items', async (req, n) =>
+      n === 0 ? pages(req, n, api) : reply.delay(3000, await pages(req, n, api)),
+    );
     const config = pagedConfig(api);
     const { source } = harness(config);
     const started = performance.now();
@@ -59,11 +62,9 @@ describe('RestSource prefetch, early stop and abort', () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 50);
     const started = performance.now();
-    const err = await floeErrorOf(async () => {
-      for await (const _ of harness(config).source.pages(endpointOf(config), { signal: ac.signal })) {
-        // no page arrives
-      }
-    });
+    const err = await floeErrorOf(() =>
+      collect(harness(config).source.pages(endpointOf(config), { signal: ac.signal })),
+    );
     expect(err.code).toBe('ABORTED');
     expect(performance.now() - started).toBeLessThan(1500);
   });
@@ -75,11 +76,11 @@ describe('RestSource prefetch, early stop and abort', () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 100);
     const started = performance.now();
-    const err = await floeErrorOf(async () => {
-      for await (const _ of harness(config, { clock: systemClock }).source.pages(endpointOf(config), { signal: ac.signal })) {
-        // none
-      }
-    });
+    const err = await floeErrorOf(() =>
+      collect(
+        harness(config, { clock: systemClock }).source.pages(endpointOf(config), { signal: ac.signal }),
+      ),
+    );
     expect(err.code).toBe('ABORTED');
     expect(performance.now() - started).toBeLessThan(1500);
     expect(api.requests).toHaveLength(1);

@@ -19,7 +19,11 @@ describe('RestSource rate limiting', () => {
     const api = await useMockApi();
     api.get('/a', offsetPages(dataset(120), { recordsKey: 'data' }));
     api.get('/b', offsetPages(dataset(120), { recordsKey: 'data' }));
-    const paged = (path: string) => ({ path, records_path: '$.data', pagination: { type: 'offset', limit_value: 10 } });
+    const paged = (path: string) => ({
+      path,
+      records_path: '$.data',
+      pagination: { type: 'offset', limit_value: 10 },
+    });
     const config = makeConfig({
       base_url: api.url,
       rate_limit: { requests_per_second: 20 },
@@ -27,7 +31,10 @@ describe('RestSource rate limiting', () => {
     });
     const { source } = harness(config, { clock: systemClock });
     const started = performance.now();
-    await Promise.all([collect(source.pages(endpointOf(config, 0))), collect(source.pages(endpointOf(config, 1)))]);
+    await Promise.all([
+      collect(source.pages(endpointOf(config, 0))),
+      collect(source.pages(endpointOf(config, 1))),
+    ]);
     const elapsed = performance.now() - started;
     const arrivals = api.requests.map((r) => r.at);
     expect(arrivals).toHaveLength(26); // 13 pages each (the 13th is empty)
@@ -42,7 +49,9 @@ describe('RestSource rate limiting', () => {
     const config = makeConfig({
       base_url: api.url,
       rate_limit: { requests_per_minute: 30 },
-      endpoints: [{ path: '/items', records_path: '$.data', pagination: { type: 'offset', limit_value: 10 } }],
+      endpoints: [
+        { path: '/items', records_path: '$.data', pagination: { type: 'offset', limit_value: 10 } },
+      ],
     });
     const clock = new FakeClock();
     await collect(harness(config, { clock }).source.pages(endpointOf(config)));
@@ -53,7 +62,11 @@ describe('RestSource rate limiting', () => {
   it('retries pass through the limiter too', async () => {
     const api = await useMockApi();
     api.sequence('GET', '/items', [reply.status(503), reply.json([])]);
-    const config = makeConfig({ base_url: api.url, rate_limit: { requests_per_second: 1 }, endpoints: [{ path: '/items' }] });
+    const config = makeConfig({
+      base_url: api.url,
+      rate_limit: { requests_per_second: 1 },
+      endpoints: [{ path: '/items' }],
+    });
     const clock = new FakeClock();
     await collect(harness(config, { clock }).source.pages(endpointOf(config)));
     // 1 s backoff, then the limiter's remaining 50 ms of its 1050 ms gap.

@@ -8,7 +8,11 @@ import { silentLogger } from '../../../src/util/logger.js';
 import { Redactor } from '../../../src/util/redact.js';
 
 type Step = number | HttpResponse | FloeError;
-const resp = (status: number, headers: Record<string, string> = {}, body = `{"status":${status}}`): HttpResponse => ({
+const resp = (
+  status: number,
+  headers: Record<string, string> = {},
+  body = `{"status":${status}}`,
+): HttpResponse => ({
   status,
   headers,
   body,
@@ -29,7 +33,10 @@ function scripted(steps: Step[]): { transport: Transport; calls: () => number } 
 
 const req: HttpRequest = { method: 'GET', url: 'http://h/x?api_key=topsecret', headers: {} };
 
-function setup(steps: Step[], over: Partial<Omit<RetryOptions, 'retry'>> & { retry?: Record<string, unknown> } = {}) {
+function setup(
+  steps: Step[],
+  over: Partial<Omit<RetryOptions, 'retry'>> & { retry?: Record<string, unknown> } = {},
+) {
   const clock = new FakeClock();
   const redactor = new Redactor();
   redactor.add('topsecret');
@@ -42,16 +49,27 @@ function setup(steps: Step[], over: Partial<Omit<RetryOptions, 'retry'>> & { ret
     ...over,
     retry: retryConfig.parse(over.retry ?? {}),
   })(transport);
-  return { clock, transport: { get calls() { return calls(); } }, send: () => client(req) };
+  return {
+    clock,
+    transport: {
+      get calls() {
+        return calls();
+      },
+    },
+    send: () => client(req),
+  };
 }
 
 describe('retryMiddleware', () => {
-  it.each([429, 500, 502, 503, 504])('retries %i on the 1-2-4 s schedule until it succeeds', async (status) => {
-    const { clock, transport, send } = setup([status, status, status, 200]);
-    expect((await send()).status).toBe(200);
-    expect(transport.calls).toBe(4);
-    expect(clock.sleeps).toEqual([1000, 2000, 4000]);
-  });
+  it.each([429, 500, 502, 503, 504])(
+    'retries %i on the 1-2-4 s schedule until it succeeds',
+    async (status) => {
+      const { clock, transport, send } = setup([status, status, status, 200]);
+      expect((await send()).status).toBe(200);
+      expect(transport.calls).toBe(4);
+      expect(clock.sleeps).toEqual([1000, 2000, 4000]);
+    },
+  );
 
   it.each([400, 401, 403, 404, 409, 422, 501])('returns %i at once, without retrying', async (status) => {
     const { clock, transport, send } = setup([status]);
@@ -61,14 +79,18 @@ describe('retryMiddleware', () => {
   });
 
   it('gives up after max_retries (default 6) with HTTP_RETRIES_EXHAUSTED: status, sanitized URL, attempts, body', async () => {
-    const { clock, transport, send } = setup(Array(7).fill(resp(503, {}, 'upstream down')));
+    const { clock, transport, send } = setup(Array<Step>(7).fill(resp(503, {}, 'upstream down')));
     const err = await send().then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(transport.calls).toBe(7);
     expect(clock.sleeps).toEqual([1000, 2000, 4000, 8000, 16000, 32000]);
-    expect(err).toMatchObject({ code: 'HTTP_RETRIES_EXHAUSTED', kind: 'terminal', details: { status: 503, attempts: 7 } });
+    expect(err).toMatchObject({
+      code: 'HTTP_RETRIES_EXHAUSTED',
+      kind: 'terminal',
+      details: { status: 503, attempts: 7 },
+    });
     const msg = (err as Error).message;
     expect(msg).toContain('HTTP 503');
     expect(msg).toContain('7 attempts');
@@ -95,7 +117,11 @@ describe('retryMiddleware', () => {
   it.each([
     { name: 'seconds on 429', step: resp(429, { 'retry-after': '7' }), sleeps: [7000] },
     { name: 'seconds on 503', step: resp(503, { 'retry-after': '3' }), sleeps: [3000] },
-    { name: 'HTTP-date on 429, against the injected clock', step: resp(429, { 'retry-after': 'Thu, 01 Jan 2026 00:00:12 GMT' }), sleeps: [12000] },
+    {
+      name: 'HTTP-date on 429, against the injected clock',
+      step: resp(429, { 'retry-after': 'Thu, 01 Jan 2026 00:00:12 GMT' }),
+      sleeps: [12000],
+    },
     { name: 'ignored on 500', step: resp(500, { 'retry-after': '9' }), sleeps: [1000] },
     { name: 'unparsable → backoff', step: resp(429, { 'retry-after': 'later' }), sleeps: [1000] },
   ])('Retry-After: $name', async ({ step, sleeps }) => {
@@ -115,7 +141,7 @@ describe('retryMiddleware', () => {
     await expect(send()).rejects.toMatchObject({
       code: 'HTTP_RATE_LIMITED',
       kind: 'terminal',
-      message: expect.stringContaining('max_delay_seconds'),
+      message: expect.stringContaining('max_delay_seconds') as string,
     });
     expect(transport.calls).toBe(1);
     expect(clock.sleeps).toEqual([]);
@@ -128,12 +154,12 @@ describe('retryMiddleware', () => {
     expect(clock.sleeps).toEqual([1000, 2000]);
 
     const reset = new FloeError('HTTP_NETWORK', 'transient', 'GET http://h/x failed: ECONNRESET');
-    const out = setup(Array(3).fill(reset), { retry: { max_retries: 2 } });
+    const out = setup(Array<Step>(3).fill(reset), { retry: { max_retries: 2 } });
     await expect(out.send()).rejects.toMatchObject({
       code: 'HTTP_NETWORK',
       kind: 'terminal',
       details: { attempts: 3 },
-      message: expect.stringContaining('gave up after 3 attempts'),
+      message: expect.stringContaining('gave up after 3 attempts') as string,
     });
   });
 

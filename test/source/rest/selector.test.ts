@@ -9,12 +9,27 @@ describe('compileSelector', () => {
     { name: 'no path, top-level array', path: undefined, body: [{ id: 1 }], want: [{ id: 1 }] },
     { name: 'no path, null body (204)', path: undefined, body: null, want: [] },
     { name: '$.data with a null body (204)', path: '$.data', body: null, want: [] },
-    { name: '$.data array', path: '$.data', body: { data: [{ id: 1 }, { id: 2 }] }, want: [{ id: 1 }, { id: 2 }] },
+    {
+      name: '$.data array',
+      path: '$.data',
+      body: { data: [{ id: 1 }, { id: 2 }] },
+      want: [{ id: 1 }, { id: 2 }],
+    },
     { name: '$.data empty array', path: '$.data', body: { data: [] }, want: [] },
     { name: '$.data null', path: '$.data', body: { data: null }, want: [] },
-    { name: '$.data single object → one record', path: '$.data', body: { data: { id: 1 } }, want: [{ id: 1 }] },
+    {
+      name: '$.data single object → one record',
+      path: '$.data',
+      body: { data: { id: 1 } },
+      want: [{ id: 1 }],
+    },
     { name: 'nested path', path: '$.a.b', body: { a: { b: [{ id: 1 }] } }, want: [{ id: 1 }] },
-    { name: '$.items[*]', path: '$.items[*]', body: { items: [{ id: 1 }, { id: 2 }] }, want: [{ id: 1 }, { id: 2 }] },
+    {
+      name: '$.items[*]',
+      path: '$.items[*]',
+      body: { items: [{ id: 1 }, { id: 2 }] },
+      want: [{ id: 1 }, { id: 2 }],
+    },
     { name: '$.items[*] of an empty array', path: '$.items[*]', body: { items: [] }, want: [] },
     { name: '$.items[*] of null', path: '$.items[*]', body: { items: null }, want: [] },
     { name: '$[*] on a top-level array', path: '$[*]', body: [{ id: 1 }], want: [{ id: 1 }] },
@@ -24,8 +39,18 @@ describe('compileSelector', () => {
       body: { groups: [{ items: [{ id: 1 }] }, { items: [{ id: 2 }, { id: 3 }] }] },
       want: [{ id: 1 }, { id: 2 }, { id: 3 }],
     },
-    { name: 'filter that matches nothing → no records', path: '$.data[?(@.id > 5)]', body: { data: [{ id: 1 }] }, want: [] },
-    { name: 'filter', path: '$.data[?(@.id > 1)]', body: { data: [{ id: 1 }, { id: 2 }] }, want: [{ id: 2 }] },
+    {
+      name: 'filter that matches nothing → no records',
+      path: '$.data[?(@.id > 5)]',
+      body: { data: [{ id: 1 }] },
+      want: [],
+    },
+    {
+      name: 'filter',
+      path: '$.data[?(@.id > 1)]',
+      body: { data: [{ id: 1 }, { id: 2 }] },
+      want: [{ id: 2 }],
+    },
   ])('$name', ({ path, body, want }) => {
     expect(compileSelector(path)(body, origin)).toEqual(want);
   });
@@ -55,7 +80,10 @@ describe('compileSelector', () => {
 
   it('an object body without records_path fails and suggests a path to the arrays it holds', () => {
     expect(() => compileSelector(undefined)({ results: [{ id: 1 }], count: 1 }, origin)).toThrowError(
-      expect.objectContaining({ code: 'RECORDS_PATH_NO_MATCH', message: expect.stringContaining('records_path to the array of records, e.g. $.results') }),
+      expect.objectContaining({
+        code: 'RECORDS_PATH_NO_MATCH',
+        message: expect.stringContaining('records_path to the array of records, e.g. $.results') as string,
+      }),
     );
   });
 });

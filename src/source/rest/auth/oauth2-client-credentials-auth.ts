@@ -63,7 +63,8 @@ export class OAuth2ClientCredentialsAuth implements Auth {
 
   unauthorized(sent: HttpRequest): boolean {
     // Only drop the token this request used; another request may already have refreshed it.
-    if (this.token !== undefined && sent.headers['authorization'] === this.token.header) this.token = undefined;
+    if (this.token !== undefined && sent.headers['authorization'] === this.token.header)
+      this.token = undefined;
     return true;
   }
 
@@ -132,7 +133,8 @@ export class OAuth2ClientCredentialsAuth implements Auth {
     deps.redactor.add(parsed.accessToken);
     const { expiresIn } = parsed;
     const skew = expiresIn === undefined ? 0 : Math.min(config.refresh_skew_seconds, expiresIn / 2);
-    const refreshAt = expiresIn === undefined ? Number.POSITIVE_INFINITY : started + (expiresIn - skew) * 1000;
+    const refreshAt =
+      expiresIn === undefined ? Number.POSITIVE_INFINITY : started + (expiresIn - skew) * 1000;
     deps.logger.debug('fetched OAuth token', { token_url: url, expires_in: expiresIn });
     this.token = { header: `Bearer ${parsed.accessToken}`, refreshAt };
     return this.token;

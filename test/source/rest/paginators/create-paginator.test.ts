@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PAGINATION_TYPES, type PaginationConfig } from '../../../../src/config/schema.js';
-import { createPaginator, PAGINATOR_FACTORIES } from '../../../../src/source/rest/paginators/create-paginator.js';
+import {
+  createPaginator,
+  PAGINATOR_FACTORIES,
+} from '../../../../src/source/rest/paginators/create-paginator.js';
 
 describe('createPaginator', () => {
   it('has a factory for every pagination type in the schema', () => {
@@ -13,7 +16,10 @@ describe('createPaginator', () => {
 
   it('an unknown type lists the known ones', () => {
     expect(() => createPaginator({ type: 'bogus' } as unknown as PaginationConfig)).toThrowError(
-      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining(PAGINATION_TYPES.join(', ')) }),
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        message: expect.stringContaining(PAGINATION_TYPES.join(', ')) as string,
+      }),
     );
   });
 });

@@ -23,15 +23,24 @@ describe('CursorPaginator', () => {
     { name: 'absent cursor → stop', body: { meta: {} }, want: undefined },
     { name: 'absent parent → stop', body: {}, want: undefined },
     { name: 'empty string → stop', body: { meta: { next_cursor: '' } }, want: undefined },
-    { name: 'continues even on an empty page if a cursor is given', body: { meta: { next_cursor: 'x' } }, want: { cursor: 'x' } },
+    {
+      name: 'continues even on an empty page if a cursor is given',
+      body: { meta: { next_cursor: 'x' } },
+      want: { cursor: 'x' },
+    },
     { name: 'null body (204) → stop', body: null, want: undefined },
   ])('$name', ({ body, want }) => {
     expect(paginator.next(ctx({ cursor: 'prev' }, { body }))).toEqual(want);
   });
 
   it('rejects a cursor_path that points at an object', () => {
-    expect(() => paginator.next(ctx({ cursor: null }, { body: { meta: { next_cursor: { id: 1 } } } }))).toThrowError(
-      expect.objectContaining({ code: 'PAGINATION_INVALID', message: expect.stringContaining('$.meta.next_cursor') }),
+    expect(() =>
+      paginator.next(ctx({ cursor: null }, { body: { meta: { next_cursor: { id: 1 } } } })),
+    ).toThrowError(
+      expect.objectContaining({
+        code: 'PAGINATION_INVALID',
+        message: expect.stringContaining('$.meta.next_cursor') as string,
+      }),
     );
   });
 });

@@ -10,10 +10,22 @@ describe('LinkHeaderPaginator', () => {
   });
 
   it.each([
-    { name: 'absolute next', link: '<https://api.x/items?page=2>; rel="next"', want: { url: 'https://api.x/items?page=2' } },
-    { name: 'relative next resolved against the request URL', link: '</v1/items?page=2>; rel="next"', want: { url: 'http://h/v1/items?page=2' } },
+    {
+      name: 'absolute next',
+      link: '<https://api.x/items?page=2>; rel="next"',
+      want: { url: 'https://api.x/items?page=2' },
+    },
+    {
+      name: 'relative next resolved against the request URL',
+      link: '</v1/items?page=2>; rel="next"',
+      want: { url: 'http://h/v1/items?page=2' },
+    },
     { name: 'query-only next', link: '<?page=2>; rel=next', want: { url: 'http://h/v1/items?page=2' } },
-    { name: 'next among others', link: '<https://a/1>; rel="prev", <https://a/3>; rel="next last"', want: { url: 'https://a/3' } },
+    {
+      name: 'next among others',
+      link: '<https://a/1>; rel="prev", <https://a/3>; rel="next last"',
+      want: { url: 'https://a/3' },
+    },
     { name: 'no next → stop', link: '<https://a/1>; rel="first"', want: undefined },
     { name: 'no Link header → stop', link: undefined, want: undefined },
   ])('$name', ({ link, want }) => {
@@ -26,8 +38,8 @@ describe('LinkHeaderPaginator', () => {
   });
 
   it('rejects a non-http next link', () => {
-    expect(() => paginator.next(ctx({ url: null }, { headers: { link: '<javascript:x>; rel="next"' } }))).toThrowError(
-      expect.objectContaining({ code: 'PAGINATION_INVALID' }),
-    );
+    expect(() =>
+      paginator.next(ctx({ url: null }, { headers: { link: '<javascript:x>; rel="next"' } })),
+    ).toThrowError(expect.objectContaining({ code: 'PAGINATION_INVALID' }));
   });
 });

@@ -10,8 +10,16 @@ describe('NextLinkPaginator', () => {
   });
 
   it.each([
-    { name: 'absolute', body: { paging: { next: 'https://api.x/posts?after=Q' } }, want: { url: 'https://api.x/posts?after=Q' } },
-    { name: 'relative', body: { paging: { next: '/v1/items?after=10' } }, want: { url: 'http://h/v1/items?after=10' } },
+    {
+      name: 'absolute',
+      body: { paging: { next: 'https://api.x/posts?after=Q' } },
+      want: { url: 'https://api.x/posts?after=Q' },
+    },
+    {
+      name: 'relative',
+      body: { paging: { next: '/v1/items?after=10' } },
+      want: { url: 'http://h/v1/items?after=10' },
+    },
     { name: 'null → stop', body: { paging: { next: null } }, want: undefined },
     { name: 'absent → stop', body: { paging: {} }, want: undefined },
     { name: 'empty → stop', body: { paging: { next: '' } }, want: undefined },
@@ -27,7 +35,10 @@ describe('NextLinkPaginator', () => {
     { name: 'another scheme', body: { paging: { next: 'mailto:x@y' } } },
   ])('rejects $name', ({ body }) => {
     expect(() => paginator.next(ctx({ url: null }, { body }))).toThrowError(
-      expect.objectContaining({ code: 'PAGINATION_INVALID', message: expect.stringContaining('$.paging.next') }),
+      expect.objectContaining({
+        code: 'PAGINATION_INVALID',
+        message: expect.stringContaining('$.paging.next') as string,
+      }),
     );
   });
 });

@@ -10,7 +10,11 @@ describe('PageNumberPaginator', () => {
   it.each([
     { name: 'default start page 1, no size param', over: {}, query: { page: '1' } },
     { name: 'start page 0', over: { start_page: 0 }, query: { page: '0' } },
-    { name: 'with page size param', over: { page_param: 'p', page_size_param: 'per_page' }, query: { p: '1', per_page: '5' } },
+    {
+      name: 'with page size param',
+      over: { page_param: 'p', page_size_param: 'per_page' },
+      query: { p: '1', per_page: '5' },
+    },
   ])('first page: $name', ({ over, query }) => {
     const p = paginator(over);
     expect(p.target(p.first())).toEqual({ kind: 'query', query });

@@ -7,6 +7,8 @@ describe('SinglePagePaginator', () => {
   it('makes one plain request and never a second, even after a full page with a next link', () => {
     const p: Paginator = new SinglePagePaginator();
     expect(p.target(p.first())).toEqual({ kind: 'query', query: {} });
-    expect(p.next(ctx({}, { recordCount: 100, headers: { link: '<http://h/2>; rel="next"' } }))).toBeUndefined();
+    expect(
+      p.next(ctx({}, { recordCount: 100, headers: { link: '<http://h/2>; rel="next"' } })),
+    ).toBeUndefined();
   });
 });
