@@ -1,0 +1,249 @@
+/**
+ * ColumnBatch → Arrow IPC stream bytes, the unit handed to the Parquet worker. apache-arrow is
+ * used only for the schema, `makeData`, `RecordBatch` and `tableToIPC`; the buffers are filled
+ * here (see arrow-buffers.ts for why).
+ */
+import {
+  Binary,
+  Bool,
+  DateDay,
+  Field,
+  Float32,
+  Float64,
+  Int32,
+  Int64,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table,
+  TimestampMicrosecond,
+  Utf8,
+  makeData,
+  tableToIPC,
+  type Data,
+  type DataType,
+} from 'apache-arrow';
+import type { Column, ColumnBatch, LogicalType } from '../types.js';
+import { ByteArena, LITTLE_ENDIAN, OffsetOverflow, Validity, setInt64, writeUtf8 } from './arrow-buffers.js';
+import { dateDays, writeTimestamp } from './arrow-temporal.js';
+
+if (!LITTLE_ENDIAN) {
+  throw new Error('floe stage: Int64 words are written little-endian; this host is big-endian');
+}
+
+/** The Arrow type a logical type is staged as. All fields are nullable. */
+export function arrowType(t: LogicalType): DataType {
+  switch (t) {
+    case 'string':
+    case 'json':
+      return new Utf8();
+    case 'long':
+      return new Int64();
+    case 'integer':
+      return new Int32();
+    case 'double':
+      return new Float64();
+    case 'float':
+      return new Float32();
+    case 'boolean':
+      return new Bool();
+    case 'timestamp':
+      return new TimestampMicrosecond('UTC');
+    case 'date':
+      return new DateDay();
+    case 'binary':
+      return new Binary();
+  }
+}
+
+/** A value the stage cannot write as its column's type (a bug upstream, or a hand-made batch). */
+export class BadValue extends Error {
+  constructor(column: string, row: number, type: LogicalType, v: unknown) {
+    super(`column "${column}" (${type}) row ${row}: cannot write ${typeof v} ${String(v).slice(0, 40)}`);
+  }
+}
+
+/** Scratch buffers for one column slot, reused from batch to batch (IPC copies out of them). */
+class Scratch {
+  readonly validity = new Validity();
+  readonly bytes = new ByteArena();
+  offsets = new Int32Array(0);
+  words = new Int32Array(0);
+  f64 = new Float64Array(0);
+
+  sized(n: number): this {
+    if (this.offsets.length < n + 1) this.offsets = new Int32Array(n + 1);
+    if (this.words.length < 2 * n) this.words = new Int32Array(2 * n);
+    if (this.f64.length < n) this.f64 = new Float64Array(n);
+    return this;
+  }
+}
+
+/** Encodes column batches; keeps scratch buffers between calls, so one per writer. */
+export class ArrowEncoder {
+  readonly #scratch: Scratch[] = [];
+  #schemaKey = '';
+  #schema: Schema | undefined;
+
+  /**
+   * The batch as Arrow IPC streams (schema + one record batch each). Usually one; more only when
+   * a column holds over 2 GiB of bytes in the batch, which Int32 offsets cannot address.
+   */
+  encode(batch: ColumnBatch): Uint8Array[] {
+    const schema = this.#schemaFor(batch.columns);
+    const out: Uint8Array[] = [];
+    this.#encodeRange(batch, schema, 0, batch.length, out);
+    return out;
+  }
+
+  #encodeRange(batch: ColumnBatch, schema: Schema, start: number, end: number, out: Uint8Array[]): void {
+    try {
+      const children = batch.columns.map((c, i) =>
+        this.#column(
+          c,
+          batch.values[i] ?? [],
+          start,
+          end,
+          (this.#scratch[i] ??= new Scratch()).sized(end - start),
+        ),
+      );
+      const data = makeData({ type: new Struct(schema.fields), length: end - start, nullCount: 0, children });
+      // Serializing copies the buffers out, so the scratch is free for the next batch right after.
+      out.push(tableToIPC(new Table(schema, [new RecordBatch(schema, data)]), 'stream'));
+    } catch (e) {
+      // More than 2 GiB of text in one column of one batch: split the rows and try again.
+      if (!(e instanceof OffsetOverflow) || end - start < 2) throw e;
+      const mid = start + Math.floor((end - start) / 2);
+      this.#encodeRange(batch, schema, start, mid, out);
+      this.#encodeRange(batch, schema, mid, end, out);
+    }
+  }
+
+  #schemaFor(columns: readonly Column[]): Schema {
+    const key = columns.map((c) => `${c.type}:${c.name}`).join('\u0000');
+    if (key !== this.#schemaKey || this.#schema === undefined) {
+      this.#schema = new Schema(columns.map((c) => new Field(c.name, arrowType(c.type), true)));
+      this.#schemaKey = key;
+    }
+    return this.#schema;
+  }
+
+  #column(c: Column, values: readonly unknown[], start: number, end: number, s: Scratch): Data {
+    const n = end - start;
+    const type = arrowType(c.type);
+    const validity = s.validity;
+    validity.reset(n);
+    const bad = (i: number, v: unknown): BadValue => new BadValue(c.name, start + i, c.type, v);
+    const common = <T>(data: T) => ({
+      length: n,
+      nullCount: validity.nulls,
+      nullBitmap: validity.bitmap(n),
+      data,
+    });
+    switch (c.type) {
+      case 'string':
+      case 'json':
+      case 'binary': {
+        const offsets = s.offsets;
+        let pos = 0;
+        offsets[0] = 0;
+        for (let i = 0; i < n; i++) {
+          const v = values[start + i];
+          if (v === null || v === undefined) {
+            validity.nulls++;
+          } else if (typeof v === 'string' && c.type !== 'binary') {
+            pos = writeUtf8(s.bytes.reserve(pos, 3 * v.length), pos, v);
+            validity.valid(i);
+          } else if (c.type === 'binary' && (v instanceof Uint8Array || typeof v === 'string')) {
+            const bytes = typeof v === 'string' ? Buffer.from(v, 'base64') : v;
+            s.bytes.reserve(pos, bytes.length).set(bytes, pos);
+            pos += bytes.length;
+            validity.valid(i);
+          } else {
+            throw bad(i, v);
+          }
+          offsets[i + 1] = pos;
+        }
+        const props = { ...common(s.bytes.buf.subarray(0, pos)), valueOffsets: offsets.subarray(0, n + 1) };
+        return c.type === 'binary'
+          ? makeData({ type: type as Binary, ...props })
+          : makeData({ type: type as Utf8, ...props });
+      }
+      case 'long':
+      case 'timestamp': {
+        const words = s.words;
+        for (let i = 0; i < n; i++) {
+          const v = values[start + i];
+          if (v === null || v === undefined) {
+            validity.nulls++;
+            words[2 * i] = 0;
+            words[2 * i + 1] = 0;
+            continue;
+          }
+          validity.valid(i);
+          if (c.type === 'timestamp') {
+            if (typeof v !== 'string' || !writeTimestamp(words, i, v)) throw bad(i, v);
+          } else if (typeof v === 'number' && Number.isInteger(v)) setInt64(words, i, v);
+          else if (typeof v === 'bigint') new BigInt64Array(words.buffer, words.byteOffset, n)[i] = v;
+          else throw bad(i, v);
+        }
+        const big = new BigInt64Array(words.buffer, words.byteOffset, n);
+        return c.type === 'long'
+          ? makeData({ type: type as Int64, ...common(big) })
+          : makeData({ type: type as TimestampMicrosecond, ...common(big) });
+      }
+      case 'integer':
+      case 'date': {
+        const out = new Int32Array(s.words.buffer, s.words.byteOffset, n);
+        for (let i = 0; i < n; i++) {
+          const v = values[start + i];
+          if (v === null || v === undefined) {
+            validity.nulls++;
+            out[i] = 0;
+            continue;
+          }
+          validity.valid(i);
+          const x = c.type === 'date' ? dateDays(v) : int32(v);
+          if (x === undefined) throw bad(i, v);
+          out[i] = x;
+        }
+        return c.type === 'date'
+          ? makeData({ type: type as DateDay, ...common(out) })
+          : makeData({ type: type as Int32, ...common(out) });
+      }
+      case 'double':
+      case 'float': {
+        const out = c.type === 'double' ? s.f64.subarray(0, n) : new Float32Array(s.f64.buffer, 0, n);
+        for (let i = 0; i < n; i++) {
+          const v = values[start + i];
+          if (v === null || v === undefined) {
+            validity.nulls++;
+            out[i] = 0;
+          } else if (typeof v === 'number') {
+            validity.valid(i);
+            out[i] = v;
+          } else throw bad(i, v);
+        }
+        return out instanceof Float64Array
+          ? makeData({ type: type as Float64, ...common(out) })
+          : makeData({ type: type as Float32, ...common(out) });
+      }
+      case 'boolean': {
+        const bits = new Uint8Array(s.words.buffer, s.words.byteOffset, (n + 7) >> 3).fill(0);
+        for (let i = 0; i < n; i++) {
+          const v = values[start + i];
+          if (v === null || v === undefined) validity.nulls++;
+          else if (typeof v === 'boolean') {
+            validity.valid(i);
+            if (v) bits[i >> 3] = (bits[i >> 3] ?? 0) | (1 << (i & 7));
+          } else throw bad(i, v);
+        }
+        return makeData({ type: type as Bool, ...common(bits) });
+      }
+    }
+  }
+}
+
+function int32(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647 ? v : undefined;
+}

@@ -1,0 +1,60 @@
+/**
+ * Timestamp and date values (text, as a ColumnBatch holds them) → Arrow's Timestamp(µs) and
+ * Date32. The canonical forms Normalizer emits are parsed at fixed positions, because a regex per
+ * value costs more than the rest of the column.
+ */
+import { daysFromCivil, setMicros } from './arrow-buffers.js';
+
+/** `YYYY-MM-DD` → days since the epoch. */
+export function dateDays(v: unknown): number | undefined {
+  if (typeof v !== 'string' || v.length !== 10 || v.charCodeAt(4) !== DASH || v.charCodeAt(7) !== DASH)
+    return undefined;
+  const y = digits(v, 0, 4);
+  const m = digits(v, 5, 7);
+  const d = digits(v, 8, 10);
+  return y < 0 || m < 1 || m > 12 || d < 1 || d > 31 ? undefined : daysFromCivil(y, m, d);
+}
+
+const DASH = 45;
+const COLON = 58;
+
+/** The number spelled by `s[from..to)`, or -1 if any of it is not a digit. */
+function digits(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/**
+ * Canonical `YYYY-MM-DDTHH:MM:SS.ffffffZ` (what Normalizer emits) parsed at fixed positions;
+ * other ISO-8601 strings through Date.parse (millisecond precision). False if unparseable.
+ */
+export function writeTimestamp(words: Int32Array, i: number, v: string): boolean {
+  if (
+    v.length === 27 &&
+    v.charCodeAt(10) === 84 /* T */ &&
+    v.charCodeAt(13) === COLON &&
+    v.charCodeAt(16) === COLON &&
+    v.charCodeAt(19) === 46 /* . */ &&
+    v.charCodeAt(26) === 90 /* Z */
+  ) {
+    const days = dateDays(v.slice(0, 10));
+    const h = digits(v, 11, 13);
+    const mi = digits(v, 14, 16);
+    const sec = digits(v, 17, 19);
+    const us = digits(v, 20, 26);
+    if (days !== undefined && h >= 0 && mi >= 0 && sec >= 0 && us >= 0) {
+      setMicros(words, i, days * 86400 + h * 3600 + mi * 60 + sec, us);
+      return true;
+    }
+  }
+  const ms = Date.parse(v);
+  if (Number.isNaN(ms)) return false;
+  const seconds = Math.floor(ms / 1000);
+  setMicros(words, i, seconds, (ms - seconds * 1000) * 1000);
+  return true;
+}

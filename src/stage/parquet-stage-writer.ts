@@ -1,0 +1,202 @@
+/**
+ * Column batches → Parquet stage files (`part-00000.parquet`, …) in one directory, ZSTD, rotated
+ * on schema change and at about `fileMaxBytes`.
+ *
+ * The main thread turns each batch into Arrow IPC bytes (arrow-columns.ts) and transfers them to
+ * a worker thread that encodes Parquet incrementally (parquet-worker-source.ts). Memory stays
+ * flat: at most `maxQueuedBatches` batches wait for the worker, a file is streamed to disk row
+ * group by row group, and each writer's worker (with its wasm heap, which never shrinks) ends with
+ * the writer.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Column, ColumnBatch, StageFile } from '../types.js';
+import { FloeError, isFloeError } from '../util/errors.js';
+import { ArrowEncoder } from './arrow-columns.js';
+import { ParquetWorkerClient } from './parquet-worker-client.js';
+
+/** Options for a {@link ParquetStageWriter}. */
+export interface StageWriterOptions {
+  /** Directory for this writer's files; created if missing. Files: part-00000.parquet, … */
+  dir: string;
+  /** Rotate to a new file at about this many bytes (config `stage.file_max_mb`, default 128 MB). */
+  fileMaxBytes: number;
+  /** Aborting stops the writer and deletes its files; pending and later calls reject `ABORTED`. */
+  signal?: AbortSignal;
+  /** Maximum rows per Parquet row group (default 65536, the default batch size). */
+  rowGroupRows?: number;
+  /** Batches allowed to wait for the encoder before `write` waits (default 2). */
+  maxQueuedBatches?: number;
+}
+
+interface OpenFile {
+  readonly id: number;
+  readonly path: string;
+  readonly columns: readonly Column[];
+  rows: number;
+  /** Arrow IPC bytes sent, the basis of the size estimate. */
+  ipcBytes: number;
+}
+
+/** Compressed bytes per Arrow IPC byte assumed until a finished file says otherwise. */
+const INITIAL_RATIO = 0.35;
+
+function sameColumns(a: readonly Column[], b: readonly Column[]): boolean {
+  return a.length === b.length && a.every((c, i) => c.name === b[i]?.name && c.type === b[i]?.type);
+}
+
+function stageError(path: string, e: unknown): FloeError {
+  if (isFloeError(e)) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new FloeError('STAGE_WRITE_FAILED', 'terminal', `writing stage file ${path} failed: ${message}`, {
+    details: { path },
+    cause: e,
+  });
+}
+
+function aborted(): FloeError {
+  return new FloeError('ABORTED', 'terminal', 'stage writer aborted');
+}
+
+/**
+ * Writes one endpoint's batches to Parquet files.
+ *
+ * @example
+ * ```ts
+ * const w = new ParquetStageWriter({ dir: '.floe/stage/run1/users', fileMaxBytes: 128 * 2 ** 20 });
+ * try {
+ *   for (const batch of batches) await w.write(batch);
+ *   const files = await w.close();
+ * } catch (e) {
+ *   await w.abort();
+ *   throw e;
+ * }
+ * ```
+ */
+export class ParquetStageWriter {
+  readonly #opts: StageWriterOptions;
+  readonly #encoder = new ArrowEncoder();
+  readonly #done: StageFile[] = [];
+  readonly #closing: Promise<void>[] = [];
+  readonly #paths: string[] = [];
+  #client: ParquetWorkerClient | undefined;
+  #current: OpenFile | undefined;
+  #ratio = INITIAL_RATIO;
+  #state: 'open' | 'closed' | 'aborted' = 'open';
+  #dirReady = false;
+  readonly #onAbort = (): void => void this.abort();
+
+  constructor(opts: StageWriterOptions) {
+    this.#opts = opts;
+    opts.signal?.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  /**
+   * Appends a batch; rotates to a new file when the batch's schema differs from the current
+   * file's or the file would exceed `fileMaxBytes`. Resolves when the worker has room for more
+   * (backpressure): await it.
+   */
+  async write(batch: ColumnBatch): Promise<void> {
+    this.#check();
+    if (batch.length === 0) return;
+    let cur = this.#current;
+    let ipcs: Uint8Array[];
+    try {
+      ipcs = this.#encoder.encode(batch);
+    } catch (e) {
+      throw stageError(cur?.path ?? this.#nextPath(), e);
+    }
+    const size = ipcs.reduce((s, b) => s + b.byteLength, 0);
+    if (cur !== undefined && (!sameColumns(cur.columns, batch.columns) || this.#wouldExceed(cur, size))) {
+      this.#finish(cur);
+      cur = undefined;
+    }
+    cur ??= await this.#open(batch.columns);
+    cur.rows += batch.length;
+    cur.ipcBytes += size;
+    try {
+      for (const ipc of ipcs) await (this.#client as ParquetWorkerClient).send(cur.id, ipc);
+    } catch (e) {
+      throw this.#state === 'aborted' ? aborted() : stageError(cur.path, e);
+    }
+  }
+
+  /** Finishes the last file and returns every file written (path, rows, bytes, columns), in order. */
+  async close(): Promise<StageFile[]> {
+    this.#check();
+    if (this.#current !== undefined) this.#finish(this.#current);
+    try {
+      await Promise.all(this.#closing);
+    } finally {
+      this.#state = this.#state === 'aborted' ? 'aborted' : 'closed';
+      this.#opts.signal?.removeEventListener('abort', this.#onAbort);
+      await this.#client?.terminate();
+    }
+    if (this.#state === 'aborted') throw aborted();
+    return [...this.#done].sort((a, b) => (a.path < b.path ? -1 : 1));
+  }
+
+  /** Stops at once and deletes every file this writer created (finished or partial). Idempotent. */
+  async abort(): Promise<void> {
+    if (this.#state === 'aborted') return;
+    this.#state = 'aborted';
+    this.#current = undefined;
+    this.#opts.signal?.removeEventListener('abort', this.#onAbort);
+    await this.#client?.terminate();
+    // The close promises reject once the worker is gone; they are reported by close(), not here.
+    await Promise.allSettled(this.#closing);
+    await Promise.all(this.#paths.map((p) => rm(p, { force: true })));
+  }
+
+  #check(): void {
+    if (this.#state === 'aborted' || this.#opts.signal?.aborted === true) throw aborted();
+    if (this.#state === 'closed')
+      throw new FloeError('INTERNAL', 'internal', 'stage writer is already closed');
+  }
+
+  #nextPath(): string {
+    return join(this.#opts.dir, `part-${String(this.#paths.length).padStart(5, '0')}.parquet`);
+  }
+
+  #wouldExceed(cur: OpenFile, size: number): boolean {
+    const client = this.#client as ParquetWorkerClient;
+    // Prefer what has reached the disk once there is enough of it to trust the ratio.
+    const written = client.written(cur.id);
+    const ratio = written > 1 << 20 ? Math.max(this.#ratio, written / cur.ipcBytes) : this.#ratio;
+    return (cur.ipcBytes + size) * ratio > this.#opts.fileMaxBytes;
+  }
+
+  async #open(columns: readonly Column[]): Promise<OpenFile> {
+    const path = this.#nextPath();
+    try {
+      if (!this.#dirReady) await mkdir(this.#opts.dir, { recursive: true });
+      this.#dirReady = true;
+    } catch (e) {
+      throw stageError(path, e);
+    }
+    this.#check(); // the signal may have fired while we waited
+    this.#client ??= new ParquetWorkerClient(this.#opts.maxQueuedBatches ?? 2);
+    const file: OpenFile = { id: this.#paths.length, path, columns, rows: 0, ipcBytes: 0 };
+    this.#paths.push(path);
+    this.#client.open(file.id, path, this.#opts.rowGroupRows ?? 65536);
+    this.#current = file;
+    return file;
+  }
+
+  /** Starts closing `file` without waiting, so the next file's batches can flow meanwhile. */
+  #finish(file: OpenFile): void {
+    this.#current = undefined;
+    const closing = (this.#client as ParquetWorkerClient).close(file.id).then(
+      ({ bytes }) => {
+        this.#done.push({ path: file.path, rows: file.rows, bytes, columns: file.columns });
+        if (file.ipcBytes > 1 << 20) this.#ratio = bytes / file.ipcBytes;
+      },
+      (e: unknown) => {
+        throw this.#state === 'aborted' ? aborted() : stageError(file.path, e);
+      },
+    );
+    // Reported by close(); this only keeps an early failure from being an unhandled rejection.
+    closing.catch(() => undefined);
+    this.#closing.push(closing);
+  }
+}
