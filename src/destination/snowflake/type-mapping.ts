@@ -1,0 +1,116 @@
+/**
+ * floe's logical types → Snowflake column types, and the widening rules that decide what happens
+ * when a column's incoming type differs from the table's. Snowflake can only ALTER a column to a
+ * longer VARCHAR or a more precise NUMBER, so any other widening rebuilds the table (see
+ * `load-plan.ts`); it never fails silently or truncates.
+ *
+ * | floe type          | Snowflake column   |
+ * |--------------------|--------------------|
+ * | string             | VARCHAR            |
+ * | json (arrays, …)   | VARCHAR, or VARIANT with `json_columns: variant` |
+ * | integer, long      | NUMBER(38,0)       |
+ * | float, double      | FLOAT              |
+ * | boolean            | BOOLEAN            |
+ * | date               | DATE               |
+ * | timestamp          | TIMESTAMP_TZ(6)    |
+ * | binary             | BINARY             |
+ */
+import type { LogicalType } from '../../types.js';
+
+/** Snowflake type families as INFORMATION_SCHEMA.COLUMNS.DATA_TYPE reports them, grouped. */
+export type Family = 'VARCHAR' | 'NUMBER' | 'FLOAT' | 'BOOLEAN' | 'DATE' | 'TIMESTAMP' | 'BINARY' | 'VARIANT' | 'OTHER';
+
+export type JsonColumns = 'varchar' | 'variant';
+
+/** The family floe creates for a logical type. */
+export function familyOf(t: LogicalType, json: JsonColumns): Family {
+  switch (t) {
+    case 'string':
+      return 'VARCHAR';
+    case 'json':
+      return json === 'variant' ? 'VARIANT' : 'VARCHAR';
+    case 'integer':
+    case 'long':
+      return 'NUMBER';
+    case 'float':
+    case 'double':
+      return 'FLOAT';
+    case 'boolean':
+      return 'BOOLEAN';
+    case 'date':
+      return 'DATE';
+    case 'timestamp':
+      return 'TIMESTAMP';
+    case 'binary':
+      return 'BINARY';
+  }
+}
+
+/** The DDL type floe uses for a family. */
+export function ddlType(f: Family): string {
+  switch (f) {
+    case 'NUMBER':
+      return 'NUMBER(38,0)';
+    case 'TIMESTAMP':
+      return 'TIMESTAMP_TZ(6)';
+    case 'OTHER':
+      return 'VARCHAR';
+    default:
+      return f;
+  }
+}
+
+/** The family of an existing column from INFORMATION_SCHEMA.COLUMNS.DATA_TYPE. */
+export function familyOfDataType(dataType: string): Family {
+  const t = dataType.toUpperCase();
+  if (t === 'TEXT' || t === 'VARCHAR' || t === 'STRING' || t === 'CHAR') return 'VARCHAR';
+  if (t === 'NUMBER' || t === 'DECIMAL' || t === 'NUMERIC' || t === 'INT' || t === 'INTEGER') return 'NUMBER';
+  if (t === 'FLOAT' || t === 'REAL' || t === 'DOUBLE') return 'FLOAT';
+  if (t === 'BOOLEAN') return 'BOOLEAN';
+  if (t === 'DATE') return 'DATE';
+  if (t.startsWith('TIMESTAMP')) return 'TIMESTAMP';
+  if (t === 'BINARY' || t === 'VARBINARY') return 'BINARY';
+  if (t === 'VARIANT' || t === 'OBJECT' || t === 'ARRAY') return 'VARIANT';
+  return 'OTHER';
+}
+
+/**
+ * Whether a column of family `existing` can take values of family `incoming` without loss.
+ * VARCHAR and VARIANT take anything; FLOAT takes NUMBER (the stage widens long→double the same
+ * way); TIMESTAMP takes DATE. Columns of types floe does not create (TIME, GEOGRAPHY, …) are left
+ * alone: the INSERT casts, and Snowflake fails loudly if it cannot.
+ */
+export function holds(existing: Family, incoming: Family): boolean {
+  if (existing === incoming || existing === 'VARCHAR' || existing === 'VARIANT' || existing === 'OTHER') return true;
+  if (existing === 'FLOAT' && incoming === 'NUMBER') return true;
+  if (existing === 'TIMESTAMP' && incoming === 'DATE') return true;
+  return false;
+}
+
+/** The narrowest family that holds both; VARCHAR when nothing narrower does. */
+export function widen(a: Family, b: Family): Family {
+  if (holds(a, b)) return a;
+  if (holds(b, a)) return b;
+  return 'VARCHAR';
+}
+
+/** The type of a column in floe's staging table: JSON stays text there and is parsed on insert. */
+export function stagingType(t: LogicalType): string {
+  return ddlType(familyOf(t, 'varchar'));
+}
+
+/**
+ * The expression that converts a staged value (`ref`, of logical type `t`) for a target column of
+ * family `target`.
+ */
+export function convert(ref: string, t: LogicalType, target: Family): string {
+  const staged = familyOf(t, 'varchar');
+  if (target === 'VARIANT') return t === 'json' ? `PARSE_JSON(${ref})` : `TO_VARIANT(${ref})`;
+  if (target === staged || target === 'OTHER') return ref;
+  return `CAST(${ref} AS ${ddlType(target)})`;
+}
+
+/** The expression that rewrites an existing column of family `from` as `to` in a table rebuild. */
+export function rebuildExpression(ref: string, to: Family): string {
+  return to === 'VARIANT' ? `TO_VARIANT(${ref})` : `CAST(${ref} AS ${ddlType(to)})`;
+}
