@@ -47,7 +47,10 @@ export interface RecordedRequest {
   readonly matched: boolean;
 }
 
-/** What a route answers. Every field is optional: the default is `200` with an empty JSON array. */
+/**
+ * What a route answers. Every field is optional: the default is `200` with an empty JSON array.
+ * Status 599 is reserved for "unexpected" and marks the request as such.
+ */
 export interface MockResponse {
   readonly status?: number;
   readonly headers?: Readonly<Record<string, string | readonly string[]>>;

@@ -9,6 +9,7 @@ import { loggingMiddleware } from './logging-middleware.js';
 import { rateLimitMiddleware, type RateLimiter } from './rate-limiter.js';
 import { retryMiddleware } from './retry-middleware.js';
 
+/** What the client's middleware needs; one set per RestSource. */
 export interface HttpClientDeps {
   readonly clock: Clock;
   readonly logger: Logger;

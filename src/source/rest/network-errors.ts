@@ -67,7 +67,13 @@ export function networkError(
     return timeoutError(label, timeoutMs, e);
   }
   const raw = e instanceof Error ? e.message : String(e);
-  const detail = redactor.text(raw === '' && e instanceof AggregateError ? 'connection failed' : raw);
+  // A library's message may quote the URL: mask secret-looking parameters as well as known secrets.
+  const detail = redactor.text(
+    (raw === '' && e instanceof AggregateError ? 'connection failed' : raw).replace(
+      /https?:\/\/[^\s"'<>]+/g,
+      (u) => redactor.url(u),
+    ),
+  );
   const transient = code !== undefined && TRANSIENT_CODES.has(code);
   return new FloeError(
     code !== undefined && TIMEOUT_CODES.has(code) ? 'HTTP_TIMEOUT' : 'HTTP_NETWORK',

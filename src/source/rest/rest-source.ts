@@ -73,7 +73,16 @@ export class RestSource {
    * Streams the endpoint's pages. The request for page n+1 is sent as soon as page n is parsed,
    * before page n is yielded, so the network overlaps the consumer's work; stopping early
    * (`break`, `return()`) or aborting `signal` cancels that request and waits for it to settle.
-   * Throws a FloeError (see `code`/`kind`) naming the endpoint and the sanitized URL.
+   *
+   * Throws a FloeError naming the endpoint and the sanitized URL: `HTTP_STATUS` (4xx, other
+   * non-retried statuses), `HTTP_RETRIES_EXHAUSTED`, `HTTP_RATE_LIMITED`, `HTTP_TIMEOUT`,
+   * `HTTP_NETWORK`, `AUTH_FAILED`, `RESPONSE_NOT_JSON`, `RECORDS_PATH_NO_MATCH`,
+   * `PAGINATION_LOOP`, `PAGINATION_INVALID` (all kind `terminal` for the endpoint), `ABORTED`
+   * when `signal` aborts, `CONFIG_INVALID` for an unknown type. A page whose next pointer loops is
+   * not yielded: the error surfaces as soon as the loop is known.
+   *
+   * `Page.url` is sanitized; `Page.next` is the paginator's token (e.g. `{ offset: 200 }`,
+   * `{ cursor: "…" }`, `{ url: "…" }`) with registered secrets masked.
    */
   async *pages(endpoint: EndpointConfig, opts: PagesOptions = {}): AsyncGenerator<Page> {
     const name = endpointName(endpoint);

@@ -15,6 +15,7 @@ export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 5
 /** Statuses whose `Retry-After` is honoured. */
 const RETRY_AFTER_STATUSES: ReadonlySet<number> = new Set([429, 503]);
 
+/** What the retry middleware needs: the retry config, Retry-After policy, clock and logging. */
 export interface RetryOptions {
   readonly retry: RetryConfig;
   readonly respectRetryAfter: RateLimitConfig['respect_retry_after'];

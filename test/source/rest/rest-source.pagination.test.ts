@@ -13,6 +13,12 @@ describe('RestSource pagination (real local server)', () => {
     const { source } = harness(config);
     const pages = await collect(source.pages(endpointOf(config)));
     expect(api.requests.map((r) => r.rawUrl)).toEqual(requests);
+    for (const r of api.requests) {
+      expect(r.method).toBe('GET');
+      expect(r.headers.accept).toBe('application/json');
+      expect(r.headers['user-agent']).toMatch(/^floe\/\d+\.\d+\.\d+/);
+      expect(r.body).toBe('');
+    }
     expect(allRecords(pages)).toHaveLength(records);
     const first = (allRecords(pages)[0] as { id: number }).id;
     expect(allRecords(pages)).toEqual(

@@ -4,6 +4,7 @@ import { withHeaders, type HttpRequest } from '../http.js';
 import { withQuery } from '../url.js';
 import type { Auth } from './auth.js';
 
+/** The `auth` block that selects this auth. */
 export type ApiKeyAuthConfig = Extract<AuthConfig, { type: 'api_key' }>;
 
 /**

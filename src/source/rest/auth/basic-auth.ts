@@ -3,6 +3,7 @@ import type { Redactor } from '../../../util/redact.js';
 import { withHeaders, type HttpRequest } from '../http.js';
 import type { Auth } from './auth.js';
 
+/** The `auth` block that selects this auth. */
 export type BasicAuthConfig = Extract<AuthConfig, { type: 'basic' }>;
 
 /**

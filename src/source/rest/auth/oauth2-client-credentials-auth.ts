@@ -10,8 +10,10 @@ import { isSuccess, withHeaders, type HttpRequest, type Transport } from '../htt
 import { USER_AGENT } from '../user-agent.js';
 import type { Auth } from './auth.js';
 
+/** The `auth` block that selects this auth. */
 export type OAuth2ClientCredentialsAuthConfig = Extract<AuthConfig, { type: 'oauth2_client_credentials' }>;
 
+/** What the OAuth2 auth needs besides its config. */
 export interface OAuth2Deps {
   readonly clock: Clock;
   readonly logger: Logger;

@@ -3,6 +3,7 @@ import { FloeError } from '../../../util/errors.js';
 import { compileJsonPath, type CompiledJsonPath } from '../json-path.js';
 import { queryTarget, type PageContext, type PageTarget, type Paginator } from './paginator.js';
 
+/** The `pagination` block that selects this paginator. */
 export type CursorPaginationConfig = Extract<PaginationConfig, { type: 'cursor' }>;
 
 /** The cursor to send; `null` on the first page, which is requested without one. */

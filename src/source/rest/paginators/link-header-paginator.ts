@@ -4,6 +4,7 @@ import { invalidLink, type UrlToken } from './url-token.js';
 import { queryTarget, type PageContext, type PageTarget, type Paginator } from './paginator.js';
 import { resolveLink } from '../url.js';
 
+/** The `pagination` block that selects this paginator. */
 export type LinkHeaderPaginationConfig = Extract<PaginationConfig, { type: 'link_header' }>;
 
 /**

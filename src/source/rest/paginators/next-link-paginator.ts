@@ -4,6 +4,7 @@ import { resolveLink } from '../url.js';
 import { queryTarget, type PageContext, type PageTarget, type Paginator } from './paginator.js';
 import { invalidLink, type UrlToken } from './url-token.js';
 
+/** The `pagination` block that selects this paginator. */
 export type NextLinkPaginationConfig = Extract<PaginationConfig, { type: 'next_link' }>;
 
 /**

@@ -1,6 +1,7 @@
 import type { PaginationConfig } from '../../../config/schema.js';
 import { queryTarget, type PageContext, type PageTarget, type Paginator } from './paginator.js';
 
+/** The `pagination` block that selects this paginator. */
 export type OffsetPaginationConfig = Extract<PaginationConfig, { type: 'offset' }>;
 
 /** The offset of the page to request. */

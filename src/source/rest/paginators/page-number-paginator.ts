@@ -1,6 +1,7 @@
 import type { PaginationConfig } from '../../../config/schema.js';
 import { queryTarget, type PageContext, type PageTarget, type Paginator } from './paginator.js';
 
+/** The `pagination` block that selects this paginator. */
 export type PageNumberPaginationConfig = Extract<PaginationConfig, { type: 'page_number' }>;
 
 /** The number of the page to request. */
