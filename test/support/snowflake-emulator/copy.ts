@@ -121,7 +121,9 @@ export async function copyInto(c: TokenCursor, ctx: ExecContext, injected?: SfEr
     }
     await run(conn, 'COMMIT');
   } catch (e) {
+    // DuckDB aborts the transaction on the first error; roll back before looking for the culprit.
     await run(conn, 'ROLLBACK');
+    if (e instanceof FileFailure) throw await explain(conn, e.cause, e.source, e.casts, table, e.rel);
     throw e;
   }
   for (const f of toLoad) object.loaded.set(`${stageKey}:${f.rel}`, f.md5);
@@ -168,7 +170,7 @@ async function loadFile(
   const fields = (await run(conn, `DESCRIBE SELECT * FROM read_parquet(${duckString(path)})`))
     .getRowsJS()
     .map((r) => String(r[0]));
-  const casts: { col: DuckColumn; field: string; index: number }[] = [];
+  const casts: Cast[] = [];
   const exprs = columns.map((col, index) => {
     const meta = opts.metadata.get(col.name);
     if (meta === 'FILENAME') return duckString(rel);
@@ -188,7 +190,20 @@ async function loadFile(
     );
     return { parsed, loaded: r.rowsChanged };
   } catch (e) {
-    throw await explain(conn, e, source, casts, table, rel);
+    throw new FileFailure(e, source, casts, rel);
+  }
+}
+
+type Cast = { col: DuckColumn; field: string; index: number };
+
+class FileFailure extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly source: string,
+    readonly casts: readonly Cast[],
+    readonly rel: string,
+  ) {
+    super('COPY file failed');
   }
 }
 
@@ -197,7 +212,7 @@ async function explain(
   conn: DuckDBConnection,
   e: unknown,
   source: string,
-  casts: readonly { col: DuckColumn; field: string; index: number }[],
+  casts: readonly Cast[],
   table: QualifiedName,
   rel: string,
 ): Promise<SfError> {

@@ -1,0 +1,26 @@
+/** Kill-at-every-step for write_disposition append (see exactly-once.ts). */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { SnowflakeEmulator } from '../../support/snowflake-emulator/index.js';
+import { baseline, killAndResume, scenarioFiles, type Scenario } from './exactly-once.js';
+import { cleanupTempDirs, emulator } from './helpers.js';
+
+let emu: SnowflakeEmulator;
+let scenario: Scenario;
+let expected: { statements: number; rows: Record<string, unknown>[] };
+
+beforeAll(async () => {
+  emu = await emulator();
+  scenario = { emu, disposition: 'append', files: await scenarioFiles() };
+  expected = await baseline(scenario);
+});
+afterAll(async () => {
+  await emu.close();
+  cleanupTempDirs();
+});
+
+it('append: a crash at any step, then a re-run with the same run id, loads exactly once', async () => {
+  expect(expected.statements).toBeGreaterThan(15);
+  for (let nth = 1; nth <= expected.statements; nth++) {
+    for (const phase of ['before', 'after'] as const) await killAndResume(scenario, nth, phase, expected.rows);
+  }
+}, 60_000);
