@@ -1,6 +1,7 @@
 import type { PaginationConfig } from '../../../config/schema.js';
 import { FloeError } from '../../../util/errors.js';
 import { compileJsonPath, type CompiledJsonPath } from '../json-path.js';
+import { tokenRecord } from './token-shape.js';
 import { queryTarget, type PageContext, type PageTarget, type Paginator } from './paginator.js';
 
 /** The `pagination` block that selects this paginator. */
@@ -47,6 +48,11 @@ export class CursorPaginator implements Paginator<CursorToken> {
         'it must point at the cursor itself (a string or number), e.g. $.meta.next_cursor.',
       { details: { endpoint: page.endpoint, url: page.sanitizedUrl, path: 'pagination.cursor_path' } },
     );
+  }
+
+  restore(stored: unknown): CursorToken | undefined {
+    const cursor = tokenRecord(stored, ['cursor'])?.['cursor'];
+    return cursor === null || typeof cursor === 'string' ? { cursor } : undefined;
   }
 
   target(token: CursorToken): PageTarget {

@@ -1,6 +1,6 @@
 import type { PaginationConfig } from '../../../config/schema.js';
 import { findLink } from '../link-header.js';
-import { invalidLink, type UrlToken } from './url-token.js';
+import { invalidLink, restoreUrlToken, type UrlToken } from './url-token.js';
 import { queryTarget, type PageContext, type PageTarget, type Paginator } from './paginator.js';
 import { resolveLink } from '../url.js';
 
@@ -33,6 +33,10 @@ export class LinkHeaderPaginator implements Paginator<UrlToken> {
     const url = resolveLink(link, page.requestUrl);
     if (url === undefined) throw invalidLink(page, 'the Link header’s rel="next" target', link);
     return { url };
+  }
+
+  restore(stored: unknown): UrlToken | undefined {
+    return restoreUrlToken(stored);
   }
 
   target(token: UrlToken): PageTarget {

@@ -2,7 +2,7 @@ import type { PaginationConfig } from '../../../config/schema.js';
 import { compileJsonPath, type CompiledJsonPath } from '../json-path.js';
 import { resolveLink } from '../url.js';
 import { queryTarget, type PageContext, type PageTarget, type Paginator } from './paginator.js';
-import { invalidLink, type UrlToken } from './url-token.js';
+import { invalidLink, restoreUrlToken, type UrlToken } from './url-token.js';
 
 /** The `pagination` block that selects this paginator. */
 export type NextLinkPaginationConfig = Extract<PaginationConfig, { type: 'next_link' }>;
@@ -37,6 +37,10 @@ export class NextLinkPaginator implements Paginator<UrlToken> {
     const url = resolveLink(value, page.requestUrl);
     if (url === undefined) throw invalidLink(page, what, value);
     return { url };
+  }
+
+  restore(stored: unknown): UrlToken | undefined {
+    return restoreUrlToken(stored);
   }
 
   target(token: UrlToken): PageTarget {

@@ -1,4 +1,5 @@
 import type { PaginationConfig } from '../../../config/schema.js';
+import { isCount, tokenRecord } from './token-shape.js';
 import { queryTarget, type PageContext, type PageTarget, type Paginator } from './paginator.js';
 
 /** The `pagination` block that selects this paginator. */
@@ -32,6 +33,11 @@ export class OffsetPaginator implements Paginator<OffsetToken> {
   next(page: PageContext<OffsetToken>): OffsetToken | undefined {
     if (page.recordCount < this.config.limit_value) return undefined;
     return { offset: page.token.offset + this.config.limit_value };
+  }
+
+  restore(stored: unknown): OffsetToken | undefined {
+    const t = tokenRecord(stored, ['offset']);
+    return t !== undefined && isCount(t['offset']) ? { offset: t['offset'] } : undefined;
   }
 
   target(token: OffsetToken): PageTarget {

@@ -1,4 +1,5 @@
 import type { PaginationConfig } from '../../../config/schema.js';
+import { isCount, tokenRecord } from './token-shape.js';
 import { queryTarget, type PageContext, type PageTarget, type Paginator } from './paginator.js';
 
 /** The `pagination` block that selects this paginator. */
@@ -32,6 +33,11 @@ export class PageNumberPaginator implements Paginator<PageNumberToken> {
   next(page: PageContext<PageNumberToken>): PageNumberToken | undefined {
     if (page.recordCount < this.config.page_size_value) return undefined;
     return { page: page.token.page + 1 };
+  }
+
+  restore(stored: unknown): PageNumberToken | undefined {
+    const t = tokenRecord(stored, ['page']);
+    return t !== undefined && isCount(t['page']) ? { page: t['page'] } : undefined;
   }
 
   target(token: PageNumberToken): PageTarget {

@@ -28,7 +28,8 @@ export interface PageContext<T> {
 
 /**
  * A stateless pagination strategy. A token is a plain JSON value (e.g. `{ offset: 200 }`), so a run
- * can store it in `Page.next` and resume from it; `target` says where the token goes on the wire.
+ * can store it in `Page.next` and resume from it (`restore` validates it on the way back);
+ * `target` says where the token goes on the wire.
  */
 export interface Paginator<T = unknown> {
   readonly type: PaginationConfig['type'];
@@ -36,6 +37,11 @@ export interface Paginator<T = unknown> {
   first(): T;
   /** The token of the page after `page`, or `undefined` when `page` was the last. */
   next(page: PageContext<T>): T | undefined;
+  /**
+   * A stored token (a `Page.next` value read back from a checkpoint) as this paginator's token, or
+   * `undefined` when it does not have this paginator's shape.
+   */
+  restore(stored: unknown): T | undefined;
   /** Where the token goes on the request. */
   target(token: T): PageTarget;
   /** A short description of the token for messages (no URLs; redact before printing). */

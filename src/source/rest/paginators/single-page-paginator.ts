@@ -20,6 +20,11 @@ export class SinglePagePaginator implements Paginator<SinglePageToken> {
     return undefined;
   }
 
+  /** Any stored value restarts the one request: there is no position to resume. */
+  restore(): SinglePageToken {
+    return {};
+  }
+
   target(): PageTarget {
     return queryTarget({});
   }

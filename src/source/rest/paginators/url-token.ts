@@ -1,9 +1,16 @@
 import { FloeError } from '../../../util/errors.js';
 import type { PageContext } from './paginator.js';
+import { isUrlOrNull, tokenRecord } from './token-shape.js';
 
 /** A page addressed by a full URL from the API; `null` for the first page (the endpoint's URL). */
 export interface UrlToken {
   readonly url: string | null;
+}
+
+/** A stored `{ url }` token, when its URL is null or an absolute http(s) URL. */
+export function restoreUrlToken(stored: unknown): UrlToken | undefined {
+  const url = tokenRecord(stored, ['url'])?.['url'];
+  return isUrlOrNull(url) ? { url } : undefined;
 }
 
 /** The error for a next-page link that is not an http(s) URL. */
