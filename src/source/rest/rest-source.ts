@@ -12,7 +12,9 @@ import { isSuccess, type HttpRequest, type HttpResponse, type Transport } from '
 import { createPaginator } from './paginators/create-paginator.js';
 import type { Paginator } from './paginators/paginator.js';
 import { RateLimiter, rateLimitIntervalMs } from './rate-limiter.js';
+import { renderRequestConfig, type TemplateVars } from './render-templates.js';
 import { pageRequest, requestTemplate } from './request-builder.js';
+import { authQueryParam, resumeStart } from './resume.js';
 import { parseJsonBody, statusError } from './response.js';
 import { compileSelector } from './selector.js';
 import { createUndiciTransport, type PooledTransport } from './undici-transport.js';
@@ -32,8 +34,20 @@ export interface RestSourceDeps {
 /** Options of one extraction. */
 export interface PagesOptions {
   signal?: AbortSignal;
-  /** Reserved for later templating; ignored for now. */
-  vars?: Record<string, string>;
+  /**
+   * Values of the runtime template variables (`incremental.start_value`, `incremental.end_value`,
+   * `dt`), rendered once into the endpoint's path, query params, headers and body; see
+   * `renderRequestConfig`. A resumed extraction must get the same values as the one that stored
+   * the token.
+   */
+  vars?: TemplateVars;
+  /**
+   * A `Page.next` value from an earlier extraction of the same endpoint (read back from a
+   * checkpoint, JSON round trip allowed): the first request is the one it describes, with the
+   * endpoint's static params, headers, body and auth as always. See `resumeStart` for masked
+   * secrets and `RESUME_SUPPORT` for what each pagination type does.
+   */
+  resumeFrom?: unknown;
 }
 
 /**
@@ -82,7 +96,14 @@ export class RestSource {
    * not yielded: the error surfaces as soon as the loop is known.
    *
    * `Page.url` is sanitized; `Page.next` is the paginator's token (e.g. `{ offset: 200 }`,
-   * `{ cursor: "…" }`, `{ url: "…" }`) with registered secrets masked.
+   * `{ cursor: "…" }`, `{ url: "…" }`) with registered secrets masked: plain JSON, to checkpoint
+   * and pass back as `resumeFrom`.
+   *
+   * Templates: a variable with neither a value in `vars` nor a default is `CONFIG_INVALID` naming
+   * the field, thrown before any request. Resume: a token of the wrong shape, or one whose masked
+   * secret floe cannot restore, is `STATE_INVALID`, thrown before any request. A resumed
+   * extraction is a new extraction: `Page.index` starts at 0 again, `max_pages` counts from the
+   * token, and loop detection only knows the requests made since the token.
    */
   async *pages(endpoint: EndpointConfig, opts: PagesOptions = {}): AsyncGenerator<Page> {
     const name = endpointName(endpoint);
@@ -90,13 +111,31 @@ export class RestSource {
     const logger = this.deps.logger.child({ endpoint: name });
     const paginator: Paginator = createPaginator(endpoint.pagination);
     const select = compileSelector(endpoint.records_path);
-    const template = requestTemplate(this.config, endpoint);
+    const rendered = renderRequestConfig(this.config, endpoint, opts.vars ?? {});
+    const template = requestTemplate(rendered.config, rendered.endpoint);
     const maxPages = endpoint.pagination?.type === 'single_page' ? undefined : endpoint.pagination?.max_pages;
     const stop = new AbortController();
     const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
 
-    let token = paginator.first();
-    let req = pageRequest(template, paginator.target(token));
+    let token: unknown;
+    let req: HttpRequest;
+    if (opts.resumeFrom === undefined) {
+      token = paginator.first();
+      req = pageRequest(template, paginator.target(token));
+    } else {
+      const start = resumeStart(paginator, opts.resumeFrom, {
+        endpoint: name,
+        template,
+        authQueryParam: authQueryParam(this.config.auth),
+        redactor,
+      });
+      token = start.token;
+      req = pageRequest(template, start.target);
+      logger.info('resuming from a stored page token', {
+        pagination: paginator.type,
+        url: redactor.url(req.url),
+      });
+    }
     const seen = new Map<string, number>([[req.url, 0]]);
     let inflight = this.send(req, signal);
     // The request not yet awaited, to cancel and settle if the consumer stops early.

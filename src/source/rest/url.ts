@@ -51,6 +51,16 @@ export function withQuery(
   return all.length === 0 ? head : `${head}?${all.join('&')}`;
 }
 
+/**
+ * Percent-encodes a value for a URL path: like `encodeURIComponent` (so `/ ? # % +` and spaces are
+ * escaped and the value stays one segment), but `:` and `@` stay literal, as RFC 3986 allows in a
+ * segment, so `2024-01-01T00:00:00Z` reads as is. `+` is escaped (`%2B`) because some servers
+ * decode a path like a form and would read it as a space.
+ */
+export function encodePathSegment(value: string): string {
+  return encodeURIComponent(value).replace(/%3A/g, ':').replace(/%40/g, '@');
+}
+
 /** The decoded names of the URL's query parameters. */
 export function queryNames(url: string): Set<string> {
   const { query } = splitQuery(url);

@@ -25,7 +25,17 @@ const STORED: { [K in keyof typeof CONFIGS]: unknown[] } = {
 };
 
 const REJECTED: { [K in keyof typeof CONFIGS]: unknown[] } = {
-  offset: [null, 7, '200', [], { offset: -1 }, { offset: 1.5 }, { offset: '10' }, { page: 2 }, { offset: 1, x: 2 }],
+  offset: [
+    null,
+    7,
+    '200',
+    [],
+    { offset: -1 },
+    { offset: 1.5 },
+    { offset: '10' },
+    { page: 2 },
+    { offset: 1, x: 2 },
+  ],
   page_number: [null, { page: -1 }, { page: '2' }, { offset: 10 }, { page: 2, size: 10 }],
   cursor: [null, {}, { cursor: 5 }, { cursor: {} }, { url: 'x' }, { cursor: 'a', extra: 1 }],
   link_header: [null, {}, { url: 'ftp://x/y' }, { url: '/relative?page=2' }, { url: 5 }, { offset: 2 }],
@@ -34,15 +44,18 @@ const REJECTED: { [K in keyof typeof CONFIGS]: unknown[] } = {
 };
 
 describe('Paginator.restore: stored Page.next values come back as tokens', () => {
-  it.each(PAGINATION_TYPES)('%s: JSON round trip of every stored token restores the same token and target', (type) => {
-    const p = paginator(type);
-    for (const stored of STORED[type]) {
-      const back: unknown = JSON.parse(JSON.stringify(stored));
-      const token = p.restore(back);
-      expect(token).toEqual(stored);
-      expect(p.target(token)).toEqual(p.target(stored));
-    }
-  });
+  it.each(PAGINATION_TYPES)(
+    '%s: JSON round trip of every stored token restores the same token and target',
+    (type) => {
+      const p = paginator(type);
+      for (const stored of STORED[type]) {
+        const back: unknown = JSON.parse(JSON.stringify(stored));
+        const token = p.restore(back);
+        expect(token).toEqual(stored);
+        expect(p.target(token)).toEqual(p.target(stored));
+      }
+    },
+  );
 
   it.each(PAGINATION_TYPES)('%s: a token of another shape is rejected (undefined)', (type) => {
     const p = paginator(type);
