@@ -36,7 +36,9 @@ export function checkCopyResult(rows: readonly Readonly<Record<string, unknown>>
   for (const f of expected) {
     const r = byName.get(f.name);
     if (!r) {
-      const status = rows.length === 1 ? field(rows[0] as Record<string, unknown>, 'status') : undefined;
+      // "Copy executed with 0 files processed." comes as a single row with only a status column.
+      const only = rows.length === 1 && field(rows[0] as Record<string, unknown>, 'file') === undefined ? rows[0] : undefined;
+      const status = only ? field(only, 'status') : undefined;
       return {
         file: f,
         firstError:

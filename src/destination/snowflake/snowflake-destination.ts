@@ -15,6 +15,7 @@
 import type { SnowflakeDestinationConfig } from '../../config/schema.js';
 import type { Destination, EndpointState, LedgerEntry, LoadRequest, LoadResult } from '../../types.js';
 import type { Clock } from '../../util/clock.js';
+import { toFloeError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import type { Redactor } from '../../util/redact.js';
 import { snowflakeCapabilities } from './capabilities.js';
@@ -121,6 +122,8 @@ class SnowflakeDestination implements Destination {
         this.bootstrapped = true;
       }
       return fn(op);
+    }).catch((e: unknown) => {
+      throw toFloeError(e); // e.g. an AbortError from the signal becomes ABORTED
     });
     this.queue = next.catch(() => undefined);
     return next;
