@@ -17,12 +17,8 @@ export async function createDestination(config: DestinationConfig, deps: Destina
     case 'duckdb':
       return DuckdbDestination.open(config, deps);
     case 'snowflake': {
-      // TODO(issue 3): typed import once src/destination/snowflake lands.
-      const modulePath = './snowflake/snowflake-destination.js';
-      const mod = (await import(modulePath)) as {
-        openSnowflakeDestination: (c: typeof config, d: DestinationDeps) => Promise<Destination>;
-      };
-      return mod.openSnowflakeDestination(config, deps);
+      const { openSnowflakeDestination } = await import('./snowflake/snowflake-destination.js');
+      return openSnowflakeDestination(config, deps);
     }
   }
 }

@@ -3,6 +3,7 @@ import type { Column } from '../types.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { FloeError } from '../util/errors.js';
 import { silentLogger, type Logger } from '../util/logger.js';
+import { defaultParts } from './default-parts.js';
 import type { Parts } from './parts.js';
 import { selectEndpoints } from './runner.js';
 
@@ -33,7 +34,7 @@ export async function previewEndpoint(
     throw new FloeError('USAGE', 'config', `preview: choose one with --endpoint; known: ${endpoints.map(endpointName).join(', ')}`);
   }
   const endpoint = name === undefined ? endpoints[0]! : selectEndpoints(loaded, [name])[0]!;
-  const parts = deps.parts ?? ((await import('./default-parts.js' as string)) as { defaultParts: Parts }).defaultParts;
+  const parts = deps.parts ?? defaultParts;
   const partDeps = { clock: deps.clock ?? systemClock, logger: deps.logger ?? silentLogger, redactor: loaded.redactor };
   const source = parts.createSource(loaded.config, partDeps);
   try {

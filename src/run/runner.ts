@@ -5,6 +5,7 @@ import type { Destination } from '../types.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { FloeError, toFloeError } from '../util/errors.js';
 import { silentLogger, type Logger } from '../util/logger.js';
+import { defaultParts } from './default-parts.js';
 import { runEndpoint, type ProgressEvent } from './endpoint-job.js';
 import type { Parts } from './parts.js';
 import { newRunId, RunHistory, type RunRecord, type RunStatus } from './run-history.js';
@@ -35,7 +36,7 @@ export interface RunDeps {
 export async function runConnector(loaded: LoadedConfig, opts: RunOptions = {}, deps: RunDeps = {}): Promise<RunRecord> {
   const { config, redactor } = loaded;
   const clock = deps.clock ?? systemClock;
-  const parts = deps.parts ?? (await import('./default-parts.js' as string) as { defaultParts: Parts }).defaultParts;
+  const parts = deps.parts ?? defaultParts;
   const stateDir = resolve(opts.stateDir ?? '.floe');
   const history = new RunHistory(stateDir);
   const runId = opts.runId ?? newRunId(clock.now());

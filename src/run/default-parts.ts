@@ -1,0 +1,13 @@
+import { createDestination } from '../destination/create-destination.js';
+import { Normalizer } from '../normalize/normalizer.js';
+import { RestSource } from '../source/rest/rest-source.js';
+import { ParquetStageWriter } from '../stage/parquet-stage-writer.js';
+import type { Parts } from './parts.js';
+
+/** The production wiring: REST source → normalizer → Parquet stage → configured destination. */
+export const defaultParts: Parts = {
+  createSource: (config, deps) => new RestSource(config, deps),
+  createNormalizer: (opts) => new Normalizer(opts),
+  createStageWriter: (opts) => new ParquetStageWriter(opts),
+  createDestination: (config, deps) => createDestination(config, deps),
+};
