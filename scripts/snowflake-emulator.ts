@@ -21,8 +21,10 @@ async function main(): Promise<void> {
     strict: true,
   });
   const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
-  const publicKeyPem = values['public-key'] === undefined ? undefined : readFileSync(values['public-key'], 'utf8');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be a port number, got ${values.port}`);
+  const publicKeyPem =
+    values['public-key'] === undefined ? undefined : readFileSync(values['public-key'], 'utf8');
   const emu = await startSnowflakeEmulator({
     port,
     users: { FLOE: { password: 'floe', ...(publicKeyPem ? { publicKeyPem } : {}) } },

@@ -17,12 +17,19 @@ export function parseConnectionsToml(text: string, file = 'connections.toml'): T
     const line = stripComment(raw).trim();
     if (line === '') return;
     const fail = (why: string): never => {
-      throw new FloeError('CONFIG_INVALID', 'config', `${file}:${i + 1}: ${why}`, { details: { path: file } });
+      throw new FloeError('CONFIG_INVALID', 'config', `${file}:${i + 1}: ${why}`, {
+        details: { path: file },
+      });
     };
     const header = /^\[\s*([^\]]+?)\s*\]$/.exec(line);
     if (header) {
       const parts = splitKey(header[1] as string, fail);
-      const name = parts[0] === 'connections' && parts.length === 2 ? parts[1] : parts.length === 1 ? parts[0] : undefined;
+      const name =
+        parts[0] === 'connections' && parts.length === 2
+          ? parts[1]
+          : parts.length === 1
+            ? parts[0]
+            : undefined;
       if (name === undefined) return fail(`unsupported table header [${header[1]}]`);
       current = tables[name] ??= {};
       return;

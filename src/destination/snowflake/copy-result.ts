@@ -27,7 +27,10 @@ function field(row: Readonly<Record<string, unknown>>, name: string): unknown {
 const basename = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
 
 /** The first mismatch between the COPY result and the files, or undefined when all loaded exactly. */
-export function checkCopyResult(rows: readonly Readonly<Record<string, unknown>>[], expected: readonly ExpectedFile[]): CopyProblem | undefined {
+export function checkCopyResult(
+  rows: readonly Readonly<Record<string, unknown>>[],
+  expected: readonly ExpectedFile[],
+): CopyProblem | undefined {
   const byName = new Map<string, Readonly<Record<string, unknown>>>();
   for (const r of rows) {
     const file = field(r, 'file');
@@ -37,7 +40,10 @@ export function checkCopyResult(rows: readonly Readonly<Record<string, unknown>>
     const r = byName.get(f.name);
     if (!r) {
       // "Copy executed with 0 files processed." comes as a single row with only a status column.
-      const only = rows.length === 1 && field(rows[0] as Record<string, unknown>, 'file') === undefined ? rows[0] : undefined;
+      const only =
+        rows.length === 1 && field(rows[0] as Record<string, unknown>, 'file') === undefined
+          ? rows[0]
+          : undefined;
       const status = only ? field(only, 'status') : undefined;
       return {
         file: f,
@@ -50,7 +56,10 @@ export function checkCopyResult(rows: readonly Readonly<Record<string, unknown>>
     const loaded = Number(field(r, 'rows_loaded'));
     const firstError = field(r, 'first_error');
     if (status !== 'LOADED' || Number(field(r, 'errors_seen') ?? 0) > 0) {
-      return { file: f, firstError: `status ${status}${typeof firstError === 'string' ? `: ${firstError}` : ''}` };
+      return {
+        file: f,
+        firstError: `status ${status}${typeof firstError === 'string' ? `: ${firstError}` : ''}`,
+      };
     }
     if (loaded !== f.rows) {
       return { file: f, firstError: `loaded ${loaded} rows, but the file was written with ${f.rows}` };

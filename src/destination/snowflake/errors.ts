@@ -9,7 +9,17 @@ import type { Redactor } from '../../util/redact.js';
 import { SnowflakeDriverError } from './snowflake-client.js';
 
 /** Login failures that no retry fixes: bad password, bad/unknown key, bad or expired OAuth token. */
-const AUTH_CODES = new Set(['390100', '390101', '390102', '390144', '390190', '390302', '390303', '390318', '394400']);
+const AUTH_CODES = new Set([
+  '390100',
+  '390101',
+  '390102',
+  '390144',
+  '390190',
+  '390302',
+  '390303',
+  '390318',
+  '394400',
+]);
 /** The session went away or its token expired beyond renewal: a new session may well work. */
 const SESSION_CODES = new Set(['390104', '390111', '390112', '390114', '407002', '405503']);
 /** snowflake-sdk's own network codes (could not connect, bad response). */
@@ -37,13 +47,21 @@ export interface ErrorContext {
 }
 
 /** Wraps any failure of a Snowflake step; FloeErrors (and aborts) pass through unchanged. */
-export function snowflakeError(e: unknown, code: ErrorCode, ctx: ErrorContext, redactor: Redactor): FloeError {
+export function snowflakeError(
+  e: unknown,
+  code: ErrorCode,
+  ctx: ErrorContext,
+  redactor: Redactor,
+): FloeError {
   if (e instanceof FloeError) return e;
-  if (e instanceof Error && e.name === 'AbortError') return new FloeError('ABORTED', 'terminal', 'aborted', { cause: e });
+  if (e instanceof Error && e.name === 'AbortError')
+    return new FloeError('ABORTED', 'terminal', 'aborted', { cause: e });
   const driver = e instanceof SnowflakeDriverError ? e : undefined;
   const raw = e instanceof Error ? e.message : String(e);
   const message = redactor.text(raw.split('\n')[0] ?? raw);
-  const where = [ctx.endpoint && `endpoint ${ctx.endpoint}`, ctx.table && `table ${ctx.table}`].filter(Boolean).join(', ');
+  const where = [ctx.endpoint && `endpoint ${ctx.endpoint}`, ctx.table && `table ${ctx.table}`]
+    .filter(Boolean)
+    .join(', ');
   const code2 = driver?.stage === 'connect' ? 'SNOWFLAKE_CONNECT_FAILED' : code;
   const text =
     `${ctx.step} failed${where ? ` (${where})` : ''}` +

@@ -37,7 +37,10 @@ export async function loadEndpoint(req: LoadRequest, op: Operation, opts: LoadOp
   const started = opts.clock.now();
   const done = await readLedger(op, req.runId, req.endpoint);
   if (done) {
-    op.deps.logger.info('snowflake: already committed, skipping', { endpoint: req.endpoint, run_id: req.runId });
+    op.deps.logger.info('snowflake: already committed, skipping', {
+      endpoint: req.endpoint,
+      run_id: req.runId,
+    });
     await cleanup(op, req, l.workTables(storedName(req.table), req.runId, req.endpoint));
     return { rowsLoaded: done.rows, queryIds: op.queryIds, alreadyLoaded: true };
   }
@@ -47,7 +50,8 @@ export async function loadEndpoint(req: LoadRequest, op: Operation, opts: LoadOp
   const linked = linkStageFiles(req.files);
   try {
     const rows = linked.files.reduce((n, f) => n + f.rows, 0);
-    if (req.writeDisposition !== 'replace') await prepareTable(op, plan, plan.table, plan.exists ? existing : undefined);
+    if (req.writeDisposition !== 'replace')
+      await prepareTable(op, plan, plan.table, plan.exists ? existing : undefined);
     await op.run(l.createStaging(t, work.staging, plan), 'CREATE staging table');
     await upload(op, req, linked.dir, linked.files);
     await copyAll(op, req, work.staging, linked.files);
@@ -66,13 +70,20 @@ export async function loadEndpoint(req: LoadRequest, op: Operation, opts: LoadOp
         'write ledger',
       );
     const state = async (): Promise<void> => {
-      if (req.state) await writeStateRows(op, req.state.endpoint, req.state.value, req.runId, opts.clock.now());
+      if (req.state)
+        await writeStateRows(op, req.state.endpoint, req.state.value, req.runId, opts.clock.now());
     };
 
     if (req.writeDisposition === 'replace') {
-      await op.run(l.createShadow(t, work.shadow, plan.exists ? plan.table : undefined, plan.columns), 'CREATE shadow table');
+      await op.run(
+        l.createShadow(t, work.shadow, plan.exists ? plan.table : undefined, plan.columns),
+        'CREATE shadow table',
+      );
       if (plan.exists) await prepareTable(op, plan, work.shadow, existing);
-      const inserted = await op.run(l.insertFromStaging(t, work.shadow, work.staging, plan), 'INSERT into shadow table');
+      const inserted = await op.run(
+        l.insertFromStaging(t, work.shadow, work.staging, plan),
+        'INSERT into shadow table',
+      );
       expectCount(op, inserted.rows[0], rows, 'shadow table');
       // DDL commits on its own; replacing with the same files is idempotent, so a crash between
       // the swap and the ledger commit is repaired by re-running the load.
@@ -87,14 +98,22 @@ export async function loadEndpoint(req: LoadRequest, op: Operation, opts: LoadOp
         if (req.writeDisposition === 'merge') {
           await op.run(l.mergeFromStaging(t, plan.table, work.staging, plan), 'MERGE');
         } else {
-          const inserted = await op.run(l.insertFromStaging(t, plan.table, work.staging, plan), 'INSERT from staging');
+          const inserted = await op.run(
+            l.insertFromStaging(t, plan.table, work.staging, plan),
+            'INSERT from staging',
+          );
           expectCount(op, inserted.rows[0], rows, plan.table);
         }
         await ledgerRow();
         await state();
       });
     }
-    op.deps.logger.info('snowflake: loaded', { endpoint: req.endpoint, table: plan.table, rows, query_ids: op.queryIds.length });
+    op.deps.logger.info('snowflake: loaded', {
+      endpoint: req.endpoint,
+      table: plan.table,
+      rows,
+      query_ids: op.queryIds.length,
+    });
     await cleanup(op, req, work);
     return { rowsLoaded: rows, queryIds: op.queryIds, alreadyLoaded: false };
   } finally {
@@ -109,7 +128,12 @@ async function readColumns(op: Operation, table: string): Promise<ExistingColumn
 }
 
 /** Brings `table` to the plan's columns: create, rebuild for widened types, add new columns. */
-async function prepareTable(op: Operation, plan: LoadPlan, table: string, existing: readonly ExistingColumn[] | undefined): Promise<void> {
+async function prepareTable(
+  op: Operation,
+  plan: LoadPlan,
+  table: string,
+  existing: readonly ExistingColumn[] | undefined,
+): Promise<void> {
   const t = op.deps.target;
   if (!existing) {
     await op.run(l.createTable(t, table, plan.columns), 'CREATE TABLE');
@@ -120,29 +144,64 @@ async function prepareTable(op: Operation, plan: LoadPlan, table: string, existi
       table,
       columns: plan.widened.map((w) => `${w.name}: ${w.from} -> ${w.family}`).join(', '),
     });
-    await op.run(l.rebuildTable(t, table, existing.map((c) => c.name), plan.widened), 'widen column types');
+    await op.run(
+      l.rebuildTable(
+        t,
+        table,
+        existing.map((c) => c.name),
+        plan.widened,
+      ),
+      'widen column types',
+    );
   }
   if (plan.added.length > 0) await op.run(l.addColumns(t, table, plan.added), 'ALTER TABLE ADD COLUMN');
 }
 
-async function upload(op: Operation, req: LoadRequest, dir: string, files: readonly ExpectedFile[]): Promise<void> {
-  const r = await op.run(l.put(op.deps.target, dir, req.runId, storedName(req.table)), 'PUT', 'SNOWFLAKE_PUT_FAILED');
-  const bySource = new Map(r.rows.map((row) => [String(row.source), row] as const));
+async function upload(
+  op: Operation,
+  req: LoadRequest,
+  dir: string,
+  files: readonly ExpectedFile[],
+): Promise<void> {
+  const r = await op.run(
+    l.put(op.deps.target, dir, req.runId, storedName(req.table)),
+    'PUT',
+    'SNOWFLAKE_PUT_FAILED',
+  );
+  const bySource = new Map(r.rows.map((row) => [text(row.source), row] as const));
   for (const f of files) {
     const row = bySource.get(f.name);
     if (row?.status !== 'UPLOADED') {
-      const why = row ? `status ${String(row.status)}${row.message ? `: ${String(row.message)}` : ''}` : 'not in the PUT result';
-      throw new FloeError('SNOWFLAKE_PUT_FAILED', 'transient', `PUT failed (endpoint ${req.endpoint}) on file ${f.source}: ${why}`, {
-        details: { ...op.errorContext(), file: f.source, step: 'PUT' },
-      });
+      const why = row
+        ? `status ${text(row.status)}${row.message ? `: ${text(row.message)}` : ''}`
+        : 'not in the PUT result';
+      throw new FloeError(
+        'SNOWFLAKE_PUT_FAILED',
+        'transient',
+        `PUT failed (endpoint ${req.endpoint}) on file ${f.source}: ${why}`,
+        {
+          details: { ...op.errorContext(), file: f.source, step: 'PUT' },
+        },
+      );
     }
   }
 }
 
-async function copyAll(op: Operation, req: LoadRequest, staging: string, files: readonly ExpectedFile[]): Promise<void> {
+async function copyAll(
+  op: Operation,
+  req: LoadRequest,
+  staging: string,
+  files: readonly ExpectedFile[],
+): Promise<void> {
   for (let i = 0; i < files.length; i += MAX_FILES_PER_COPY) {
     const chunk = files.slice(i, i + MAX_FILES_PER_COPY);
-    const statement = l.copyInto(op.deps.target, staging, req.runId, storedName(req.table), chunk.map((f) => f.name));
+    const statement = l.copyInto(
+      op.deps.target,
+      staging,
+      req.runId,
+      storedName(req.table),
+      chunk.map((f) => f.name),
+    );
     const { rows } = await op.run(statement, 'COPY INTO', 'SNOWFLAKE_COPY_FAILED', (e) => {
       const name = fileFromCopyError(e instanceof Error ? e.message : String(e));
       const file = chunk.find((f) => f.name === name);
@@ -150,9 +209,19 @@ async function copyAll(op: Operation, req: LoadRequest, staging: string, files: 
     });
     const problem = checkCopyResult(rows, chunk);
     if (problem) {
-      throw new FloeError('SNOWFLAKE_COPY_FAILED', 'terminal', `COPY INTO failed (endpoint ${req.endpoint}) on file ${problem.file.source}: ${problem.firstError}`, {
-        details: { ...op.errorContext(), file: problem.file.source, step: 'COPY INTO', first_error: problem.firstError },
-      });
+      throw new FloeError(
+        'SNOWFLAKE_COPY_FAILED',
+        'terminal',
+        `COPY INTO failed (endpoint ${req.endpoint}) on file ${problem.file.source}: ${problem.firstError}`,
+        {
+          details: {
+            ...op.errorContext(),
+            file: problem.file.source,
+            step: 'COPY INTO',
+            first_error: problem.firstError,
+          },
+        },
+      );
     }
   }
 }
@@ -161,13 +230,23 @@ async function assertKeysPresent(op: Operation, staging: string, plan: LoadPlan)
   const r = await op.run(l.countNullKeys(op.deps.target, staging, plan.primaryKey), 'check merge keys');
   const n = Number(r.rows[0]?.NULL_KEYS ?? 0);
   if (n > 0) {
-    throw new FloeError('LOAD_FAILED', 'terminal', `merge into ${plan.table}: ${n} row(s) have a NULL primary key (${plan.primaryKey.join(', ')})`, {
-      details: { ...op.errorContext(), step: 'check merge keys' },
-    });
+    throw new FloeError(
+      'LOAD_FAILED',
+      'terminal',
+      `merge into ${plan.table}: ${n} row(s) have a NULL primary key (${plan.primaryKey.join(', ')})`,
+      {
+        details: { ...op.errorContext(), step: 'check merge keys' },
+      },
+    );
   }
 }
 
-function expectCount(op: Operation, row: Readonly<Record<string, unknown>> | undefined, rows: number, where: string): void {
+function expectCount(
+  op: Operation,
+  row: Readonly<Record<string, unknown>> | undefined,
+  rows: number,
+  where: string,
+): void {
   const n = Number(row?.['number of rows inserted']);
   if (n !== rows) {
     throw new FloeError('LOAD_FAILED', 'terminal', `inserted ${n} rows into ${where}, expected ${rows}`, {
@@ -177,7 +256,11 @@ function expectCount(op: Operation, row: Readonly<Record<string, unknown>> | und
 }
 
 /** Drops the work tables and removes the staged files; failures are logged, never raised. */
-async function cleanup(op: Operation, req: LoadRequest, work: { staging: string; shadow: string }): Promise<void> {
+async function cleanup(
+  op: Operation,
+  req: LoadRequest,
+  work: { staging: string; shadow: string },
+): Promise<void> {
   const t = op.deps.target;
   for (const [statement, step] of [
     [l.dropTable(t, work.staging), 'DROP staging table'],
@@ -187,7 +270,15 @@ async function cleanup(op: Operation, req: LoadRequest, work: { staging: string;
     try {
       await op.run(statement, step);
     } catch (e) {
-      op.deps.logger.warn('snowflake cleanup failed', { step, error: e instanceof Error ? e.message : String(e) });
+      op.deps.logger.warn('snowflake cleanup failed', {
+        step,
+        error: e instanceof Error ? e.message : String(e),
+      });
     }
   }
+}
+
+/** A driver value as text (result values are strings, numbers, booleans or null). */
+function text(v: unknown): string {
+  return typeof v === 'string' ? v : (JSON.stringify(v) ?? 'undefined');
 }

@@ -6,7 +6,16 @@
 import type { Column, WriteDisposition } from '../../types.js';
 import { FloeError } from '../../util/errors.js';
 import { assertNoCaseCollisions, quote, RESERVED_PREFIX, storedName } from './identifiers.js';
-import { convert, familyOf, familyOfDataType, holds, stagingType, widen, type Family, type JsonColumns } from './type-mapping.js';
+import {
+  convert,
+  familyOf,
+  familyOfDataType,
+  holds,
+  stagingType,
+  widen,
+  type Family,
+  type JsonColumns,
+} from './type-mapping.js';
 
 /** A column as INFORMATION_SCHEMA.COLUMNS reports it. */
 export interface ExistingColumn {
@@ -49,13 +58,25 @@ export interface PlanRequest {
 const mismatch = (table: string, message: string): FloeError =>
   new FloeError('SCHEMA_MISMATCH', 'terminal', `table ${table}: ${message}`, { details: { table } });
 
-export function planLoad(req: PlanRequest, existing: readonly ExistingColumn[] | undefined, json: JsonColumns): LoadPlan {
+export function planLoad(
+  req: PlanRequest,
+  existing: readonly ExistingColumn[] | undefined,
+  json: JsonColumns,
+): LoadPlan {
   const table = storedName(req.table);
-  if (table.startsWith(RESERVED_PREFIX)) throw mismatch(req.table, `table names starting with ${RESERVED_PREFIX} are reserved for floe`);
+  if (table.startsWith(RESERVED_PREFIX))
+    throw mismatch(req.table, `table names starting with ${RESERVED_PREFIX} are reserved for floe`);
   if (req.columns.length === 0) throw mismatch(req.table, 'no columns to load');
-  assertNoCaseCollisions(req.table, req.columns.map((c) => c.name));
+  assertNoCaseCollisions(
+    req.table,
+    req.columns.map((c) => c.name),
+  );
   for (const c of req.columns) {
-    if (storedName(c.name).startsWith(RESERVED_PREFIX)) throw mismatch(req.table, `column ${c.name}: names starting with ${RESERVED_PREFIX} are reserved for floe`);
+    if (storedName(c.name).startsWith(RESERVED_PREFIX))
+      throw mismatch(
+        req.table,
+        `column ${c.name}: names starting with ${RESERVED_PREFIX} are reserved for floe`,
+      );
   }
 
   const current = new Map((existing ?? []).map((c) => [c.name, familyOfDataType(c.dataType)] as const));
@@ -79,14 +100,20 @@ export function planLoad(req: PlanRequest, existing: readonly ExistingColumn[] |
   let primaryKey: string[] = [];
   if (req.writeDisposition === 'merge') {
     if (!req.primaryKey || req.primaryKey.length === 0) {
-      throw new FloeError('CONFIG_INVALID', 'config', `table ${req.table}: write_disposition merge needs primary_key`, {
-        details: { table: req.table },
-      });
+      throw new FloeError(
+        'CONFIG_INVALID',
+        'config',
+        `table ${req.table}: write_disposition merge needs primary_key`,
+        {
+          details: { table: req.table },
+        },
+      );
     }
     primaryKey = req.primaryKey.map(storedName);
     const names = new Set(req.columns.map((c) => storedName(c.name)));
     const missing = primaryKey.filter((k) => !names.has(k));
-    if (missing.length > 0) throw mismatch(req.table, `primary key column(s) ${missing.join(', ')} are not in the loaded data`);
+    if (missing.length > 0)
+      throw mismatch(req.table, `primary key column(s) ${missing.join(', ')} are not in the loaded data`);
   }
 
   return {

@@ -12,7 +12,11 @@ export const FILE_COLUMN = '_FLOE_FILE';
 export const ROW_COLUMN = '_FLOE_FILE_ROW';
 
 /** Per-(run, endpoint) names: deterministic, so a re-run after a crash reuses (replaces) them. */
-export function workTables(table: string, runId: string, endpoint: string): { staging: string; shadow: string } {
+export function workTables(
+  table: string,
+  runId: string,
+  endpoint: string,
+): { staging: string; shadow: string } {
   const h = shortHash(`${runId}\n${endpoint}`, 16);
   const t = table.slice(0, 100);
   return { staging: `_FLOE_STG_${t}_${h}`, shadow: `_FLOE_NEW_${t}_${h}` };
@@ -24,14 +28,20 @@ export function stageLocation(t: Target, runId: string, table: string): string {
 }
 
 const columnList = (cols: readonly { name: string }[]): string => cols.map((c) => quote(c.name)).join(', ');
-const definitions = (cols: readonly PlannedColumn[]): string => cols.map((c) => `${quote(c.name)} ${ddlType(c.family)}`).join(', ');
+const definitions = (cols: readonly PlannedColumn[]): string =>
+  cols.map((c) => `${quote(c.name)} ${ddlType(c.family)}`).join(', ');
 
 export function createTable(t: Target, table: string, cols: readonly PlannedColumn[]): Sql {
   return sql(`CREATE TABLE IF NOT EXISTS ${objectName(t, table)} (${definitions(cols)})`);
 }
 
 /** The replace shadow: same columns as the live table (exact types), or built from the plan. */
-export function createShadow(t: Target, shadow: string, like: string | undefined, cols: readonly PlannedColumn[]): Sql {
+export function createShadow(
+  t: Target,
+  shadow: string,
+  like: string | undefined,
+  cols: readonly PlannedColumn[],
+): Sql {
   return like
     ? sql(`CREATE OR REPLACE TABLE ${objectName(t, shadow)} LIKE ${objectName(t, like)}`)
     : sql(`CREATE OR REPLACE TABLE ${objectName(t, shadow)} (${definitions(cols)})`);
@@ -41,13 +51,20 @@ export function createShadow(t: Target, shadow: string, like: string | undefined
  * Rewrites a table with some columns' types widened, atomically (one statement), keeping its
  * grants; Snowflake cannot ALTER e.g. NUMBER to VARCHAR.
  */
-export function rebuildTable(t: Target, table: string, columns: readonly string[], widened: readonly PlannedColumn[]): Sql {
+export function rebuildTable(
+  t: Target,
+  table: string,
+  columns: readonly string[],
+  widened: readonly PlannedColumn[],
+): Sql {
   const to = new Map(widened.map((w) => [w.name, w.family] as const));
   const select = columns.map((c) => {
     const family = to.get(c);
     return family ? `${rebuildExpression(quote(c), family)} AS ${quote(c)}` : quote(c);
   });
-  return sql(`CREATE OR REPLACE TABLE ${objectName(t, table)} COPY GRANTS AS SELECT ${select.join(', ')} FROM ${objectName(t, table)}`);
+  return sql(
+    `CREATE OR REPLACE TABLE ${objectName(t, table)} COPY GRANTS AS SELECT ${select.join(', ')} FROM ${objectName(t, table)}`,
+  );
 }
 
 export function addColumns(t: Target, table: string, cols: readonly PlannedColumn[]): Sql {
@@ -58,7 +75,9 @@ export function addColumns(t: Target, table: string, cols: readonly PlannedColum
 export function createStaging(t: Target, staging: string, plan: LoadPlan): Sql {
   const cols = plan.staging.map((c) => `${quote(c.name)} ${c.type}`);
   cols.push(`${quote(FILE_COLUMN)} VARCHAR`, `${quote(ROW_COLUMN)} NUMBER(38,0)`);
-  return sql(`CREATE OR REPLACE TRANSIENT TABLE ${objectName(t, staging)} (${cols.join(', ')}) DATA_RETENTION_TIME_IN_DAYS = 0`);
+  return sql(
+    `CREATE OR REPLACE TRANSIENT TABLE ${objectName(t, staging)} (${cols.join(', ')}) DATA_RETENTION_TIME_IN_DAYS = 0`,
+  );
 }
 
 /**
@@ -68,14 +87,22 @@ export function createStaging(t: Target, staging: string, plan: LoadPlan): Sql {
  */
 export function put(t: Target, localDir: string, runId: string, table: string): Sql {
   const src = `file://${localDir.replace(/\/$/, '')}/part-*.parquet`;
-  return sql(`PUT ${literal(src)} ${stageLocation(t, runId, table)} AUTO_COMPRESS = FALSE OVERWRITE = TRUE PARALLEL = 4`);
+  return sql(
+    `PUT ${literal(src)} ${stageLocation(t, runId, table)} AUTO_COMPRESS = FALSE OVERWRITE = TRUE PARALLEL = 4`,
+  );
 }
 
 /**
  * COPY into the staging table. MATCH_BY_COLUMN_NAME maps Parquet fields to columns by name whatever
  * their order or presence in each file; INCLUDE_METADATA records file and row for merge ordering.
  */
-export function copyInto(t: Target, staging: string, runId: string, table: string, files: readonly string[]): Sql {
+export function copyInto(
+  t: Target,
+  staging: string,
+  runId: string,
+  table: string,
+  files: readonly string[],
+): Sql {
   return sql(
     `COPY INTO ${objectName(t, staging)} FROM ${stageLocation(t, runId, table)} ` +
       `FILES = (${files.map(literal).join(', ')}) ` +
@@ -111,7 +138,10 @@ export function mergeFromStaging(t: Target, target: string, staging: string, pla
   const on = plan.primaryKey.map((k) => `"T".${quote(k)} = "S".${quote(k)}`).join(' AND ');
   const keys = new Set(plan.primaryKey);
   const rest = plan.inserts.filter((i) => !keys.has(i.name));
-  const update = rest.length > 0 ? ` WHEN MATCHED THEN UPDATE SET ${rest.map((i) => `${quote(i.name)} = "S".${quote(i.name)}`).join(', ')}` : '';
+  const update =
+    rest.length > 0
+      ? ` WHEN MATCHED THEN UPDATE SET ${rest.map((i) => `${quote(i.name)} = "S".${quote(i.name)}`).join(', ')}`
+      : '';
   return sql(
     `MERGE INTO ${objectName(t, target)} AS "T" USING (${source}) AS "S" ON ${on}${update} ` +
       `WHEN NOT MATCHED THEN INSERT (${columnList(plan.inserts)}) VALUES (${plan.inserts.map((i) => `"S".${quote(i.name)}`).join(', ')})`,

@@ -41,7 +41,10 @@ export class Operation {
     const tag = q.queryTag(this.deps.queryTag, this.context.runId, this.context.endpoint);
     this.deps.logger.debug('snowflake statement', { step, endpoint: this.context.endpoint });
     try {
-      const r = await this.deps.client.execute(statement, { queryTag: tag, ...(this.signal ? { signal: this.signal } : {}) });
+      const r = await this.deps.client.execute(statement, {
+        queryTag: tag,
+        ...(this.signal ? { signal: this.signal } : {}),
+      });
       if (r.queryId) this.queryIds.push(r.queryId);
       return r;
     } catch (e) {
@@ -71,7 +74,9 @@ export class Operation {
         await this.deps.client.execute(q.rollback());
       } catch (rollbackError) {
         // The session may be gone; Snowflake then aborts the open transaction itself.
-        this.deps.logger.warn('snowflake rollback failed', { error: this.deps.redactor.text(String(rollbackError)) });
+        this.deps.logger.warn('snowflake rollback failed', {
+          error: this.deps.redactor.text(String(rollbackError)),
+        });
       }
       throw e;
     }
@@ -87,7 +92,11 @@ export async function bootstrap(op: Operation): Promise<void> {
   await op.run(q.createState(t), 'CREATE state table');
 }
 
-export async function readLedger(op: Operation, runId: string, endpoint: string): Promise<LedgerEntry | undefined> {
+export async function readLedger(
+  op: Operation,
+  runId: string,
+  endpoint: string,
+): Promise<LedgerEntry | undefined> {
   const r = await op.run(q.selectLedgerEntry(op.deps.target, runId, endpoint), 'read ledger');
   const row = r.rows[0];
   if (!row) return undefined;
@@ -108,18 +117,30 @@ export async function readState(op: Operation, endpoint: string): Promise<Endpoi
   const raw = r.rows[0]?.VALUE;
   if (raw === undefined || raw === null) return undefined;
   try {
-    return { endpoint, value: JSON.parse(String(raw)) as unknown };
+    return { endpoint, value: JSON.parse(typeof raw === 'string' ? raw : JSON.stringify(raw)) as unknown };
   } catch (e) {
-    throw new FloeError('STATE_INVALID', 'terminal', `state of endpoint ${endpoint} in ${q.STATE_TABLE} is not valid JSON`, {
-      cause: e,
-      details: { endpoint },
-    });
+    throw new FloeError(
+      'STATE_INVALID',
+      'terminal',
+      `state of endpoint ${endpoint} in ${q.STATE_TABLE} is not valid JSON`,
+      {
+        cause: e,
+        details: { endpoint },
+      },
+    );
   }
 }
 
 /** The state statements for inside a transaction: delete, then insert unless clearing. */
-export async function writeStateRows(op: Operation, endpoint: string, value: unknown, runId: string | null, at: number): Promise<void> {
+export async function writeStateRows(
+  op: Operation,
+  endpoint: string,
+  value: unknown,
+  runId: string | null,
+  at: number,
+): Promise<void> {
   await op.run(q.deleteState(op.deps.target, endpoint), 'write state');
   const json = value === undefined ? undefined : JSON.stringify(value);
-  if (json !== undefined) await op.run(q.insertState(op.deps.target, endpoint, json, runId, at), 'write state');
+  if (json !== undefined)
+    await op.run(q.insertState(op.deps.target, endpoint, json, runId, at), 'write state');
 }

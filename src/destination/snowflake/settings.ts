@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { SnowflakeDestinationConfig } from '../../config/schema.js';
 import { FloeError } from '../../util/errors.js';
-import { parseConnectionsToml, type TomlValue } from './connections-toml.js';
+import { parseConnectionsToml } from './connections-toml.js';
 
 export type Authenticator = 'SNOWFLAKE_JWT' | 'SNOWFLAKE' | 'OAUTH' | 'PROGRAMMATIC_ACCESS_TOKEN';
 
@@ -66,7 +66,8 @@ export function connectionsTomlPath(e: SettingsEnv): string {
 function fromConnection(name: string, e: SettingsEnv): Partial<Record<string, string>> {
   const file = connectionsTomlPath(e);
   const text = e.readFile(file);
-  if (text === undefined) throw invalid('destination.connection', `connection '${name}' requested but ${file} does not exist`);
+  if (text === undefined)
+    throw invalid('destination.connection', `connection '${name}' requested but ${file} does not exist`);
   const tables = parseConnectionsToml(text, file);
   const t = tables[name];
   if (!t) {
@@ -74,7 +75,7 @@ function fromConnection(name: string, e: SettingsEnv): Partial<Record<string, st
     throw invalid('destination.connection', `no connection '${name}' in ${file} (known: ${known})`);
   }
   const str = (...keys: string[]): string | undefined => {
-    for (const k of keys) if (t[k] !== undefined) return String(t[k] as TomlValue);
+    for (const k of keys) if (t[k] !== undefined) return String(t[k]);
     return undefined;
   };
   const host = str('host');
@@ -97,20 +98,26 @@ function fromConnection(name: string, e: SettingsEnv): Partial<Record<string, st
 }
 
 /** Resolves the effective settings; every problem is a CONFIG_INVALID naming the field. */
-export function resolveSnowflakeSettings(config: SnowflakeDestinationConfig, e: SettingsEnv = processSettingsEnv): SnowflakeSettings {
+export function resolveSnowflakeSettings(
+  config: SnowflakeDestinationConfig,
+  e: SettingsEnv = processSettingsEnv,
+): SnowflakeSettings {
   const base = config.connection ? fromConnection(config.connection, e) : {};
-  const pick = (k: keyof SnowflakeDestinationConfig & string): string | undefined => {
+  const pick = (k: keyof SnowflakeDestinationConfig): string | undefined => {
     const v = config[k];
     return typeof v === 'string' ? v : base[k];
   };
   const account = pick('account');
   const user = pick('user');
-  if (!account) throw invalid('destination.account', 'destination.account is required (or a connection that sets it)');
+  if (!account)
+    throw invalid('destination.account', 'destination.account is required (or a connection that sets it)');
   if (!user) throw invalid('destination.user', 'destination.user is required (or a connection that sets it)');
   const database = pick('database');
   const schema = pick('schema');
-  if (!database) throw invalid('destination.database', 'destination.database is required: floe qualifies every name');
-  if (!schema) throw invalid('destination.schema', 'destination.schema is required: floe creates it if missing');
+  if (!database)
+    throw invalid('destination.database', 'destination.database is required: floe qualifies every name');
+  if (!schema)
+    throw invalid('destination.schema', 'destination.schema is required: floe creates it if missing');
   const password = pick('password');
   const token = pick('token');
   const keyPath = pick('private_key_path')?.replace(/^~(?=$|\/)/, e.homedir);
@@ -118,14 +125,26 @@ export function resolveSnowflakeSettings(config: SnowflakeDestinationConfig, e: 
   let authenticator: Authenticator;
   if (explicit !== undefined) {
     const a = AUTHENTICATORS[explicit.toLowerCase()];
-    if (!a) throw invalid('destination.authenticator', `authenticator '${explicit}' is not supported; use one of ${Object.keys(AUTHENTICATORS).join(', ')}`);
+    if (!a)
+      throw invalid(
+        'destination.authenticator',
+        `authenticator '${explicit}' is not supported; use one of ${Object.keys(AUTHENTICATORS).join(', ')}`,
+      );
     authenticator = a;
   } else {
     // Default key pair; a config that only gives a password or a token means that instead.
-    authenticator = keyPath ? 'SNOWFLAKE_JWT' : password !== undefined ? 'SNOWFLAKE' : token !== undefined ? 'OAUTH' : 'SNOWFLAKE_JWT';
+    authenticator = keyPath
+      ? 'SNOWFLAKE_JWT'
+      : password !== undefined
+        ? 'SNOWFLAKE'
+        : token !== undefined
+          ? 'OAUTH'
+          : 'SNOWFLAKE_JWT';
   }
-  if (authenticator === 'SNOWFLAKE_JWT' && !keyPath) throw invalid('destination.private_key_path', 'snowflake_jwt needs private_key_path');
-  if (authenticator === 'SNOWFLAKE' && password === undefined) throw invalid('destination.password', 'authenticator snowflake needs password');
+  if (authenticator === 'SNOWFLAKE_JWT' && !keyPath)
+    throw invalid('destination.private_key_path', 'snowflake_jwt needs private_key_path');
+  if (authenticator === 'SNOWFLAKE' && password === undefined)
+    throw invalid('destination.password', 'authenticator snowflake needs password');
   if ((authenticator === 'OAUTH' || authenticator === 'PROGRAMMATIC_ACCESS_TOKEN') && !token) {
     throw invalid('destination.token', `authenticator ${authenticator.toLowerCase()} needs token`);
   }
@@ -142,9 +161,13 @@ export function resolveSnowflakeSettings(config: SnowflakeDestinationConfig, e: 
     stage: config.stage ?? '_FLOE_STAGE',
     jsonColumns: config.json_columns,
     ...(authenticator === 'SNOWFLAKE' && password !== undefined ? { password } : {}),
-    ...(authenticator === 'OAUTH' || authenticator === 'PROGRAMMATIC_ACCESS_TOKEN' ? { token: token as string } : {}),
+    ...(authenticator === 'OAUTH' || authenticator === 'PROGRAMMATIC_ACCESS_TOKEN'
+      ? { token: token as string }
+      : {}),
     ...(authenticator === 'SNOWFLAKE_JWT' ? { privateKeyPath: keyPath as string } : {}),
-    ...(authenticator === 'SNOWFLAKE_JWT' && passphrase !== undefined ? { privateKeyPassphrase: passphrase } : {}),
+    ...(authenticator === 'SNOWFLAKE_JWT' && passphrase !== undefined
+      ? { privateKeyPassphrase: passphrase }
+      : {}),
     ...(role ? { role } : {}),
     ...(warehouse ? { warehouse } : {}),
     ...(accessUrl ? { accessUrl } : {}),

@@ -56,8 +56,9 @@ let sdkPromise: Promise<Sdk> | undefined;
 function loadSdk(logger: Logger, redactor: Redactor): Promise<Sdk> {
   process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION ??= 'true';
   sdkPromise ??= import('snowflake-sdk').then((m) => {
-    const sdk = ((m as { default?: Sdk }).default ?? m) as Sdk;
-    const route = (level: 'debug' | 'warn') => (msg: string) => logger[level](redactor.text(msg), { source: 'snowflake-sdk' });
+    const sdk = (m as { default?: Sdk }).default ?? m;
+    const route = (level: 'debug' | 'warn') => (msg: string) =>
+      logger[level](redactor.text(msg), { source: 'snowflake-sdk' });
     // A custom logger also keeps the driver from writing ./snowflake.log into the working directory.
     const customLogger: SnowflakeLogger = {
       error: route('warn'),
@@ -90,9 +91,18 @@ export function sdkOptions(s: SnowflakeSettings): ConnectionOptions {
 }
 
 function driverError(e: unknown, stage: 'connect' | 'query', queryId?: string): SnowflakeDriverError {
-  const err = (e ?? {}) as { message?: string; code?: unknown; sqlState?: unknown; data?: { queryId?: unknown }; cause?: { code?: unknown } };
-  const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
-  const errno = str(err.cause?.code) ?? (typeof err.code === 'string' && /^E[A-Z]+$/.test(err.code) ? err.code : undefined);
+  const err = (e ?? {}) as {
+    message?: string;
+    code?: unknown;
+    sqlState?: unknown;
+    data?: { queryId?: unknown };
+    cause?: { code?: unknown };
+  };
+  const str = (v: unknown): string | undefined =>
+    typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+  const errno =
+    str(err.cause?.code) ??
+    (typeof err.code === 'string' && /^E[A-Z]+$/.test(err.code) ? err.code : undefined);
   return new SnowflakeDriverError(
     err.message ?? String(e),
     stage,

@@ -22,7 +22,12 @@ import { snowflakeCapabilities } from './capabilities.js';
 import { storedConfigName } from './identifiers.js';
 import { loadEndpoint } from './load-endpoint.js';
 import { bootstrap, Operation, readLedger, readState, writeStateRows, type SessionDeps } from './session.js';
-import { processSettingsEnv, resolveSnowflakeSettings, type SettingsEnv, type SnowflakeSettings } from './settings.js';
+import {
+  processSettingsEnv,
+  resolveSnowflakeSettings,
+  type SettingsEnv,
+  type SnowflakeSettings,
+} from './settings.js';
 import { createSnowflakeClient, type SnowflakeClient } from './snowflake-client.js';
 import { alterSession, type Target } from './sql-builder.js';
 
@@ -50,10 +55,15 @@ export function openSnowflakeDestination(
 ): Promise<Destination> {
   return Promise.resolve().then(() => {
     const settings = resolveSnowflakeSettings(config, internals.settingsEnv ?? processSettingsEnv);
-    for (const secret of [settings.password, settings.token, settings.privateKeyPassphrase]) deps.redactor.add(secret);
+    for (const secret of [settings.password, settings.token, settings.privateKeyPassphrase])
+      deps.redactor.add(secret);
     const client =
       internals.client ??
-      createSnowflakeClient(settings, { logger: deps.logger, redactor: deps.redactor, sessionSetup: [alterSession()] });
+      createSnowflakeClient(settings, {
+        logger: deps.logger,
+        redactor: deps.redactor,
+        sessionSetup: [alterSession()],
+      });
     return new SnowflakeDestination(settings, client, deps);
   });
 }
@@ -76,7 +86,13 @@ class SnowflakeDestination implements Destination {
       schema: storedConfigName(settings.schema),
       stage: storedConfigName(settings.stage),
     };
-    this.session = { client, target, queryTag: settings.queryTag, logger: deps.logger.child({ destination: 'snowflake' }), redactor: deps.redactor };
+    this.session = {
+      client,
+      target,
+      queryTag: settings.queryTag,
+      logger: deps.logger.child({ destination: 'snowflake' }),
+      redactor: deps.redactor,
+    };
   }
 
   ledgerEntry(runId: string, endpoint: string, signal?: AbortSignal): Promise<LedgerEntry | undefined> {
@@ -114,17 +130,19 @@ class SnowflakeDestination implements Destination {
     signal: AbortSignal | undefined,
     fn: (op: Operation) => Promise<T>,
   ): Promise<T> {
-    const next = this.queue.then(async () => {
-      const op = new Operation(this.session, context, signal);
-      await this.client.reconnectIfDown();
-      if (!this.bootstrapped) {
-        await bootstrap(op);
-        this.bootstrapped = true;
-      }
-      return fn(op);
-    }).catch((e: unknown) => {
-      throw toFloeError(e); // e.g. an AbortError from the signal becomes ABORTED
-    });
+    const next = this.queue
+      .then(async () => {
+        const op = new Operation(this.session, context, signal);
+        await this.client.reconnectIfDown();
+        if (!this.bootstrapped) {
+          await bootstrap(op);
+          this.bootstrapped = true;
+        }
+        return fn(op);
+      })
+      .catch((e: unknown) => {
+        throw toFloeError(e); // e.g. an AbortError from the signal becomes ABORTED
+      });
     this.queue = next.catch(() => undefined);
     return next;
   }

@@ -40,7 +40,8 @@ export function isoInstant(ms: number): string {
 }
 
 const ts = (placeholder = '?'): string => `TO_TIMESTAMP_TZ(${placeholder}, ${literal(TIMESTAMP_FORMAT)})`;
-const tsText = (column: string): string => `TO_VARCHAR(${quote(column)}, ${literal(TIMESTAMP_FORMAT)}) AS ${quote(column)}`;
+const tsText = (column: string): string =>
+  `TO_VARCHAR(${quote(column)}, ${literal(TIMESTAMP_FORMAT)}) AS ${quote(column)}`;
 
 export function objectName(t: Target, name: string): string {
   return qualified(t.database, t.schema, name);
@@ -104,7 +105,16 @@ export function insertLedger(t: Target, e: LedgerRow): Sql {
   return sql(
     `INSERT INTO ${objectName(t, LEDGER_TABLE)} ("RUN_ID", "ENDPOINT", "TABLE_NAME", "WRITE_DISPOSITION", "FILE_COUNT", ` +
       `"ROW_COUNT", "STATUS", "STARTED_AT", "FINISHED_AT") VALUES (?, ?, ?, ?, ?, ?, 'committed', ${ts()}, ${ts()})`,
-    [e.runId, e.endpoint, e.table, e.writeDisposition, e.files, e.rows, isoInstant(e.startedAt), isoInstant(e.finishedAt)],
+    [
+      e.runId,
+      e.endpoint,
+      e.table,
+      e.writeDisposition,
+      e.files,
+      e.rows,
+      isoInstant(e.startedAt),
+      isoInstant(e.finishedAt),
+    ],
   );
 }
 
@@ -116,7 +126,13 @@ export function deleteState(t: Target, endpoint: string): Sql {
   return sql(`DELETE FROM ${objectName(t, STATE_TABLE)} WHERE "ENDPOINT" = ?`, [endpoint]);
 }
 
-export function insertState(t: Target, endpoint: string, valueJson: string, runId: string | null, at: number): Sql {
+export function insertState(
+  t: Target,
+  endpoint: string,
+  valueJson: string,
+  runId: string | null,
+  at: number,
+): Sql {
   return sql(
     `INSERT INTO ${objectName(t, STATE_TABLE)} ("ENDPOINT", "VALUE", "RUN_ID", "UPDATED_AT") VALUES (?, ?, ?, ${ts()})`,
     [endpoint, valueJson, runId, isoInstant(at)],
@@ -142,5 +158,8 @@ export const rollback = (): Sql => sql('ROLLBACK');
  */
 export function queryTag(tag: string | undefined, runId?: string, endpoint?: string): string {
   const clip = (s: string | undefined): string | undefined => (s === undefined ? undefined : s.slice(0, 500));
-  return JSON.stringify({ app: 'floe', tag: clip(tag), run_id: clip(runId), endpoint: clip(endpoint) }).slice(0, 2000);
+  return JSON.stringify({ app: 'floe', tag: clip(tag), run_id: clip(runId), endpoint: clip(endpoint) }).slice(
+    0,
+    2000,
+  );
 }

@@ -21,7 +21,11 @@ export interface LinkedFiles {
 export function stageNames(files: readonly StageFile[]): ExpectedFile[] {
   const withRows = files.filter((f) => f.rows > 0);
   const width = Math.max(5, String(Math.max(0, withRows.length - 1)).length);
-  return withRows.map((f, i) => ({ name: `part-${String(i).padStart(width, '0')}.parquet`, rows: f.rows, source: resolve(f.path) }));
+  return withRows.map((f, i) => ({
+    name: `part-${String(i).padStart(width, '0')}.parquet`,
+    rows: f.rows,
+    source: resolve(f.path),
+  }));
 }
 
 export function linkStageFiles(files: readonly StageFile[], root: string = tmpdir()): LinkedFiles {
@@ -30,7 +34,9 @@ export function linkStageFiles(files: readonly StageFile[], root: string = tmpdi
   try {
     for (const f of expected) {
       if (!existsSync(f.source)) {
-        throw new FloeError('LOAD_FAILED', 'terminal', `stage file ${f.source} does not exist`, { details: { file: f.source } });
+        throw new FloeError('LOAD_FAILED', 'terminal', `stage file ${f.source} does not exist`, {
+          details: { file: f.source },
+        });
       }
       symlinkSync(f.source, join(dir, f.name));
     }

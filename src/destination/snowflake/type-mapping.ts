@@ -18,7 +18,8 @@
 import type { LogicalType } from '../../types.js';
 
 /** Snowflake type families as INFORMATION_SCHEMA.COLUMNS.DATA_TYPE reports them, grouped. */
-export type Family = 'VARCHAR' | 'NUMBER' | 'FLOAT' | 'BOOLEAN' | 'DATE' | 'TIMESTAMP' | 'BINARY' | 'VARIANT' | 'OTHER';
+export type Family =
+  'VARCHAR' | 'NUMBER' | 'FLOAT' | 'BOOLEAN' | 'DATE' | 'TIMESTAMP' | 'BINARY' | 'VARIANT' | 'OTHER';
 
 export type JsonColumns = 'varchar' | 'variant';
 
@@ -81,7 +82,8 @@ export function familyOfDataType(dataType: string): Family {
  * alone: the INSERT casts, and Snowflake fails loudly if it cannot.
  */
 export function holds(existing: Family, incoming: Family): boolean {
-  if (existing === incoming || existing === 'VARCHAR' || existing === 'VARIANT' || existing === 'OTHER') return true;
+  if (existing === incoming || existing === 'VARCHAR' || existing === 'VARIANT' || existing === 'OTHER')
+    return true;
   if (existing === 'FLOAT' && incoming === 'NUMBER') return true;
   if (existing === 'TIMESTAMP' && incoming === 'DATE') return true;
   return false;

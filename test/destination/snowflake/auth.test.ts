@@ -71,9 +71,16 @@ describe('login', () => {
   });
 
   it('oauth and programmatic_access_token', async () => {
-    await loadsOneRow(await destinationFor(emu, { user: 'loader', authenticator: 'oauth', token: 'oauth-token-abcdef' }), 'auth_oauth');
     await loadsOneRow(
-      await destinationFor(emu, { user: 'loader', authenticator: 'programmatic_access_token', token: 'pat-token-123456' }),
+      await destinationFor(emu, { user: 'loader', authenticator: 'oauth', token: 'oauth-token-abcdef' }),
+      'auth_oauth',
+    );
+    await loadsOneRow(
+      await destinationFor(emu, {
+        user: 'loader',
+        authenticator: 'programmatic_access_token',
+        token: 'pat-token-123456',
+      }),
       'auth_pat',
     );
   });
@@ -88,7 +95,13 @@ describe('login', () => {
 
   it('a key that is not the registered one is rejected', async () => {
     const other = rsaKeyPair();
-    const e = await failure(await destinationFor(emu, { user: 'loader', authenticator: 'snowflake_jwt', private_key_path: other.privateKeyPath }));
+    const e = await failure(
+      await destinationFor(emu, {
+        user: 'loader',
+        authenticator: 'snowflake_jwt',
+        private_key_path: other.privateKeyPath,
+      }),
+    );
     expect(e).toMatchObject({ code: 'SNOWFLAKE_CONNECT_FAILED', kind: 'terminal' });
     expect(e.details.snowflake_code).toBe('390144');
   });
@@ -105,7 +118,13 @@ describe('connections.toml', () => {
         `database = "FLOE_TEST"\nschema = "NOT_THIS_ONE"\nhost = "127.0.0.1"\nport = ${emu.port}\nprotocol = "http"\n`,
     );
     const d = await openSnowflakeDestination(
-      { type: 'snowflake', connection: 'floe_emu', schema: 'RAW', write_disposition: 'append', json_columns: 'varchar' },
+      {
+        type: 'snowflake',
+        connection: 'floe_emu',
+        schema: 'RAW',
+        write_disposition: 'append',
+        json_columns: 'varchar',
+      },
       { logger: silentLogger, redactor: new Redactor(), clock: new FakeClock() },
       { settingsEnv: { env: { SNOWFLAKE_HOME: join(home, 'sf') }, homedir: home, readFile: readIfExists } },
     );

@@ -46,10 +46,20 @@ const COLUMNS: Column[] = [
 it('names the file and the first error when a value does not convert, and loads nothing', async () => {
   const d = await dest();
   const dir = tempDir();
-  await d.load(request([await parquet(dir, 'seed.parquet', `SELECT 1::BIGINT AS id, 'seed' AS v`, COLUMNS)], { table: 'bad_values', runId: 'r0' }));
+  await d.load(
+    request([await parquet(dir, 'seed.parquet', `SELECT 1::BIGINT AS id, 'seed' AS v`, COLUMNS)], {
+      table: 'bad_values',
+      runId: 'r0',
+    }),
+  );
   const good = await parquet(dir, 'good.parquet', `SELECT 2::BIGINT AS id, 'ok' AS v`, COLUMNS);
   // The file claims `id` is a long, but holds text: the stage and the table disagree.
-  const bad = await parquet(dir, 'bad.parquet', `SELECT * FROM (VALUES ('3', 'ok'), ('abc', 'bad')) t(id, v)`, COLUMNS);
+  const bad = await parquet(
+    dir,
+    'bad.parquet',
+    `SELECT * FROM (VALUES ('3', 'ok'), ('abc', 'bad')) t(id, v)`,
+    COLUMNS,
+  );
   const e = await rejection(d.load(request([good, bad], { table: 'bad_values', runId: 'r1' })));
   expect(e.code).toBe('SNOWFLAKE_COPY_FAILED');
   expect(e.kind).toBe('terminal');
@@ -77,11 +87,23 @@ it('fails when a file loads fewer rows than the stage wrote into it', async () =
 
 it('surfaces a COPY error reported by Snowflake (injected) with the file it names', async () => {
   const d = await dest();
-  const files = await orderFiles(tempDir(), [{ first: 1, n: 2 }, { first: 3, n: 2 }]);
-  emu.faults.failNextCopy({ code: '100071', sqlState: '22000', message: 'Failed to cast variant value to NUMBER' });
+  const files = await orderFiles(tempDir(), [
+    { first: 1, n: 2 },
+    { first: 3, n: 2 },
+  ]);
+  emu.faults.failNextCopy({
+    code: '100071',
+    sqlState: '22000',
+    message: 'Failed to cast variant value to NUMBER',
+  });
   const e = await rejection(d.load(request(files, { table: 'injected' })));
   expect(e.code).toBe('SNOWFLAKE_COPY_FAILED');
-  expect(e.details).toMatchObject({ file: files[0]!.path, snowflake_code: '100071', sql_state: '22000', step: 'COPY INTO' });
+  expect(e.details).toMatchObject({
+    file: files[0]!.path,
+    snowflake_code: '100071',
+    sql_state: '22000',
+    step: 'COPY INTO',
+  });
   expect(e.message).toContain('Failed to cast variant value to NUMBER');
   await expect(emu.query(`SELECT * FROM "FLOE_TEST"."RAW"."INJECTED"`)).resolves.toEqual([]);
 });

@@ -13,8 +13,10 @@ import { cleanupTempDirs, clientFor, DB, emulator, parquet, tempDir } from './he
 
 let emu: SnowflakeEmulator;
 let c: SnowflakeClient;
-const run = async (text: string, binds: (string | number | null)[] = []): Promise<Record<string, unknown>[]> =>
-  [...(await c.execute(sql(text, binds))).rows];
+const run = async (
+  text: string,
+  binds: (string | number | null)[] = [],
+): Promise<Record<string, unknown>[]> => [...(await c.execute(sql(text, binds))).rows];
 const fails = async (text: string): Promise<{ code?: string; sqlState?: string; message: string }> => {
   const e = (await c.execute(sql(text)).then(
     () => new Error('statement succeeded'),
@@ -39,7 +41,11 @@ const cols = [
   { name: 'id', type: 'long' as const },
   { name: 'v', type: 'string' as const },
 ];
-async function put(file: string, path: string, options = 'AUTO_COMPRESS = FALSE'): Promise<Record<string, unknown>[]> {
+async function put(
+  file: string,
+  path: string,
+  options = 'AUTO_COMPRESS = FALSE',
+): Promise<Record<string, unknown>[]> {
   return run(`PUT 'file://${file}' @"${DB}"."EMU"."S"/${path}/ ${options}`);
 }
 
@@ -56,8 +62,15 @@ describe('identifiers', () => {
 describe('COPY INTO from Parquet', () => {
   it('reports Snowflake result columns, skips files in load metadata, FORCE reloads, TRUNCATE clears the metadata', async () => {
     await run(`CREATE TABLE "${DB}"."EMU"."META" ("ID" NUMBER(38,0), "V" VARCHAR)`);
-    const f = await parquet(tempDir(), 'm.parquet', `SELECT i::BIGINT AS id, 'v' || i AS v FROM range(3) t(i)`, cols);
-    expect(await put(f.path, 'm')).toMatchObject([{ source: 'm.parquet', target: 'm.parquet', status: 'UPLOADED' }]);
+    const f = await parquet(
+      tempDir(),
+      'm.parquet',
+      `SELECT i::BIGINT AS id, 'v' || i AS v FROM range(3) t(i)`,
+      cols,
+    );
+    expect(await put(f.path, 'm')).toMatchObject([
+      { source: 'm.parquet', target: 'm.parquet', status: 'UPLOADED' },
+    ]);
     const copy = `COPY INTO "${DB}"."EMU"."META" FROM @"${DB}"."EMU"."S"/m/ FILE_FORMAT = (TYPE = PARQUET) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE`;
     expect(await run(copy)).toEqual([
       {
@@ -90,12 +103,18 @@ describe('COPY INTO from Parquet', () => {
     await run(`CREATE TABLE "${DB}"."EMU"."ATOMIC" ("ID" NUMBER(38,0), "V" VARCHAR)`);
     const dir = tempDir();
     await put((await parquet(dir, 'a.parquet', `SELECT 1::BIGINT AS id, 'ok' AS v`, cols)).path, 'atomic');
-    await put((await parquet(dir, 'b.parquet', `SELECT * FROM (VALUES ('2', 'ok'), ('x2', 'bad')) t(id, v)`, cols)).path, 'atomic');
+    await put(
+      (await parquet(dir, 'b.parquet', `SELECT * FROM (VALUES ('2', 'ok'), ('x2', 'bad')) t(id, v)`, cols))
+        .path,
+      'atomic',
+    );
     const e = await fails(
       `COPY INTO "${DB}"."EMU"."ATOMIC" FROM @"${DB}"."EMU"."S"/atomic/ FILE_FORMAT = (TYPE = PARQUET) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE ON_ERROR = ABORT_STATEMENT`,
     );
     expect(e).toMatchObject({ code: '100038', sqlState: '22018' });
-    expect(e.message).toContain("Numeric value 'x2' is not recognized\n  File 'atomic/b.parquet', line 2, character 1\n  Row 2, column \"ATOMIC\"[\"ID\":1]");
+    expect(e.message).toContain(
+      'Numeric value \'x2\' is not recognized\n  File \'atomic/b.parquet\', line 2, character 1\n  Row 2, column "ATOMIC"["ID":1]',
+    );
     expect(await run(`SELECT COUNT(*) AS "N" FROM "${DB}"."EMU"."ATOMIC"`)).toEqual([{ N: 0 }]);
     expect(emu.loadMetadata([DB, 'EMU', 'ATOMIC'])).toEqual([]);
   });
@@ -103,7 +122,9 @@ describe('COPY INTO from Parquet', () => {
   it('reads gzipped Parquet (PUT with the default AUTO_COMPRESS=TRUE) and fills INCLUDE_METADATA columns', async () => {
     await run(`CREATE TABLE "${DB}"."EMU"."GZ" ("ID" NUMBER(38,0), "F" VARCHAR, "R" NUMBER(38,0))`);
     const f = await parquet(tempDir(), 'g.parquet', `SELECT i::BIGINT AS id FROM range(2) t(i)`, cols);
-    expect(await put(f.path, 'gz', '')).toMatchObject([{ target: 'g.parquet.gz', targetCompression: 'GZIP' }]);
+    expect(await put(f.path, 'gz', '')).toMatchObject([
+      { target: 'g.parquet.gz', targetCompression: 'GZIP' },
+    ]);
     await run(
       `COPY INTO "${DB}"."EMU"."GZ" FROM @"${DB}"."EMU"."S"/gz/ FILE_FORMAT = (TYPE = PARQUET) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE INCLUDE_METADATA = ("F" = METADATA$FILENAME, "R" = METADATA$FILE_ROW_NUMBER)`,
     );
@@ -114,7 +135,9 @@ describe('COPY INTO from Parquet', () => {
   });
 
   it('needs MATCH_BY_COLUMN_NAME for a multi-column table, as Snowflake does', async () => {
-    expect(await fails(`COPY INTO "${DB}"."EMU"."GZ" FROM @"${DB}"."EMU"."S"/gz/ FILE_FORMAT = (TYPE = PARQUET)`)).toMatchObject({ code: '002019' });
+    expect(
+      await fails(`COPY INTO "${DB}"."EMU"."GZ" FROM @"${DB}"."EMU"."S"/gz/ FILE_FORMAT = (TYPE = PARQUET)`),
+    ).toMatchObject({ code: '002019' });
   });
 });
 
@@ -125,7 +148,10 @@ describe('MERGE', () => {
     const merge = (source: string): string =>
       `MERGE INTO "${DB}"."EMU"."MT" AS "T" USING (${source}) AS "S" ON "T"."ID" = "S"."ID" ` +
       `WHEN MATCHED THEN UPDATE SET "V" = "S"."V" WHEN NOT MATCHED THEN INSERT ("ID", "V") VALUES ("S"."ID", "S"."V")`;
-    expect(await fails(merge(`SELECT 1 AS "ID", 'x' AS "V" UNION ALL SELECT 1, 'y'`))).toMatchObject({ code: '100090', sqlState: '42P18' });
+    expect(await fails(merge(`SELECT 1 AS "ID", 'x' AS "V" UNION ALL SELECT 1, 'y'`))).toMatchObject({
+      code: '100090',
+      sqlState: '42P18',
+    });
     expect(await run(merge(`SELECT 1 AS "ID", 'b' AS "V" UNION ALL SELECT 2, 'c'`))).toEqual([
       { 'number of rows inserted': 1, 'number of rows updated': 1 },
     ]);
@@ -144,7 +170,10 @@ describe('transactions', () => {
     await run('ROLLBACK');
     await run('BEGIN');
     await run(`INSERT INTO "${DB}"."EMU"."TX" ("ID") VALUES (2)`);
-    expect(await fails(`CREATE TABLE "${DB}"."EMU"."TX2" ("ID" NUMBER(38,0))`)).toMatchObject({ code: '000002', sqlState: '0A000' });
+    expect(await fails(`CREATE TABLE "${DB}"."EMU"."TX2" ("ID" NUMBER(38,0))`)).toMatchObject({
+      code: '000002',
+      sqlState: '0A000',
+    });
     await run('COMMIT');
     expect(await run(`SELECT "ID" FROM "${DB}"."EMU"."TX"`)).toEqual([{ ID: 2 }]);
   });
@@ -154,8 +183,14 @@ describe('refusals', () => {
   it.each([
     ['UPDATE "FLOE_TEST"."EMU"."TX" SET "ID" = 3', /statement UPDATE/],
     ['CREATE VIEW "FLOE_TEST"."EMU"."V" AS SELECT 1', /expected SCHEMA or STAGE or TABLE/],
-    [`COPY INTO "FLOE_TEST"."EMU"."TX" FROM @"FLOE_TEST"."EMU"."S"/x/ FILE_FORMAT = (TYPE = PARQUET) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE ON_ERROR = CONTINUE`, /ON_ERROR=CONTINUE/],
-    [`COPY INTO "FLOE_TEST"."EMU"."TX" FROM @"FLOE_TEST"."EMU"."S"/x/ FILE_FORMAT = (TYPE = CSV)`, /FILE_FORMAT/],
+    [
+      `COPY INTO "FLOE_TEST"."EMU"."TX" FROM @"FLOE_TEST"."EMU"."S"/x/ FILE_FORMAT = (TYPE = PARQUET) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE ON_ERROR = CONTINUE`,
+      /ON_ERROR=CONTINUE/,
+    ],
+    [
+      `COPY INTO "FLOE_TEST"."EMU"."TX" FROM @"FLOE_TEST"."EMU"."S"/x/ FILE_FORMAT = (TYPE = CSV)`,
+      /FILE_FORMAT/,
+    ],
     [`PUT 'file:///tmp/x' @"FLOE_TEST"."EMU"."S"/x/ SOURCE_COMPRESSION = NONE`, /SOURCE_COMPRESSION=NONE/],
     [`PUT 'file:///tmp/x' @~/x`, /user and table stages/],
     [`ALTER SESSION SET TIMEZONE = 'Europe/Paris'`, /TIMEZONE/],
@@ -168,7 +203,10 @@ describe('refusals', () => {
 
   it('names a missing stage or table like Snowflake', async () => {
     expect(await fails(`REMOVE @"FLOE_TEST"."EMU"."NOPE"/x/`)).toMatchObject({ code: '002003' });
-    expect(await fails(`SELECT * FROM "FLOE_TEST"."EMU"."NOPE"`)).toMatchObject({ code: '002003', sqlState: '42S02' });
+    expect(await fails(`SELECT * FROM "FLOE_TEST"."EMU"."NOPE"`)).toMatchObject({
+      code: '002003',
+      sqlState: '42S02',
+    });
   });
 });
 
@@ -178,7 +216,8 @@ describe('faults and sessions', () => {
     const f = join(tempDir(), 'x.parquet');
     writeFileSync(f, 'not really parquet');
     emu.faults.dropConnectionAfterPut();
-    const rows = (await own.execute(sql(`PUT 'file://${f}' @"${DB}"."EMU"."S"/drop/ AUTO_COMPRESS = FALSE`))).rows;
+    const rows = (await own.execute(sql(`PUT 'file://${f}' @"${DB}"."EMU"."S"/drop/ AUTO_COMPRESS = FALSE`)))
+      .rows;
     expect(rows).toMatchObject([{ status: 'UPLOADED' }]);
     expect(emu.stageFiles([DB, 'EMU', 'S'])).toContain('drop/x.parquet');
     // The emulator answers 390111 (session gone); the driver turns it into "disconnected" (407002).
@@ -190,7 +229,12 @@ describe('faults and sessions', () => {
   it('answers heartbeat and deletes the session on destroy', async () => {
     process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION ??= 'true';
     const sdk = (await import('snowflake-sdk')).default;
-    const conn = sdk.createConnection({ account: emu.account, username: 'floe', password: 'floe', accessUrl: emu.url });
+    const conn = sdk.createConnection({
+      account: emu.account,
+      username: 'floe',
+      password: 'floe',
+      accessUrl: emu.url,
+    });
     await new Promise<void>((resolve, reject) => conn.connect((err) => (err ? reject(err) : resolve())));
     expect(await conn.isValidAsync()).toBe(true);
     await new Promise<void>((resolve) => conn.destroy(() => resolve()));

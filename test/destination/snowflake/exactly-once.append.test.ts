@@ -21,6 +21,7 @@ afterAll(async () => {
 it('append: a crash at any step, then a re-run with the same run id, loads exactly once', async () => {
   expect(expected.statements).toBeGreaterThan(15);
   for (let nth = 1; nth <= expected.statements; nth++) {
-    for (const phase of ['before', 'after'] as const) await killAndResume(scenario, nth, phase, expected.rows);
+    for (const phase of ['before', 'after'] as const)
+      await killAndResume(scenario, nth, phase, expected.rows);
   }
 }, 60_000);

@@ -49,7 +49,9 @@ function req(s: Scenario, table: string): LoadRequest {
 }
 
 /** Loads without faults; returns the number of statements the load sent and the final rows. */
-export async function baseline(s: Scenario): Promise<{ statements: number; rows: Record<string, unknown>[] }> {
+export async function baseline(
+  s: Scenario,
+): Promise<{ statements: number; rows: Record<string, unknown>[] }> {
   const table = `${s.disposition.toUpperCase()}_BASELINE`;
   await seed(s.emu, table);
   const d = await destinationFor(s.emu);
@@ -60,7 +62,12 @@ export async function baseline(s: Scenario): Promise<{ statements: number; rows:
 }
 
 /** Kills the session at statement `nth` (phase before/after), resumes, and checks the outcome. */
-export async function killAndResume(s: Scenario, nth: number, phase: 'before' | 'after', expected: Record<string, unknown>[]): Promise<void> {
+export async function killAndResume(
+  s: Scenario,
+  nth: number,
+  phase: 'before' | 'after',
+  expected: Record<string, unknown>[],
+): Promise<void> {
   const table = `${s.disposition.toUpperCase()}_K${nth}_${phase.toUpperCase()}`;
   await seed(s.emu, table);
   const crashed = await destinationFor(s.emu);
@@ -72,19 +79,26 @@ export async function killAndResume(s: Scenario, nth: number, phase: 'before' | 
   await crashed.close();
   s.emu.faults.clear();
   const killed = s.emu.requests.findLast((r) => r.errorCode === '390111');
-  const committedBeforeKill = s.emu.requests.some((r) => r.sqlText === 'COMMIT' && r.sessionId === killed?.sessionId && r !== killed) ||
+  const committedBeforeKill =
+    s.emu.requests.some((r) => r.sqlText === 'COMMIT' && r.sessionId === killed?.sessionId && r !== killed) ||
     (phase === 'after' && killed?.sqlText === 'COMMIT');
 
   const resumed = await destinationFor(s.emu);
   try {
     const r = await resumed.load(req(s, table));
-    if (process.env.FLOE_TRACE_KILLS) console.log(`${nth} ${phase} ${first} already=${r.alreadyLoaded} :: ${killed?.sqlText.slice(0, 70)}`);
+    if (process.env.FLOE_TRACE_KILLS)
+      console.log(`${nth} ${phase} ${first} already=${r.alreadyLoaded} :: ${killed?.sqlText.slice(0, 70)}`);
     const context = `kill ${phase} statement ${nth} (${killed?.sqlText.slice(0, 60) ?? '?'}), first attempt: ${first}`;
     expect(await tableRows(s.emu, table, 'ID, NAME'), context).toEqual(expected);
     expect(r.alreadyLoaded, context).toBe(committedBeforeKill);
-    const ledger = await s.emu.query(`SELECT count(*)::INTEGER AS n FROM ${q('_FLOE_LOADS')} WHERE "RUN_ID" = 'run-crash' AND "ENDPOINT" = '${table}'`);
+    const ledger = await s.emu.query(
+      `SELECT count(*)::INTEGER AS n FROM ${q('_FLOE_LOADS')} WHERE "RUN_ID" = 'run-crash' AND "ENDPOINT" = '${table}'`,
+    );
     expect(ledger, context).toEqual([{ n: 1 }]);
-    expect(await resumed.readState(table), context).toEqual({ endpoint: table, value: { cursor: `after-${table}` } });
+    expect(await resumed.readState(table), context).toEqual({
+      endpoint: table,
+      value: { cursor: `after-${table}` },
+    });
   } finally {
     await resumed.close();
   }

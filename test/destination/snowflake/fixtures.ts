@@ -21,17 +21,31 @@ export function ordersSelect(first: number, n: number, version = 'v1'): string {
   );
 }
 
-export async function orderFiles(dir: string, parts: readonly { first: number; n: number; version?: string }[], prefix = 'orders'): Promise<StageFile[]> {
+export async function orderFiles(
+  dir: string,
+  parts: readonly { first: number; n: number; version?: string }[],
+  prefix = 'orders',
+): Promise<StageFile[]> {
   const files: StageFile[] = [];
   for (const [i, p] of parts.entries()) {
-    files.push(await parquet(dir, `${prefix}-${i}.parquet`, ordersSelect(p.first, p.n, p.version), ORDER_COLUMNS));
+    files.push(
+      await parquet(dir, `${prefix}-${i}.parquet`, ordersSelect(p.first, p.n, p.version), ORDER_COLUMNS),
+    );
   }
   return files;
 }
 
 export function request(
   files: readonly StageFile[],
-  opts: { runId?: string; endpoint?: string; table?: string; disposition?: WriteDisposition; primaryKey?: string[]; columns?: readonly Column[]; state?: unknown } = {},
+  opts: {
+    runId?: string;
+    endpoint?: string;
+    table?: string;
+    disposition?: WriteDisposition;
+    primaryKey?: string[];
+    columns?: readonly Column[];
+    state?: unknown;
+  } = {},
 ): LoadRequest {
   const endpoint = opts.endpoint ?? opts.table ?? 'orders';
   return {

@@ -10,14 +10,21 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { SnowflakeDestinationConfig } from '../../../src/config/schema.js';
 import { openSnowflakeDestination } from '../../../src/destination/snowflake/snowflake-destination.js';
-import { createSnowflakeClient, type SnowflakeClient } from '../../../src/destination/snowflake/snowflake-client.js';
+import {
+  createSnowflakeClient,
+  type SnowflakeClient,
+} from '../../../src/destination/snowflake/snowflake-client.js';
 import { resolveSnowflakeSettings } from '../../../src/destination/snowflake/settings.js';
 import type { Destination, LogicalType, StageFile } from '../../../src/types.js';
 import { FakeClock } from '../../../src/util/clock.js';
 import * as loggerModule from '../../../src/util/logger.js';
 import { silentLogger, type Logger } from '../../../src/util/logger.js';
 import { Redactor } from '../../../src/util/redact.js';
-import { startSnowflakeEmulator, type SnowflakeEmulator, type SnowflakeEmulatorOptions } from '../../support/snowflake-emulator/index.js';
+import {
+  startSnowflakeEmulator,
+  type SnowflakeEmulator,
+  type SnowflakeEmulatorOptions,
+} from '../../support/snowflake-emulator/index.js';
 
 export const DB = 'FLOE_TEST';
 export const SCHEMA = 'RAW';
@@ -39,7 +46,10 @@ export function emulator(opts: SnowflakeEmulatorOptions = {}): Promise<Snowflake
 }
 
 /** A destination config for the emulator's default password user. */
-export function emuConfig(emu: SnowflakeEmulator, extra: Partial<SnowflakeDestinationConfig> = {}): SnowflakeDestinationConfig {
+export function emuConfig(
+  emu: SnowflakeEmulator,
+  extra: Partial<SnowflakeDestinationConfig> = {},
+): SnowflakeDestinationConfig {
   return {
     type: 'snowflake',
     account: emu.account,
@@ -55,8 +65,14 @@ export function emuConfig(emu: SnowflakeEmulator, extra: Partial<SnowflakeDestin
   };
 }
 
-export function clientFor(emu: SnowflakeEmulator, extra: Partial<SnowflakeDestinationConfig> = {}): SnowflakeClient {
-  return createSnowflakeClient(resolveSnowflakeSettings(emuConfig(emu, extra)), { logger: silentLogger, redactor: new Redactor() });
+export function clientFor(
+  emu: SnowflakeEmulator,
+  extra: Partial<SnowflakeDestinationConfig> = {},
+): SnowflakeClient {
+  return createSnowflakeClient(resolveSnowflakeSettings(emuConfig(emu, extra)), {
+    logger: silentLogger,
+    redactor: new Redactor(),
+  });
 }
 
 export function destinationFor(
@@ -107,11 +123,18 @@ export async function parquet(
 }
 
 /** Rows of a table in the emulator, ordered, with DuckDB values converted to plain JS. */
-export async function tableRows(emu: SnowflakeEmulator, table: string, orderBy = '1'): Promise<Record<string, unknown>[]> {
+export async function tableRows(
+  emu: SnowflakeEmulator,
+  table: string,
+  orderBy = '1',
+): Promise<Record<string, unknown>[]> {
   const rows = await emu.query(`SELECT * FROM "${DB}"."${SCHEMA}"."${table}" ORDER BY ${orderBy}`);
   return rows.map((r) =>
     Object.fromEntries(
-      Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString() : v]),
+      Object.entries(r).map(([k, v]) => [
+        k,
+        typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString() : v,
+      ]),
     ),
   );
 }
@@ -120,5 +143,8 @@ export async function tableRows(emu: SnowflakeEmulator, table: string, orderBy =
 export function captureLogger(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
   const { TextLogger } = loggerModule;
-  return { logger: new TextLogger({ level: 'debug', sink: { write: (l: string) => void lines.push(l) } }), lines };
+  return {
+    logger: new TextLogger({ level: 'debug', sink: { write: (l: string) => void lines.push(l) } }),
+    lines,
+  };
 }

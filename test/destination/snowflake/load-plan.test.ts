@@ -1,7 +1,15 @@
 /** Type mapping, widening rules and load planning, as pure functions. */
 import { describe, expect, it } from 'vitest';
 import { planLoad, type PlanRequest } from '../../../src/destination/snowflake/load-plan.js';
-import { convert, ddlType, familyOf, familyOfDataType, holds, widen, type Family } from '../../../src/destination/snowflake/type-mapping.js';
+import {
+  convert,
+  ddlType,
+  familyOf,
+  familyOfDataType,
+  holds,
+  widen,
+  type Family,
+} from '../../../src/destination/snowflake/type-mapping.js';
 import { COLUMN_TYPES } from '../../../src/config/schema.js';
 import type { LogicalType } from '../../../src/types.js';
 
@@ -101,20 +109,33 @@ describe('planLoad', () => {
 
   it('adds new columns after the existing ones and widens what cannot hold the new type', () => {
     const p = planLoad(
-      req({ columns: [{ name: 'id', type: 'string' }, { name: 'email', type: 'string' }] }),
+      req({
+        columns: [
+          { name: 'id', type: 'string' },
+          { name: 'email', type: 'string' },
+        ],
+      }),
       [
         { name: 'ID', dataType: 'NUMBER' },
         { name: 'LEGACY', dataType: 'DATE' },
       ],
       'varchar',
     );
-    expect(p.columns.map((c) => `${c.name}:${c.family}`)).toEqual(['ID:VARCHAR', 'LEGACY:DATE', 'EMAIL:VARCHAR']);
+    expect(p.columns.map((c) => `${c.name}:${c.family}`)).toEqual([
+      'ID:VARCHAR',
+      'LEGACY:DATE',
+      'EMAIL:VARCHAR',
+    ]);
     expect(p.widened).toEqual([{ name: 'ID', from: 'NUMBER', family: 'VARCHAR' }]);
     expect(p.added).toEqual([{ name: 'EMAIL', family: 'VARCHAR' }]);
   });
 
   it('keeps a wider existing column and casts into it', () => {
-    const p = planLoad(req({ columns: [{ name: 'id', type: 'long' }] }), [{ name: 'ID', dataType: 'TEXT' }], 'varchar');
+    const p = planLoad(
+      req({ columns: [{ name: 'id', type: 'long' }] }),
+      [{ name: 'ID', dataType: 'TEXT' }],
+      'varchar',
+    );
     expect(p.widened).toEqual([]);
     expect(p.inserts).toEqual([{ name: 'ID', expr: 'CAST("ID" AS VARCHAR)' }]);
   });
@@ -122,7 +143,15 @@ describe('planLoad', () => {
   it.each([
     [req({ writeDisposition: 'merge' }), 'CONFIG_INVALID'],
     [req({ writeDisposition: 'merge', primaryKey: ['nope'] }), 'SCHEMA_MISMATCH'],
-    [req({ columns: [{ name: 'A', type: 'long' }, { name: 'a', type: 'long' }] }), 'SCHEMA_MISMATCH'],
+    [
+      req({
+        columns: [
+          { name: 'A', type: 'long' },
+          { name: 'a', type: 'long' },
+        ],
+      }),
+      'SCHEMA_MISMATCH',
+    ],
     [req({ columns: [{ name: '_floe_file', type: 'string' }] }), 'SCHEMA_MISMATCH'],
     [req({ table: '_FLOE_LOADS' }), 'SCHEMA_MISMATCH'],
     [req({ columns: [] }), 'SCHEMA_MISMATCH'],
@@ -131,6 +160,8 @@ describe('planLoad', () => {
   });
 
   it('upper-cases merge keys', () => {
-    expect(planLoad(req({ writeDisposition: 'merge', primaryKey: ['id'] }), undefined, 'varchar').primaryKey).toEqual(['ID']);
+    expect(
+      planLoad(req({ writeDisposition: 'merge', primaryKey: ['id'] }), undefined, 'varchar').primaryKey,
+    ).toEqual(['ID']);
   });
 });

@@ -6,11 +6,24 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Column, Destination } from '../../../src/types.js';
 import type { SnowflakeEmulator } from '../../support/snowflake-emulator/index.js';
 import { request } from './fixtures.js';
-import { captureLogger, cleanupTempDirs, DB, destinationFor, emulator, parquet, SCHEMA, tableRows, tempDir } from './helpers.js';
+import {
+  captureLogger,
+  cleanupTempDirs,
+  DB,
+  destinationFor,
+  emulator,
+  parquet,
+  SCHEMA,
+  tableRows,
+  tempDir,
+} from './helpers.js';
 
 let emu: SnowflakeEmulator;
 const open: Destination[] = [];
-const dest = async (extra: Parameters<typeof destinationFor>[1] = {}, deps: Parameters<typeof destinationFor>[2] = {}): Promise<Destination> => {
+const dest = async (
+  extra: Parameters<typeof destinationFor>[1] = {},
+  deps: Parameters<typeof destinationFor>[2] = {},
+): Promise<Destination> => {
   const d = await destinationFor(emu, extra, deps);
   open.push(d);
   return d;
@@ -34,7 +47,13 @@ async function dataTypes(table: string): Promise<Record<string, string>> {
   return Object.fromEntries(rows.map((r) => [String(r.column_name), String(r.data_type)]));
 }
 
-async function load(d: Destination, table: string, runId: string, select: string, columns: readonly Column[]): Promise<void> {
+async function load(
+  d: Destination,
+  table: string,
+  runId: string,
+  select: string,
+  columns: readonly Column[],
+): Promise<void> {
   const f = await parquet(tempDir(), `${table}-${runId}.parquet`, select, columns);
   await d.load(request([f], { table, runId, columns }));
 }
@@ -73,7 +92,17 @@ it('creates tables with the documented type mapping', async () => {
     J: 'VARCHAR',
   });
   const [row] = await tableRows(emu, 'TYPES');
-  expect(row).toMatchObject({ S: 's', I: 1, L: 2, F: 1.5, X: 2.5, B: true, T: '2024-01-01T00:00:00.000Z', D: '2024-02-29T00:00:00.000Z', J: '{"k":1}' });
+  expect(row).toMatchObject({
+    S: 's',
+    I: 1,
+    L: 2,
+    F: 1.5,
+    X: 2.5,
+    B: true,
+    T: '2024-01-01T00:00:00.000Z',
+    D: '2024-02-29T00:00:00.000Z',
+    J: '{"k":1}',
+  });
 });
 
 it('adds new columns with ALTER TABLE … ADD COLUMN; earlier rows read NULL', async () => {
@@ -82,7 +111,11 @@ it('adds new columns with ALTER TABLE … ADD COLUMN; earlier rows read NULL', a
   const v2: Column[] = [...v1, { name: 'email', type: 'string' }, { name: 'score', type: 'double' }];
   await load(d, 'grow', 'r1', `SELECT 1::BIGINT AS id`, v1);
   await load(d, 'grow', 'r2', `SELECT 2::BIGINT AS id, 'a@b' AS email, 0.5 AS score`, v2);
-  expect(emu.requests.some((r) => /^ALTER TABLE "FLOE_TEST"\."RAW"\."GROW" ADD COLUMN "EMAIL" VARCHAR, "SCORE" FLOAT$/.test(r.sqlText))).toBe(true);
+  expect(
+    emu.requests.some((r) =>
+      /^ALTER TABLE "FLOE_TEST"\."RAW"\."GROW" ADD COLUMN "EMAIL" VARCHAR, "SCORE" FLOAT$/.test(r.sqlText),
+    ),
+  ).toBe(true);
   expect(await tableRows(emu, 'GROW', 'ID')).toEqual([
     { ID: 1, EMAIL: null, SCORE: null },
     { ID: 2, EMAIL: 'a@b', SCORE: 0.5 },
@@ -104,7 +137,9 @@ it('widens NUMBER to VARCHAR by rebuilding the table atomically, keeping rows an
   expect(await dataTypes('WIDEN')).toEqual({ CODE: 'VARCHAR', NAME: 'VARCHAR' });
   expect((await tableRows(emu, 'WIDEN', 'NAME')).map((r) => r.CODE)).toEqual(['7', 'A-1']);
   expect(emu.grants([DB, SCHEMA, 'WIDEN'])).toEqual(['SELECT TO ROLE ANALYST']);
-  expect(lines.some((l) => l.includes('widening column types') && l.includes('CODE: NUMBER -> VARCHAR'))).toBe(true);
+  expect(
+    lines.some((l) => l.includes('widening column types') && l.includes('CODE: NUMBER -> VARCHAR')),
+  ).toBe(true);
 });
 
 it('widens NUMBER to FLOAT and DATE to TIMESTAMP; narrower data into a wider column needs no change', async () => {
@@ -115,12 +150,20 @@ it('widens NUMBER to FLOAT and DATE to TIMESTAMP; narrower data into a wider col
     { name: 's', type: 'string' },
   ]);
   const rebuildsBefore = emu.requests.filter((r) => r.sqlText.includes('COPY GRANTS AS SELECT')).length;
-  await load(d, 'mixed', 'r2', `SELECT 2.5::DOUBLE AS n, TIMESTAMPTZ '2024-01-03 04:05:06+00' AS d, 42::BIGINT AS s`, [
-    { name: 'n', type: 'double' },
-    { name: 'd', type: 'timestamp' },
-    { name: 's', type: 'long' },
-  ]);
-  expect(emu.requests.filter((r) => r.sqlText.includes('COPY GRANTS AS SELECT')).length).toBe(rebuildsBefore + 1);
+  await load(
+    d,
+    'mixed',
+    'r2',
+    `SELECT 2.5::DOUBLE AS n, TIMESTAMPTZ '2024-01-03 04:05:06+00' AS d, 42::BIGINT AS s`,
+    [
+      { name: 'n', type: 'double' },
+      { name: 'd', type: 'timestamp' },
+      { name: 's', type: 'long' },
+    ],
+  );
+  expect(emu.requests.filter((r) => r.sqlText.includes('COPY GRANTS AS SELECT')).length).toBe(
+    rebuildsBefore + 1,
+  );
   expect(await dataTypes('MIXED')).toEqual({ N: 'DOUBLE', D: 'TIMESTAMP WITH TIME ZONE', S: 'VARCHAR' });
   expect((await tableRows(emu, 'MIXED', 'N')).map((r) => [r.N, r.D, r.S])).toEqual([
     [1, '2024-01-02T00:00:00.000Z', 'text'],
@@ -137,7 +180,9 @@ it('stores JSON columns as VARIANT with json_columns: variant, parsed, not as st
   await load(d, 'variant_t', 'r1', `SELECT 1::BIGINT AS id, '["a",{"b":2}]' AS tags`, columns);
   expect(await dataTypes('VARIANT_T')).toEqual({ ID: 'DECIMAL(38,0)', TAGS: 'JSON' });
   expect(emu.requests.some((r) => r.sqlText.includes('PARSE_JSON("TAGS")'))).toBe(true);
-  const [row] = await emu.query(`SELECT json_extract(TAGS, '$[1].b')::INTEGER AS b FROM "${DB}"."${SCHEMA}"."VARIANT_T"`);
+  const [row] = await emu.query(
+    `SELECT json_extract(TAGS, '$[1].b')::INTEGER AS b FROM "${DB}"."${SCHEMA}"."VARIANT_T"`,
+  );
   expect(row).toEqual({ b: 2 });
 });
 
@@ -147,6 +192,13 @@ it('refuses two source columns that fold to the same Snowflake name', async () =
     { name: 'userId', type: 'long' },
     { name: 'userid', type: 'long' },
   ];
-  const f = await parquet(tempDir(), 'collide.parquet', `SELECT 1::BIGINT AS "userId", 2::BIGINT AS "userid2"`, columns);
-  await expect(d.load(request([f], { table: 'collide', columns }))).rejects.toMatchObject({ code: 'SCHEMA_MISMATCH' });
+  const f = await parquet(
+    tempDir(),
+    'collide.parquet',
+    `SELECT 1::BIGINT AS "userId", 2::BIGINT AS "userid2"`,
+    columns,
+  );
+  await expect(d.load(request([f], { table: 'collide', columns }))).rejects.toMatchObject({
+    code: 'SCHEMA_MISMATCH',
+  });
 });

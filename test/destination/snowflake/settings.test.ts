@@ -2,7 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import type { SnowflakeDestinationConfig } from '../../../src/config/schema.js';
 import { parseConnectionsToml } from '../../../src/destination/snowflake/connections-toml.js';
-import { connectionsTomlPath, resolveSnowflakeSettings, type SettingsEnv } from '../../../src/destination/snowflake/settings.js';
+import {
+  connectionsTomlPath,
+  resolveSnowflakeSettings,
+  type SettingsEnv,
+} from '../../../src/destination/snowflake/settings.js';
 import { sdkOptions } from '../../../src/destination/snowflake/snowflake-client.js';
 
 const base = (over: Partial<SnowflakeDestinationConfig> = {}): SnowflakeDestinationConfig => ({
@@ -56,7 +60,9 @@ describe('connections.toml', () => {
 
   it('finds the file in $SNOWFLAKE_HOME, else ~/.snowflake, else ~/.config/snowflake', () => {
     expect(connectionsTomlPath(env({}, { SNOWFLAKE_HOME: '~/sf' }))).toBe('/home/u/sf/connections.toml');
-    expect(connectionsTomlPath(env({ '/home/u/.snowflake/connections.toml': '' }))).toBe('/home/u/.snowflake/connections.toml');
+    expect(connectionsTomlPath(env({ '/home/u/.snowflake/connections.toml': '' }))).toBe(
+      '/home/u/.snowflake/connections.toml',
+    );
     expect(connectionsTomlPath(env())).toBe('/home/u/.config/snowflake/connections.toml');
   });
 });
@@ -88,7 +94,9 @@ describe('resolveSnowflakeSettings', () => {
     [{ private_key_path: undefined }, 'destination.private_key_path'],
     [{ connection: 'missing' }, 'destination.connection'],
   ])('reports %j at %s', (over, path) => {
-    expect(() => resolveSnowflakeSettings(base(over), env())).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', details: { path } }));
+    expect(() => resolveSnowflakeSettings(base(over), env())).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', details: { path } }),
+    );
   });
 
   it('merges a named connection under the floe fields, and lists the known names when missing', () => {
@@ -104,7 +112,14 @@ describe('resolveSnowflakeSettings', () => {
       '[other]',
     ].join('\n');
     const e = env({ '/home/u/.snowflake/connections.toml': toml });
-    const cfg: SnowflakeDestinationConfig = { type: 'snowflake', connection: 'loader', schema: 'S', database: 'FLOE_DB', write_disposition: 'append', json_columns: 'varchar' };
+    const cfg: SnowflakeDestinationConfig = {
+      type: 'snowflake',
+      connection: 'loader',
+      schema: 'S',
+      database: 'FLOE_DB',
+      write_disposition: 'append',
+      json_columns: 'varchar',
+    };
     expect(resolveSnowflakeSettings(cfg, e)).toEqual({
       account: 'from_toml',
       user: 'TOML_USER',
@@ -121,15 +136,36 @@ describe('resolveSnowflakeSettings', () => {
   });
 
   it('reads a token from token_file_path', () => {
-    const e = env({ '/home/u/.snowflake/connections.toml': '[c]\nauthenticator = "oauth"\ntoken_file_path = "/run/secrets/sf"', '/run/secrets/sf': 'tok-123\n' });
-    const cfg: SnowflakeDestinationConfig = { type: 'snowflake', connection: 'c', account: 'a', user: 'u', database: 'D', schema: 'S', write_disposition: 'append', json_columns: 'varchar' };
+    const e = env({
+      '/home/u/.snowflake/connections.toml':
+        '[c]\nauthenticator = "oauth"\ntoken_file_path = "/run/secrets/sf"',
+      '/run/secrets/sf': 'tok-123\n',
+    });
+    const cfg: SnowflakeDestinationConfig = {
+      type: 'snowflake',
+      connection: 'c',
+      account: 'a',
+      user: 'u',
+      database: 'D',
+      schema: 'S',
+      write_disposition: 'append',
+      json_columns: 'varchar',
+    };
     expect(resolveSnowflakeSettings(cfg, e)).toMatchObject({ authenticator: 'OAUTH', token: 'tok-123' });
   });
 });
 
 describe('sdkOptions', () => {
   it('maps settings to snowflake-sdk connection options', () => {
-    const s = resolveSnowflakeSettings(base({ private_key_passphrase: 'pp', role: 'LOADER', warehouse: 'WH', access_url: 'http://127.0.0.1:1' }), env());
+    const s = resolveSnowflakeSettings(
+      base({
+        private_key_passphrase: 'pp',
+        role: 'LOADER',
+        warehouse: 'WH',
+        access_url: 'http://127.0.0.1:1',
+      }),
+      env(),
+    );
     expect(sdkOptions(s)).toEqual({
       account: 'acct',
       username: 'loader',

@@ -69,16 +69,35 @@ describe('bookkeeping SQL', () => {
   });
 
   it('writes a ledger row with binds in column order and ISO instants', () => {
-    const s = q.insertLedger(T, { runId: 'r', endpoint: 'e', table: 'orders', writeDisposition: 'merge', files: 2, rows: 10, startedAt: 0, finishedAt: 1500 });
+    const s = q.insertLedger(T, {
+      runId: 'r',
+      endpoint: 'e',
+      table: 'orders',
+      writeDisposition: 'merge',
+      files: 2,
+      rows: 10,
+      startedAt: 0,
+      finishedAt: 1500,
+    });
     expect(s.sql).toBe(
       `INSERT INTO "RAW"."REST_API"."_FLOE_LOADS" ("RUN_ID", "ENDPOINT", "TABLE_NAME", "WRITE_DISPOSITION", "FILE_COUNT", "ROW_COUNT", "STATUS", "STARTED_AT", "FINISHED_AT") ` +
         `VALUES (?, ?, ?, ?, ?, ?, 'committed', TO_TIMESTAMP_TZ(?, 'YYYY-MM-DD"T"HH24:MI:SS.FF3TZH:TZM'), TO_TIMESTAMP_TZ(?, 'YYYY-MM-DD"T"HH24:MI:SS.FF3TZH:TZM'))`,
     );
-    expect(s.binds).toEqual(['r', 'e', 'orders', 'merge', 2, 10, '1970-01-01T00:00:00.000+00:00', '1970-01-01T00:00:01.500+00:00']);
+    expect(s.binds).toEqual([
+      'r',
+      'e',
+      'orders',
+      'merge',
+      2,
+      10,
+      '1970-01-01T00:00:00.000+00:00',
+      '1970-01-01T00:00:01.500+00:00',
+    ]);
   });
 
   it('creates schema, stage, ledger and state idempotently', () => {
-    for (const s of [q.createSchema(T), q.createStage(T), q.createLedger(T), q.createState(T)]) expect(s.sql).toMatch(/^CREATE \w+ IF NOT EXISTS /);
+    for (const s of [q.createSchema(T), q.createStage(T), q.createLedger(T), q.createState(T)])
+      expect(s.sql).toMatch(/^CREATE \w+ IF NOT EXISTS /);
     expect(q.createStage(T).sql).toBe('CREATE STAGE IF NOT EXISTS "RAW"."REST_API"."_FLOE_STAGE"');
   });
 
@@ -90,7 +109,12 @@ describe('bookkeeping SQL', () => {
   });
 
   it('builds a JSON query tag capped at 2000 characters', () => {
-    expect(JSON.parse(q.queryTag('nightly', 'r1', 'users'))).toEqual({ app: 'floe', tag: 'nightly', run_id: 'r1', endpoint: 'users' });
+    expect(JSON.parse(q.queryTag('nightly', 'r1', 'users'))).toEqual({
+      app: 'floe',
+      tag: 'nightly',
+      run_id: 'r1',
+      endpoint: 'users',
+    });
     expect(q.queryTag('x'.repeat(5000), 'r'.repeat(5000), 'e'.repeat(5000)).length).toBeLessThanOrEqual(2000);
   });
 });
@@ -98,7 +122,9 @@ describe('bookkeeping SQL', () => {
 describe('load SQL', () => {
   it('names work tables deterministically per (run, endpoint)', () => {
     expect(l.workTables('ORDERS', 'r1', 'orders')).toEqual(l.workTables('ORDERS', 'r1', 'orders'));
-    expect(l.workTables('ORDERS', 'r1', 'orders').staging).not.toBe(l.workTables('ORDERS', 'r2', 'orders').staging);
+    expect(l.workTables('ORDERS', 'r1', 'orders').staging).not.toBe(
+      l.workTables('ORDERS', 'r2', 'orders').staging,
+    );
     expect(l.workTables('ORDERS', 'r1', 'orders').staging).toMatch(/^_FLOE_STG_ORDERS_[0-9A-F]{16}$/);
   });
 
@@ -152,12 +178,17 @@ describe('load SQL', () => {
     expect(l.replaceWithClone(T, 'ORDERS', 'NEW').sql).toBe(
       'CREATE OR REPLACE TABLE "RAW"."REST_API"."ORDERS" CLONE "RAW"."REST_API"."NEW" COPY GRANTS',
     );
-    expect(l.createShadow(T, 'NEW', 'ORDERS', []).sql).toBe('CREATE OR REPLACE TABLE "RAW"."REST_API"."NEW" LIKE "RAW"."REST_API"."ORDERS"');
+    expect(l.createShadow(T, 'NEW', 'ORDERS', []).sql).toBe(
+      'CREATE OR REPLACE TABLE "RAW"."REST_API"."NEW" LIKE "RAW"."REST_API"."ORDERS"',
+    );
   });
 
   it('adds several columns in one ALTER', () => {
-    expect(l.addColumns(T, 'ORDERS', [{ name: 'A', family: 'TIMESTAMP' }, { name: 'B', family: 'BOOLEAN' }]).sql).toBe(
-      'ALTER TABLE "RAW"."REST_API"."ORDERS" ADD COLUMN "A" TIMESTAMP_TZ(6), "B" BOOLEAN',
-    );
+    expect(
+      l.addColumns(T, 'ORDERS', [
+        { name: 'A', family: 'TIMESTAMP' },
+        { name: 'B', family: 'BOOLEAN' },
+      ]).sql,
+    ).toBe('ALTER TABLE "RAW"."REST_API"."ORDERS" ADD COLUMN "A" TIMESTAMP_TZ(6), "B" BOOLEAN');
   });
 });

@@ -1,16 +1,19 @@
 /**
  * The Snowflake destination through the real snowflake-sdk against the emulator: append, replace
- * and merge, the ledger and state, and what reaches the server.
+ * and merge, the ledger, cleanup, query tags, and what reaches the server.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Destination } from '../../../src/types.js';
 import type { SnowflakeEmulator } from '../../support/snowflake-emulator/index.js';
 import { orderFiles, request } from './fixtures.js';
-import { captureLogger, cleanupTempDirs, DB, destinationFor, emulator, SCHEMA, tableRows, tempDir } from './helpers.js';
+import { cleanupTempDirs, DB, destinationFor, emulator, SCHEMA, tableRows, tempDir } from './helpers.js';
 
 let emu: SnowflakeEmulator;
 const open: Destination[] = [];
-const dest = async (extra: Parameters<typeof destinationFor>[1] = {}, deps: Parameters<typeof destinationFor>[2] = {}): Promise<Destination> => {
+const dest = async (
+  extra: Parameters<typeof destinationFor>[1] = {},
+  deps: Parameters<typeof destinationFor>[2] = {},
+): Promise<Destination> => {
   const d = await destinationFor(emu, extra, deps);
   open.push(d);
   return d;
@@ -32,21 +35,41 @@ const ids = (rows: Record<string, unknown>[]): unknown[] => rows.map((r) => r.ID
 describe('append', () => {
   it('loads every file, records the ledger and state in the same commit, and skips a committed run', async () => {
     const d = await dest();
-    const files = await orderFiles(tempDir(), [{ first: 1, n: 3 }, { first: 4, n: 2 }]);
+    const files = await orderFiles(tempDir(), [
+      { first: 1, n: 3 },
+      { first: 4, n: 2 },
+    ]);
     const r = await d.load(request(files, { table: 'app_orders', state: { cursor: '2024-03-10' } }));
     expect(r).toMatchObject({ rowsLoaded: 5, alreadyLoaded: false });
     expect(r.queryIds.length).toBeGreaterThan(5);
     const rows = await tableRows(emu, 'APP_ORDERS', 'ID');
     expect(ids(rows)).toEqual([1, 2, 3, 4, 5]);
-    expect(rows[0]).toEqual({ ID: 1, NAME: 'v1-1', AMOUNT: 1.5, TAGS: '["a","b"]', CREATED_AT: '2024-03-10T12:01:00.000Z' });
-    expect(await d.ledgerEntry('run-1', 'app_orders')).toMatchObject({ runId: 'run-1', table: 'app_orders', files: 2, rows: 5, status: 'committed' });
-    expect(await d.readState('app_orders')).toEqual({ endpoint: 'app_orders', value: { cursor: '2024-03-10' } });
+    expect(rows[0]).toEqual({
+      ID: 1,
+      NAME: 'v1-1',
+      AMOUNT: 1.5,
+      TAGS: '["a","b"]',
+      CREATED_AT: '2024-03-10T12:01:00.000Z',
+    });
+    expect(await d.ledgerEntry('run-1', 'app_orders')).toMatchObject({
+      runId: 'run-1',
+      table: 'app_orders',
+      files: 2,
+      rows: 5,
+      status: 'committed',
+    });
+    expect(await d.readState('app_orders')).toEqual({
+      endpoint: 'app_orders',
+      value: { cursor: '2024-03-10' },
+    });
 
     const again = await d.load(request(files, { table: 'app_orders' }));
     expect(again).toMatchObject({ rowsLoaded: 5, alreadyLoaded: true });
     expect(await tableRows(emu, 'APP_ORDERS')).toHaveLength(5);
 
-    const next = await d.load(request(await orderFiles(tempDir(), [{ first: 6, n: 1 }]), { table: 'app_orders', runId: 'run-2' }));
+    const next = await d.load(
+      request(await orderFiles(tempDir(), [{ first: 6, n: 1 }]), { table: 'app_orders', runId: 'run-2' }),
+    );
     expect(next.rowsLoaded).toBe(1);
     expect(ids(await tableRows(emu, 'APP_ORDERS', 'ID'))).toEqual([1, 2, 3, 4, 5, 6]);
   });
@@ -54,7 +77,9 @@ describe('append', () => {
   it('cleans up after a commit: no work tables, no staged files', async () => {
     const d = await dest();
     await d.load(request(await orderFiles(tempDir(), [{ first: 1, n: 2 }]), { table: 'clean_orders' }));
-    const tables = await emu.query(`SELECT table_name FROM duckdb_tables() WHERE database_name = '${DB}' AND table_name LIKE '_FLOE_%'`);
+    const tables = await emu.query(
+      `SELECT table_name FROM duckdb_tables() WHERE database_name = '${DB}' AND table_name LIKE '_FLOE_%'`,
+    );
     expect(tables.map((t) => t.table_name).sort()).toEqual(['_FLOE_LOADS', '_FLOE_STATE']);
     expect(emu.stageFiles([DB, SCHEMA, '_FLOE_STAGE'])).toEqual([]);
   });
@@ -62,13 +87,26 @@ describe('append', () => {
   it('tags every statement of a load with the run id and endpoint', async () => {
     const d = await dest({ query_tag: 'nightly' });
     const before = emu.requests.length;
-    await d.load(request(await orderFiles(tempDir(), [{ first: 1, n: 1 }]), { table: 'tagged', runId: 'run-tag', endpoint: 'tagged' }));
+    await d.load(
+      request(await orderFiles(tempDir(), [{ first: 1, n: 1 }]), {
+        table: 'tagged',
+        runId: 'run-tag',
+        endpoint: 'tagged',
+      }),
+    );
     const mine = emu.requests.slice(before).filter((r) => !r.sqlText.startsWith('ALTER SESSION'));
     expect(mine.length).toBeGreaterThan(5);
     for (const r of mine) {
-      expect(JSON.parse(String(r.parameters.QUERY_TAG))).toEqual({ app: 'floe', tag: 'nightly', run_id: 'run-tag', endpoint: 'tagged' });
+      expect(JSON.parse(String(r.parameters.QUERY_TAG))).toEqual({
+        app: 'floe',
+        tag: 'nightly',
+        run_id: 'run-tag',
+        endpoint: 'tagged',
+      });
     }
-    expect(emu.requests.slice(before).some((r) => /^ALTER SESSION SET TIMEZONE = 'UTC'/.test(r.sqlText))).toBe(true);
+    expect(
+      emu.requests.slice(before).some((r) => /^ALTER SESSION SET TIMEZONE = 'UTC'/.test(r.sqlText)),
+    ).toBe(true);
   });
 
   it('runs nothing at all when an endpoint produced no rows', async () => {
@@ -84,15 +122,23 @@ describe('append', () => {
 describe('replace', () => {
   it('swaps in exactly the new rows, keeps grants and old columns, and never drops the table', async () => {
     const d = await dest();
-    await d.load(request(await orderFiles(tempDir(), [{ first: 1, n: 4 }]), { table: 'rep_orders', runId: 'r1' }));
+    await d.load(
+      request(await orderFiles(tempDir(), [{ first: 1, n: 4 }]), { table: 'rep_orders', runId: 'r1' }),
+    );
     await emu.query(`ALTER TABLE "${DB}"."${SCHEMA}"."REP_ORDERS" ADD COLUMN "LEGACY" VARCHAR`);
     emu.grant([DB, SCHEMA, 'REP_ORDERS'], 'SELECT TO ROLE REPORTER');
     const r = await d.load(
-      request(await orderFiles(tempDir(), [{ first: 10, n: 1 }, { first: 11, n: 1, version: 'v2' }]), {
-        table: 'rep_orders',
-        runId: 'r2',
-        disposition: 'replace',
-      }),
+      request(
+        await orderFiles(tempDir(), [
+          { first: 10, n: 1 },
+          { first: 11, n: 1, version: 'v2' },
+        ]),
+        {
+          table: 'rep_orders',
+          runId: 'r2',
+          disposition: 'replace',
+        },
+      ),
     );
     expect(r.rowsLoaded).toBe(2);
     const rows = await tableRows(emu, 'REP_ORDERS', 'ID');
@@ -101,13 +147,22 @@ describe('replace', () => {
       [11, 'v2-11', null],
     ]);
     expect(emu.grants([DB, SCHEMA, 'REP_ORDERS'])).toEqual(['SELECT TO ROLE REPORTER']);
-    expect(emu.requests.some((q) => /CLONE "FLOE_TEST"\."RAW"\."_FLOE_NEW_REP_ORDERS_\w+" COPY GRANTS$/.test(q.sqlText))).toBe(true);
+    expect(
+      emu.requests.some((q) =>
+        /CLONE "FLOE_TEST"\."RAW"\."_FLOE_NEW_REP_ORDERS_\w+" COPY GRANTS$/.test(q.sqlText),
+      ),
+    ).toBe(true);
     expect(await d.ledgerEntry('r2', 'rep_orders')).toMatchObject({ rows: 2 });
   });
 
   it('creates the table when it does not exist yet', async () => {
     const d = await dest();
-    await d.load(request(await orderFiles(tempDir(), [{ first: 1, n: 2 }]), { table: 'rep_new', disposition: 'replace' }));
+    await d.load(
+      request(await orderFiles(tempDir(), [{ first: 1, n: 2 }]), {
+        table: 'rep_new',
+        disposition: 'replace',
+      }),
+    );
     expect(ids(await tableRows(emu, 'REP_NEW', 'ID'))).toEqual([1, 2]);
   });
 });
@@ -115,13 +170,22 @@ describe('replace', () => {
 describe('merge', () => {
   it('upserts on the primary key; duplicate keys in a batch resolve to the last-written row', async () => {
     const d = await dest();
-    await d.load(request(await orderFiles(tempDir(), [{ first: 1, n: 3 }]), { table: 'm_orders', runId: 'm1', disposition: 'merge', primaryKey: ['id'] }));
+    await d.load(
+      request(await orderFiles(tempDir(), [{ first: 1, n: 3 }]), {
+        table: 'm_orders',
+        runId: 'm1',
+        disposition: 'merge',
+        primaryKey: ['id'],
+      }),
+    );
     // ids 2..3 appear in file 0 (v2) and again in file 1 (v3): v3 is written last and wins.
     const files = await orderFiles(tempDir(), [
       { first: 2, n: 3, version: 'v2' },
       { first: 3, n: 1, version: 'v3' },
     ]);
-    await d.load(request(files, { table: 'm_orders', runId: 'm2', disposition: 'merge', primaryKey: ['id'] }));
+    await d.load(
+      request(files, { table: 'm_orders', runId: 'm2', disposition: 'merge', primaryKey: ['id'] }),
+    );
     const rows = await tableRows(emu, 'M_ORDERS', 'ID');
     expect(rows.map((x) => [x.ID, x.NAME])).toEqual([
       [1, 'v1-1'],
@@ -140,8 +204,15 @@ describe('merge', () => {
       { name: 'id', type: 'long' as const },
       { name: 'v', type: 'string' as const },
     ];
-    const f = await parquet(dir, 'dups.parquet', `SELECT * FROM (VALUES ('eu', 1::BIGINT, 'first'), ('us', 1, 'only'), ('eu', 1, 'second')) t(region, id, v)`, cols);
-    await d.load(request([f], { table: 'm_comp', disposition: 'merge', primaryKey: ['region', 'id'], columns: cols }));
+    const f = await parquet(
+      dir,
+      'dups.parquet',
+      `SELECT * FROM (VALUES ('eu', 1::BIGINT, 'first'), ('us', 1, 'only'), ('eu', 1, 'second')) t(region, id, v)`,
+      cols,
+    );
+    await d.load(
+      request([f], { table: 'm_comp', disposition: 'merge', primaryKey: ['region', 'id'], columns: cols }),
+    );
     expect((await tableRows(emu, 'M_COMP', 'REGION')).map((r) => [r.REGION, r.V])).toEqual([
       ['eu', 'second'],
       ['us', 'only'],
@@ -155,55 +226,17 @@ describe('merge', () => {
       { name: 'id', type: 'long' as const },
       { name: 'v', type: 'string' as const },
     ];
-    const f = await parquet(tempDir(), 'nullkey.parquet', `SELECT * FROM (VALUES (NULL::BIGINT, 'x'), (1, 'y')) t(id, v)`, cols);
-    await expect(d.load(request([f], { table: 'm_null', disposition: 'merge', primaryKey: ['id'], columns: cols }))).rejects.toMatchObject({
+    const f = await parquet(
+      tempDir(),
+      'nullkey.parquet',
+      `SELECT * FROM (VALUES (NULL::BIGINT, 'x'), (1, 'y')) t(id, v)`,
+      cols,
+    );
+    await expect(
+      d.load(request([f], { table: 'm_null', disposition: 'merge', primaryKey: ['id'], columns: cols })),
+    ).rejects.toMatchObject({
       code: 'LOAD_FAILED',
     });
     expect(await d.ledgerEntry('run-1', 'm_null')).toBeUndefined();
-  });
-});
-
-describe('one session', () => {
-  it('serializes concurrent loads: a transaction never interleaves with another statement', async () => {
-    const d = await dest();
-    const before = emu.requests.length;
-    await Promise.all([
-      d.load(request(await orderFiles(tempDir(), [{ first: 1, n: 2 }]), { table: 'par_a' })),
-      d.load(request(await orderFiles(tempDir(), [{ first: 1, n: 2 }]), { table: 'par_b' })),
-    ]);
-    const seq = emu.requests.slice(before).map((r) => r.sqlText);
-    const begins = seq.flatMap((s, i) => (s === 'BEGIN' ? [i] : []));
-    expect(begins).toHaveLength(2);
-    for (const b of begins) {
-      const commit = seq.indexOf('COMMIT', b);
-      const inside = seq.slice(b + 1, commit);
-      expect(inside.every((s) => /^(INSERT|DELETE)/.test(s))).toBe(true);
-      expect(new Set(inside.filter((s) => /INSERT INTO "FLOE_TEST"."RAW"."PAR_/.test(s)).map((s) => s.slice(0, 40))).size).toBe(1);
-    }
-  });
-
-  it('stops when aborted and leaves nothing half-loaded', async () => {
-    const ac = new AbortController();
-    const { logger } = captureLogger();
-    const aborting = { ...logger, debug: (msg: string, f?: Record<string, unknown>) => (f?.step === 'INSERT from staging' ? ac.abort() : undefined) };
-    const d = await dest({}, { logger: { ...aborting, child: () => aborting } });
-    const files = await orderFiles(tempDir(), [{ first: 1, n: 2 }]);
-    await expect(d.load(request(files, { table: 'aborted' }), ac.signal)).rejects.toMatchObject({ code: 'ABORTED' });
-    expect(await tableRows(emu, 'ABORTED')).toEqual([]);
-    expect(await d.ledgerEntry('run-1', 'aborted')).toBeUndefined();
-    expect(emu.requests.at(-2)?.sqlText).toBe('ROLLBACK');
-    const pre = new AbortController();
-    pre.abort();
-    await expect(d.load(request(files, { table: 'aborted' }), pre.signal)).rejects.toMatchObject({ code: 'ABORTED' });
-  });
-});
-
-describe('state', () => {
-  it('writes, reads and clears endpoint state outside a load', async () => {
-    const d = await dest();
-    await d.writeState('users', { cursor: 42, note: "it's \\ fine" });
-    expect(await d.readState('users')).toEqual({ endpoint: 'users', value: { cursor: 42, note: "it's \\ fine" } });
-    await d.writeState('users', undefined);
-    expect(await d.readState('users')).toBeUndefined();
   });
 });

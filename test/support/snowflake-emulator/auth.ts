@@ -23,7 +23,8 @@ export interface LoginBody {
   readonly TOKEN?: string;
 }
 
-const badCredentials = (): SfError => new SfError('390100', '08004', 'Incorrect username or password was specified.');
+const badCredentials = (): SfError =>
+  new SfError('390100', '08004', 'Incorrect username or password was specified.');
 
 /** Returns the upper-cased user name when the login is valid; throws the Snowflake error otherwise. */
 export function authenticate(body: LoginBody, users: ReadonlyMap<string, EmulatorUser>, now: number): string {
@@ -39,13 +40,18 @@ export function authenticate(body: LoginBody, users: ReadonlyMap<string, Emulato
       verifyJwt(body.TOKEN ?? '', name, body.ACCOUNT_NAME ?? '', user, now);
       return name;
     case 'OAUTH':
-      if (!body.TOKEN || !user.tokens?.includes(body.TOKEN)) throw new SfError('390303', '08004', 'Invalid OAuth access token.');
+      if (!body.TOKEN || !user.tokens?.includes(body.TOKEN))
+        throw new SfError('390303', '08004', 'Invalid OAuth access token.');
       return name;
     case 'PROGRAMMATIC_ACCESS_TOKEN':
       if (!body.TOKEN || !user.tokens?.includes(body.TOKEN)) throw badCredentials();
       return name;
     default:
-      throw new SfError('390190', '08004', `Authenticator ${authenticator} is not supported by the floe Snowflake emulator.`);
+      throw new SfError(
+        '390190',
+        '08004',
+        `Authenticator ${authenticator} is not supported by the floe Snowflake emulator.`,
+      );
   }
 }
 
@@ -57,16 +63,28 @@ export function publicKeyFingerprint(publicKeyPem: string): string {
 
 const jwtInvalid = (why: string): SfError => new SfError('390144', '08004', `JWT token is invalid. (${why})`);
 
-function verifyJwt(token: string, user: string, account: string, registered: EmulatorUser, now: number): void {
+function verifyJwt(
+  token: string,
+  user: string,
+  account: string,
+  registered: EmulatorUser,
+  now: number,
+): void {
   if (!registered.publicKeyPem) throw jwtInvalid('no public key registered');
   const [h, p, sig] = token.split('.');
   if (!h || !p || !sig) throw jwtInvalid('malformed');
   const header = JSON.parse(Buffer.from(h, 'base64url').toString()) as { alg?: string };
   if (header.alg !== 'RS256') throw jwtInvalid('alg');
-  if (!verify('RSA-SHA256', Buffer.from(`${h}.${p}`), registered.publicKeyPem, Buffer.from(sig, 'base64url'))) {
+  if (
+    !verify('RSA-SHA256', Buffer.from(`${h}.${p}`), registered.publicKeyPem, Buffer.from(sig, 'base64url'))
+  ) {
     throw jwtInvalid('signature');
   }
-  const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as { iss?: string; sub?: string; exp?: number };
+  const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as {
+    iss?: string;
+    sub?: string;
+    exp?: number;
+  };
   // The account part before any region suffix, as Snowflake reads it.
   const acct = account.split('.')[0]?.toUpperCase() ?? '';
   const sub = `${acct}.${user}`;

@@ -10,7 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { keyOf, type QualifiedName } from './catalog.js';
 import { resolveName, type ExecContext, type ExecOutcome } from './context.js';
-import { duckName, run, tableColumns, tableExists, toSfError, type DuckColumn } from './duck.js';
+import { asText, duckName, run, tableColumns, tableExists, toSfError, type DuckColumn } from './duck.js';
 import { duckIdent, duckString, isPunct, type TokenCursor } from './lexer.js';
 import { statusResult, STATEMENT_TYPE, type ResultSet } from './results.js';
 import { doesNotExist, SfError, unsupported } from './sf-error.js';
@@ -27,22 +27,34 @@ function parseOptions(c: TokenCursor): CopyOptions {
   const o: CopyOptions = { match: 'NONE', metadata: new Map(), force: false };
   let format = false;
   while (!c.done()) {
-    const key = c.expectWord('FILES', 'FILE_FORMAT', 'MATCH_BY_COLUMN_NAME', 'INCLUDE_METADATA', 'ON_ERROR', 'FORCE');
+    const key = c.expectWord(
+      'FILES',
+      'FILE_FORMAT',
+      'MATCH_BY_COLUMN_NAME',
+      'INCLUDE_METADATA',
+      'ON_ERROR',
+      'FORCE',
+    );
     c.expectPunct('=');
     if (key === 'FILES') {
       c.expectPunct('(');
-      o.files = c.untilClose().filter((t) => t.kind === 'string').map((t) => t.text);
+      o.files = c
+        .untilClose()
+        .filter((t) => t.kind === 'string')
+        .map((t) => t.text);
     } else if (key === 'FILE_FORMAT') {
       c.expectPunct('(');
       const f = c.untilClose().map((t) => t.text.toUpperCase());
       if (f.slice(0, 3).join(' ') !== 'TYPE = PARQUET') throw unsupported(`FILE_FORMAT (${f.join(' ')})`);
       for (let i = 3; i < f.length; i += 3) {
-        if (!['USE_LOGICAL_TYPE', 'BINARY_AS_TEXT'].includes(f[i] as string)) throw unsupported(`file format option ${f[i]}`);
+        if (!['USE_LOGICAL_TYPE', 'BINARY_AS_TEXT'].includes(f[i] as string))
+          throw unsupported(`file format option ${f[i]}`);
       }
       format = true;
     } else if (key === 'MATCH_BY_COLUMN_NAME') {
       const v = c.next().text.toUpperCase();
-      if (v !== 'CASE_INSENSITIVE' && v !== 'CASE_SENSITIVE' && v !== 'NONE') throw unsupported(`MATCH_BY_COLUMN_NAME=${v}`);
+      if (v !== 'CASE_INSENSITIVE' && v !== 'CASE_SENSITIVE' && v !== 'NONE')
+        throw unsupported(`MATCH_BY_COLUMN_NAME=${v}`);
       o.match = v;
     } else if (key === 'INCLUDE_METADATA') {
       c.expectPunct('(');
@@ -50,10 +62,17 @@ function parseOptions(c: TokenCursor): CopyOptions {
       for (let i = 0; i < inner.length; i += 4) {
         const col = inner[i];
         const src = inner[i + 2]?.text.toUpperCase();
-        if (!col || !isPunct(inner[i + 1], '=') || (src !== 'METADATA$FILENAME' && src !== 'METADATA$FILE_ROW_NUMBER')) {
+        if (
+          !col ||
+          !isPunct(inner[i + 1], '=') ||
+          (src !== 'METADATA$FILENAME' && src !== 'METADATA$FILE_ROW_NUMBER')
+        ) {
           throw unsupported('INCLUDE_METADATA entry');
         }
-        o.metadata.set(col.kind === 'word' ? col.text.toUpperCase() : col.text, src === 'METADATA$FILENAME' ? 'FILENAME' : 'FILE_ROW_NUMBER');
+        o.metadata.set(
+          col.kind === 'word' ? col.text.toUpperCase() : col.text,
+          src === 'METADATA$FILENAME' ? 'FILENAME' : 'FILE_ROW_NUMBER',
+        );
       }
     } else if (key === 'ON_ERROR') {
       const v = c.next().text.toUpperCase();
@@ -64,7 +83,11 @@ function parseOptions(c: TokenCursor): CopyOptions {
   }
   if (!format) throw unsupported('COPY without FILE_FORMAT=(TYPE=PARQUET …)');
   if (o.metadata.size > 0 && o.match === 'NONE') {
-    throw new SfError('002000', '42601', 'SQL compilation error:\nINCLUDE_METADATA is only supported with MATCH_BY_COLUMN_NAME.');
+    throw new SfError(
+      '002000',
+      '42601',
+      'SQL compilation error:\nINCLUDE_METADATA is only supported with MATCH_BY_COLUMN_NAME.',
+    );
   }
   return o;
 }
@@ -107,7 +130,8 @@ export async function copyInto(c: TokenCursor, ctx: ExecContext, injected?: SfEr
   const toLoad = candidates
     .map((rel) => ({ rel, md5: md5(join(stageDir(ctx.dataDir, ref.name), rel)) }))
     .filter((f) => opts.force || object.loaded.get(`${stageKey}:${f.rel}`) !== f.md5);
-  if (toLoad.length === 0) return { result: statusResult('Copy executed with 0 files processed.', STATEMENT_TYPE.copy) };
+  if (toLoad.length === 0)
+    return { result: statusResult('Copy executed with 0 files processed.', STATEMENT_TYPE.copy) };
   if (injected) throw withFile(injected, toLoad[0]?.rel ?? '', table, '', 1);
 
   const conn = ctx.session.conn;
@@ -169,7 +193,7 @@ async function loadFile(
 ): Promise<{ parsed: number; loaded: number }> {
   const fields = (await run(conn, `DESCRIBE SELECT * FROM read_parquet(${duckString(path)})`))
     .getRowsJS()
-    .map((r) => String(r[0]));
+    .map((r) => asText(r[0]));
   const casts: Cast[] = [];
   const exprs = columns.map((col, index) => {
     const meta = opts.metadata.get(col.name);
@@ -177,7 +201,9 @@ async function loadFile(
     if (meta === 'FILE_ROW_NUMBER') return 'file_row_number + 1';
     const field =
       fields.find((f) => f === col.name) ??
-      (opts.match === 'CASE_INSENSITIVE' ? fields.find((f) => f.toUpperCase() === col.name.toUpperCase()) : undefined);
+      (opts.match === 'CASE_INSENSITIVE'
+        ? fields.find((f) => f.toUpperCase() === col.name.toUpperCase())
+        : undefined);
     if (field === undefined) return 'NULL';
     casts.push({ col, field, index: index + 1 });
     return col.type === 'JSON' ? `to_json(${duckIdent(field)})` : `CAST(${duckIdent(field)} AS ${col.type})`;
@@ -226,7 +252,8 @@ async function explain(
       `SELECT file_row_number + 1, CAST(${f} AS VARCHAR) FROM ${source} WHERE ${f} IS NOT NULL AND TRY_CAST(${f} AS ${k.col.type}) IS NULL ORDER BY 1 LIMIT 1`,
     );
     const hit = r.getRowsJS()[0];
-    if (hit && (!best || Number(hit[0]) < best.row)) best = { row: Number(hit[0]), value: String(hit[1]), col: k.col, index: k.index };
+    if (hit && (!best || Number(hit[0]) < best.row))
+      best = { row: Number(hit[0]), value: asText(hit[1]), col: k.col, index: k.index };
   }
   if (!best) return withFile(base, rel, table, '', 1);
   const t = best.col.type;
@@ -237,7 +264,13 @@ async function explain(
       : t === 'BOOLEAN'
         ? ['100037', `Boolean value '${best.value}' is not recognized`]
         : ['100038', `Numeric value '${best.value}' is not recognized`];
-  return withFile(new SfError(code, '22018', first), rel, table, `"${best.col.name}":${best.index}`, best.row);
+  return withFile(
+    new SfError(code, '22018', first),
+    rel,
+    table,
+    `"${best.col.name}":${best.index}`,
+    best.row,
+  );
 }
 
 function withFile(e: SfError, rel: string, table: QualifiedName, column: string, row: number): SfError {

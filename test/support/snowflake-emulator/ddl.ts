@@ -15,7 +15,8 @@ import { parseType, translate } from './translate.js';
 const ok = (message: string): ExecOutcome => ({ result: statusResult(message) });
 
 async function requireSchema(name: QualifiedName, ctx: ExecContext): Promise<void> {
-  if (!(await schemaExists(ctx.session.conn, name[0], name[1]))) throw doesNotExist('Schema', `${name[0]}.${name[1]}`);
+  if (!(await schemaExists(ctx.session.conn, name[0], name[1])))
+    throw doesNotExist('Schema', `${name[0]}.${name[1]}`);
 }
 
 async function requireTable(name: QualifiedName, ctx: ExecContext): Promise<void> {
@@ -35,7 +36,8 @@ export async function create(c: TokenCursor, ctx: ExecContext): Promise<ExecOutc
     const [db, schema] = parts.length === 2 ? parts : [ctx.session.database, parts[0] as string];
     resolveName([db as string, schema as string, 'X'], ctx);
     if (await schemaExists(ctx.session.conn, db as string, schema as string)) {
-      if (!ifNotExists) throw new SfError('002002', '42710', `SQL compilation error:\nObject '${schema}' already exists.`);
+      if (!ifNotExists)
+        throw new SfError('002002', '42710', `SQL compilation error:\nObject '${schema}' already exists.`);
       return ok(`${schema} already exists, statement succeeded.`);
     }
     await run(ctx.session.conn, `CREATE SCHEMA ${duckIdent(db as string)}.${duckIdent(schema as string)}`);
@@ -53,7 +55,8 @@ export async function create(c: TokenCursor, ctx: ExecContext): Promise<ExecOutc
     c.rest();
     return ok(`${name[2]} already exists, statement succeeded.`);
   }
-  if (exists && !orReplace) throw new SfError('002002', '42710', `SQL compilation error:\nObject '${name[2]}' already exists.`);
+  if (exists && !orReplace)
+    throw new SfError('002002', '42710', `SQL compilation error:\nObject '${name[2]}' already exists.`);
   const previous = exists ? ctx.catalog.table(name) : undefined;
   const target = duckName(name);
   const conn = ctx.session.conn;
@@ -72,10 +75,17 @@ export async function create(c: TokenCursor, ctx: ExecContext): Promise<ExecOutc
     c.expectEnd();
     await requireTable(src, ctx);
     if (ctx.catalog.table(src).transient && !transient) {
-      throw new SfError('002121', '0A000', 'SQL compilation error:\nTransient object cannot be cloned to a permanent object.');
+      throw new SfError(
+        '002121',
+        '0A000',
+        'SQL compilation error:\nTransient object cannot be cloned to a permanent object.',
+      );
     }
     await run(conn, `CREATE OR REPLACE TABLE ${target} AS SELECT * FROM ${duckName(src)}`);
-    ctx.catalog.create(name, { transient, ...(copyGrants && previous ? { copyGrantsFrom: previous } : {}) });
+    // With two tables in play, COPY GRANTS prefers the one being replaced (CREATE TABLE usage
+    // notes, believed); without one, grants come from the clone source.
+    const grantsFrom = copyGrants ? (previous ?? ctx.catalog.table(src)) : undefined;
+    ctx.catalog.create(name, { transient, ...(grantsFrom ? { copyGrantsFrom: grantsFrom } : {}) });
     return ok(`Table ${name[2]} successfully created.`);
   }
   const copyGrants = c.acceptWords('COPY', 'GRANTS');
@@ -112,7 +122,8 @@ function columnDef(c: TokenCursor): string {
   const name = c.expectIdent();
   const type = parseType(c).duck;
   const notNull = c.acceptWords('NOT', 'NULL');
-  if (!c.done() && !isPunct(c.peek(), ',') && !isPunct(c.peek(), ')')) throw unsupported(`column option '${c.peek()?.text}'`);
+  if (!c.done() && !isPunct(c.peek(), ',') && !isPunct(c.peek(), ')'))
+    throw unsupported(`column option '${c.peek()?.text}'`);
   return `${duckIdent(name)} ${type}${notNull ? ' NOT NULL' : ''}`;
 }
 

@@ -3,7 +3,7 @@
  * and transaction control.
  */
 import { resolveName, type ExecContext, type ExecOutcome } from './context.js';
-import { duckName, run } from './duck.js';
+import { asText, duckName, run } from './duck.js';
 import { duckIdent, isWord, type TokenCursor, type Token } from './lexer.js';
 import { countsResult, fromDuck, statusResult, STATEMENT_TYPE } from './results.js';
 import { SfError, unsupported } from './sf-error.js';
@@ -27,7 +27,8 @@ export async function transaction(keyword: string, c: TokenCursor, ctx: ExecCont
       s.inTransaction = false;
       s.transactionFailed = false;
       await run(s.conn, keyword === 'COMMIT' && !failed ? 'COMMIT' : 'ROLLBACK');
-      if (keyword === 'COMMIT' && failed) throw unsupported('COMMIT after a failed statement (DuckDB aborted the transaction)');
+      if (keyword === 'COMMIT' && failed)
+        throw unsupported('COMMIT after a failed statement (DuckDB aborted the transaction)');
     }
   }
   return { result: statusResult('Statement executed successfully.', STATEMENT_TYPE.transaction) };
@@ -92,13 +93,14 @@ export async function merge(c: TokenCursor, ctx: ExecContext): Promise<ExecOutco
       conn,
       `SELECT count(*) FROM ${target} AS ${targetAlias} JOIN ${source} AS ${sourceAlias} ON ${on} GROUP BY ${targetAlias}.rowid HAVING count(*) > 1 LIMIT 1`,
     );
-    if (dup.currentRowCount > 0) throw new SfError('100090', '42P18', 'Duplicate row detected during DML action');
+    if (dup.currentRowCount > 0)
+      throw new SfError('100090', '42P18', 'Duplicate row detected during DML action');
   }
   const r = await run(
     conn,
     `MERGE INTO ${target} AS ${targetAlias} USING ${source} AS ${sourceAlias} ON ${on} ${translate(clauses, ctx.tctx)} RETURNING merge_action`,
   );
-  const actions = r.getRowsJS().map((row) => String(row[0]));
+  const actions = r.getRowsJS().map((row) => asText(row[0]));
   const count = (a: string): number => actions.filter((x) => x === a).length;
   const counts: [string, number][] = [['number of rows inserted', count('INSERT')]];
   if (has('UPDATE')) counts.push(['number of rows updated', count('UPDATE')]);

@@ -20,8 +20,21 @@ export function statementKeyword(sqlText: string): string {
 
 const DDL = new Set(['CREATE', 'ALTER', 'DROP', 'TRUNCATE']);
 const STATEMENTS = new Set([
-  'SELECT', 'INSERT', 'DELETE', 'MERGE', 'BEGIN', 'START', 'COMMIT', 'ROLLBACK',
-  'CREATE', 'ALTER', 'DROP', 'TRUNCATE', 'PUT', 'REMOVE', 'COPY',
+  'SELECT',
+  'INSERT',
+  'DELETE',
+  'MERGE',
+  'BEGIN',
+  'START',
+  'COMMIT',
+  'ROLLBACK',
+  'CREATE',
+  'ALTER',
+  'DROP',
+  'TRUNCATE',
+  'PUT',
+  'REMOVE',
+  'COPY',
 ]);
 
 export async function executeStatement(
@@ -41,7 +54,9 @@ export async function executeStatement(
     throw unsupported(`${keyword} after a failed statement in an open transaction (ROLLBACK first)`);
   }
   if (s.inTransaction && DDL.has(keyword) && !(keyword === 'ALTER' && isSession(tokens))) {
-    throw unsupported(`${keyword} inside an open transaction (Snowflake would commit the transaction implicitly)`);
+    throw unsupported(
+      `${keyword} inside an open transaction (Snowflake would commit the transaction implicitly)`,
+    );
   }
   if (meta.injected && keyword !== 'COPY') throw meta.injected;
   try {
@@ -98,7 +113,13 @@ async function dispatch(
   }
 }
 
-const SESSION_PARAMETERS = new Set(['TIMEZONE', 'QUERY_TAG', 'ABORT_DETACHED_QUERY', 'LOCK_TIMEOUT', 'STATEMENT_TIMEOUT_IN_SECONDS']);
+const SESSION_PARAMETERS = new Set([
+  'TIMEZONE',
+  'QUERY_TAG',
+  'ABORT_DETACHED_QUERY',
+  'LOCK_TIMEOUT',
+  'STATEMENT_TIMEOUT_IN_SECONDS',
+]);
 
 /** `ALTER SESSION SET k = v [, k = v]…` for the parameters floe sets. */
 function alterSession(c: TokenCursor, ctx: ExecContext): ExecOutcome {

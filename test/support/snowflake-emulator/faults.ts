@@ -33,7 +33,11 @@ export class EmulatorFaults {
 
   /** The next statement matching `match` fails with `error` (a COPY conversion error by default). */
   failNext(match: StatementMatch, error?: { code: string; sqlState: string; message: string }): void {
-    const e = error ?? { code: '100038', sqlState: '22018', message: "Numeric value 'injected' is not recognized" };
+    const e = error ?? {
+      code: '100038',
+      sqlState: '22018',
+      message: "Numeric value 'injected' is not recognized",
+    };
     this.failures.push({ match, error: new SfError(e.code, e.sqlState, e.message) });
   }
 

@@ -53,12 +53,16 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
 
   const route = async (req: IncomingMessage, url: URL, body: Record<string, unknown>): Promise<Envelope> => {
     const path = url.pathname;
-    if (req.method === 'POST' && path === '/session/v1/login-request') return login(url, body.data as LoginBody);
+    if (req.method === 'POST' && path === '/session/v1/login-request')
+      return login(url, body.data as LoginBody);
     if (req.method === 'POST' && path === '/telemetry/send') return ok(null);
     if (req.method === 'POST' && path === '/session/token-request') return renew(req);
     const session = deps.sessions.bySessionToken(token(req));
     if (!session) return fail(new SfError('390104', '08001', 'Invalid session token; new login required.'));
-    if (session.dead) return fail(new SfError('390111', '08001', 'Session no longer exists. New login required to access the service.'));
+    if (session.dead)
+      return fail(
+        new SfError('390111', '08001', 'Session no longer exists. New login required to access the service.'),
+      );
     if (session.tokenExpired) return fail(new SfError('390112', '08001', 'Session token expired.'));
     if (req.method === 'POST' && path === '/session/heartbeat') return ok({});
     if (req.method === 'POST' && path === '/session' && url.searchParams.get('delete') === 'true') {
@@ -68,7 +72,10 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
     if (req.method === 'POST' && path === '/queries/v1/query-request') {
       const prev = queues.get(session) ?? Promise.resolve();
       const next = prev.then(() => query(session, body));
-      queues.set(session, next.catch(() => undefined));
+      queues.set(
+        session,
+        next.catch(() => undefined),
+      );
       return next;
     }
     const m = /^\/(?:monitoring\/)?queries\/([0-9a-f-]+)(\/result|\/abort-request)?$/.exec(path);
@@ -77,9 +84,12 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
       return data ? ok(data) : fail(new SfError('000709', '02000', `Statement ${m[1]} not found`));
     }
     if (m && req.method === 'GET' && path.startsWith('/monitoring/')) {
-      return ok({ queries: [{ id: m[1], status: results.has(m[1] ?? '') ? 'SUCCESS' : 'FAILED_WITH_ERROR' }] });
+      return ok({
+        queries: [{ id: m[1], status: results.has(m[1] ?? '') ? 'SUCCESS' : 'FAILED_WITH_ERROR' }],
+      });
     }
-    if (req.method === 'POST' && (path === '/queries/v1/abort-request' || m?.[2] === '/abort-request')) return ok(null);
+    if (req.method === 'POST' && (path === '/queries/v1/abort-request' || m?.[2] === '/abort-request'))
+      return ok(null);
     deps.log(`[snowflake-emulator] UNHANDLED ${req.method} ${path}`);
     return fail(new SfError('000404', '0A000', `floe Snowflake emulator: no endpoint ${req.method} ${path}`));
   };
@@ -109,15 +119,32 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
       displayUserName: user,
       serverVersion: '9.99.0-floe-emulator',
       parameters: PARAMETERS,
-      sessionInfo: { databaseName: s.database, schemaName: s.schema, warehouseName: s.init.warehouse, roleName: s.init.role },
+      sessionInfo: {
+        databaseName: s.database,
+        schemaName: s.schema,
+        warehouseName: s.init.warehouse,
+        roleName: s.init.role,
+      },
     });
   };
 
   const renew = (req: IncomingMessage): Envelope => {
     const s = deps.sessions.byMasterToken(token(req));
-    if (!s || s.dead) return fail(new SfError('390114', '08001', 'Authentication token has expired.  The user must authenticate again.'));
+    if (!s || s.dead)
+      return fail(
+        new SfError(
+          '390114',
+          '08001',
+          'Authentication token has expired.  The user must authenticate again.',
+        ),
+      );
     deps.sessions.renew(s);
-    return ok({ sessionToken: s.token, validityInSecondsST: 3600, masterToken: s.masterToken, validityInSecondsMT: 14400 });
+    return ok({
+      sessionToken: s.token,
+      validityInSecondsST: 3600,
+      masterToken: s.masterToken,
+      validityInSecondsMT: 14400,
+    });
   };
 
   const query = async (session: Session, body: Record<string, unknown>): Promise<Envelope> => {
@@ -125,37 +152,63 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
     const queryId = randomUUID();
     const parameters = (body.parameters ?? {}) as Record<string, unknown>;
     const record = (errorCode?: string): void => {
-      deps.requests.push({ sessionId: session.id, sqlText, parameters, queryId, ...(errorCode ? { errorCode } : {}) });
+      deps.requests.push({
+        sessionId: session.id,
+        sqlText,
+        parameters,
+        queryId,
+        ...(errorCode ? { errorCode } : {}),
+      });
     };
     const keyword = statementKeyword(sqlText);
     const decision = deps.faults.onStatement(sqlText, keyword);
     if (session.killAtNextStatement || decision.kill === 'before') {
       await deps.sessions.end(session, { forget: false });
       record('390111');
-      return fail(new SfError('390111', '08001', 'Session no longer exists. New login required to access the service.'));
+      return fail(
+        new SfError('390111', '08001', 'Session no longer exists. New login required to access the service.'),
+      );
     }
     if (decision.markKillAfterPut) session.killAtNextStatement = true;
-    if (body.describeOnly === true) return fail(new SfError('000002', '0A000', 'describeOnly is not supported by the emulator'));
+    if (body.describeOnly === true)
+      return fail(new SfError('000002', '0A000', 'describeOnly is not supported by the emulator'));
     const binds = bindsOf(body.bindings);
+    const t0 = performance.now();
     try {
-      const outcome = await executeStatement(sqlText, {
-        session,
-        catalog: deps.catalog,
-        dataDir: deps.dataDir,
-        tctx: { binds, bindIndex: 0, database: session.database },
-      }, { queryId, sqlText, ...(decision.fail ? { injected: decision.fail } : {}) });
+      const outcome = await executeStatement(
+        sqlText,
+        {
+          session,
+          catalog: deps.catalog,
+          dataDir: deps.dataDir,
+          tctx: { binds, bindIndex: 0, database: session.database },
+        },
+        { queryId, sqlText, ...(decision.fail ? { injected: decision.fail } : {}) },
+      );
       if (decision.kill === 'after') {
         await deps.sessions.end(session, { forget: false });
         record('390111');
-        return fail(new SfError('390111', '08001', 'Session no longer exists. New login required to access the service.'));
+        return fail(
+          new SfError(
+            '390111',
+            '08001',
+            'Session no longer exists. New login required to access the service.',
+          ),
+        );
       }
       record();
+      // Per-statement timing, for finding what makes a test slow.
+      if (process.env.EMU_TIMING)
+        deps.log(`[timing] ${(performance.now() - t0).toFixed(1)}ms ${sqlText.slice(0, 50)}`);
       if ('put' in outcome) return ok(outcome.put);
       const data = resultData(outcome.result, queryId, session);
       results.set(queryId, data);
       return ok(data);
     } catch (e) {
-      const err = e instanceof SfError ? e : new SfError('000603', 'XX000', `SQL execution internal error: ${String(e)}`);
+      const err =
+        e instanceof SfError
+          ? e
+          : new SfError('000603', 'XX000', `SQL execution internal error: ${String(e)}`);
       record(err.code);
       return fail(err, queryId);
     }

@@ -66,7 +66,9 @@ export interface SnowflakeEmulator {
   close(): Promise<void>;
 }
 
-export async function startSnowflakeEmulator(opts: SnowflakeEmulatorOptions = {}): Promise<SnowflakeEmulator> {
+export async function startSnowflakeEmulator(
+  opts: SnowflakeEmulatorOptions = {},
+): Promise<SnowflakeEmulator> {
   const ownDataDir = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'floe-sfemu-'));
   const instance = await DuckDBInstance.create(opts.duckdbPath ?? ':memory:');
@@ -80,7 +82,9 @@ export async function startSnowflakeEmulator(opts: SnowflakeEmulatorOptions = {}
     catalog.databases.add(name);
   }
   const users = new Map(
-    Object.entries(opts.users ?? { FLOE: { password: 'floe' } }).map(([k, v]) => [k.toUpperCase(), v] as const),
+    Object.entries(opts.users ?? { FLOE: { password: 'floe' } }).map(
+      ([k, v]) => [k.toUpperCase(), v] as const,
+    ),
   );
   const sessions = new SessionStore(instance);
   const faults = new EmulatorFaults();
@@ -114,7 +118,9 @@ export async function startSnowflakeEmulator(opts: SnowflakeEmulatorOptions = {}
     grant: (table, privilege) => void catalog.table(name(table)).grants.add(privilege),
     grants: (table) => [...(catalog.existing(name(table))?.grants ?? [])].sort(),
     loadMetadata: (table) =>
-      [...(catalog.existing(name(table))?.loaded.keys() ?? [])].map((k) => k.slice(k.indexOf(':') + 1)).sort(),
+      [...(catalog.existing(name(table))?.loaded.keys() ?? [])]
+        .map((k) => k.slice(k.indexOf(':') + 1))
+        .sort(),
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

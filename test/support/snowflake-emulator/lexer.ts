@@ -16,7 +16,28 @@ export interface Token {
   readonly text: string;
 }
 
-const PUNCT = ['::', '<>', '!=', '>=', '<=', '||', '(', ')', ',', '.', '=', ';', '*', '+', '-', '/', '<', '>', '%', ':'];
+const PUNCT = [
+  '::',
+  '<>',
+  '!=',
+  '>=',
+  '<=',
+  '||',
+  '(',
+  ')',
+  ',',
+  '.',
+  '=',
+  ';',
+  '*',
+  '+',
+  '-',
+  '/',
+  '<',
+  '>',
+  '%',
+  ':',
+];
 
 /** Splits SQL text into tokens; comments and whitespace are dropped. */
 export function tokenize(sql: string): Token[] {
@@ -83,7 +104,11 @@ export function tokenize(sql: string): Token[] {
   }
   while (out.length > 0 && isPunct(out[out.length - 1], ';')) out.pop();
   if (out.some((t) => isPunct(t, ';'))) {
-    throw new SfError('000008', '0A000', 'Actual statement count 2 did not match the desired statement count 1.');
+    throw new SfError(
+      '000008',
+      '0A000',
+      'Actual statement count 2 did not match the desired statement count 1.',
+    );
   }
   return out;
 }

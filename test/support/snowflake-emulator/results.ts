@@ -12,7 +12,8 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 
-export type SfType = 'fixed' | 'real' | 'text' | 'boolean' | 'date' | 'timestamp_ntz' | 'timestamp_tz' | 'binary' | 'variant';
+export type SfType =
+  'fixed' | 'real' | 'text' | 'boolean' | 'date' | 'timestamp_ntz' | 'timestamp_tz' | 'binary' | 'variant';
 
 export interface ResultColumn {
   readonly name: string;
@@ -117,7 +118,9 @@ function encode(v: DuckDBValue, col: ResultColumn): string | null {
       // "<epoch seconds> <offset minutes + 1440>"; the emulator stores instants in UTC.
       return `${epochSeconds((v as DuckDBTimestampTZValue).micros)} 1440`;
     case 'binary':
-      return Buffer.from((v as DuckDBBlobValue).bytes).toString('hex').toUpperCase();
+      return Buffer.from((v as DuckDBBlobValue).bytes)
+        .toString('hex')
+        .toUpperCase();
     default:
       return typeof v === 'object' ? v.toString() : String(v);
   }

@@ -22,5 +22,9 @@ export function unsupported(what: string): SfError {
 }
 
 export function doesNotExist(kind: 'Table' | 'Stage' | 'Schema' | 'Database', name: string): SfError {
-  return new SfError('002003', '02000', `SQL compilation error:\n${kind} '${name}' does not exist or not authorized.`);
+  return new SfError(
+    '002003',
+    '02000',
+    `SQL compilation error:\n${kind} '${name}' does not exist or not authorized.`,
+  );
 }

@@ -19,7 +19,8 @@ export interface StageRef {
 
 /** Parses the text after `@`: `"DB"."SCH"."STAGE"/a/b/` (named stages only: floe uses no other). */
 export function parseStageRef(text: string, ctx: ExecContext): StageRef {
-  if (text.startsWith('~') || text.startsWith('%') || /\.%/.test(text)) throw unsupported(`user and table stages (@${text})`);
+  if (text.startsWith('~') || text.startsWith('%') || /\.%/.test(text))
+    throw unsupported(`user and table stages (@${text})`);
   let inQuote = false;
   let cut = text.length;
   for (let i = 0; i < text.length; i++) {
@@ -33,7 +34,8 @@ export function parseStageRef(text: string, ctx: ExecContext): StageRef {
     .filter((t) => t.kind !== 'punct')
     .map(identName);
   const path = text.slice(cut + 1);
-  if (path.includes('..') || path.includes('"') || path.includes("'")) throw unsupported(`stage path '${path}'`);
+  if (path.includes('..') || path.includes('"') || path.includes("'"))
+    throw unsupported(`stage path '${path}'`);
   const name = resolveName(parts, ctx);
   if (!ctx.catalog.stages.has(keyOf(name))) throw doesNotExist('Stage', name.join('.'));
   return { name, path };
@@ -71,18 +73,26 @@ export function md5(file: string): string {
 /** `PUT 'file://<path>' @stage/path [AUTO_COMPRESS=..] [OVERWRITE=..] [PARALLEL=n] [SOURCE_COMPRESSION=AUTO_DETECT]` */
 export function put(c: TokenCursor, ctx: ExecContext, queryId: string, sqlText: string): ExecOutcome {
   const src = c.next();
-  if (src.kind !== 'string' || !src.text.startsWith('file://')) throw unsupported("PUT without a quoted 'file://…' source");
+  if (src.kind !== 'string' || !src.text.startsWith('file://'))
+    throw unsupported("PUT without a quoted 'file://…' source");
   const target = c.next();
-  if (target.kind !== 'stage') throw new SfError('001003', '42000', 'SQL compilation error:\nsyntax error: expected a stage');
+  if (target.kind !== 'stage')
+    throw new SfError('001003', '42000', 'SQL compilation error:\nsyntax error: expected a stage');
   const ref = parseStageRef(target.text, ctx);
-  const opts: Record<string, string> = { AUTO_COMPRESS: 'TRUE', OVERWRITE: 'FALSE', PARALLEL: '4', SOURCE_COMPRESSION: 'AUTO_DETECT' };
+  const opts: Record<string, string> = {
+    AUTO_COMPRESS: 'TRUE',
+    OVERWRITE: 'FALSE',
+    PARALLEL: '4',
+    SOURCE_COMPRESSION: 'AUTO_DETECT',
+  };
   while (!c.done()) {
     const key = c.expectWord('AUTO_COMPRESS', 'OVERWRITE', 'PARALLEL', 'SOURCE_COMPRESSION');
     c.expectPunct('=');
     opts[key] = c.next().text.toUpperCase();
   }
   // Any other value makes snowflake-sdk 3.3.0 crash with a TypeError (wire-protocol report §6).
-  if (opts.SOURCE_COMPRESSION !== 'AUTO_DETECT') throw unsupported(`SOURCE_COMPRESSION=${opts.SOURCE_COMPRESSION}`);
+  if (opts.SOURCE_COMPRESSION !== 'AUTO_DETECT')
+    throw unsupported(`SOURCE_COMPRESSION=${opts.SOURCE_COMPRESSION}`);
   const location = join(stageDir(ctx.dataDir, ref.name), ref.path);
   mkdirSync(location, { recursive: true });
   return {
@@ -135,7 +145,8 @@ export function remove(c: TokenCursor, ctx: ExecContext): ExecOutcome {
 export function createStage(name: QualifiedName, ifNotExists: boolean, ctx: ExecContext): ExecOutcome {
   const key = keyOf(name);
   if (ctx.catalog.stages.has(key)) {
-    if (!ifNotExists) throw new SfError('002002', '42710', `SQL compilation error:\nObject '${name[2]}' already exists.`);
+    if (!ifNotExists)
+      throw new SfError('002002', '42710', `SQL compilation error:\nObject '${name[2]}' already exists.`);
     return { result: statusResult(`${name[2]} already exists, statement succeeded.`) };
   }
   ctx.catalog.stages.add(key);

@@ -35,7 +35,10 @@ export function parseType(c: TokenCursor): SqlType {
   let args: string[] = [];
   if (isPunct(c.peek(), '(')) {
     c.next();
-    args = c.untilClose().filter((t) => t.kind === 'number').map((t) => t.text);
+    args = c
+      .untilClose()
+      .filter((t) => t.kind === 'number')
+      .map((t) => t.text);
   }
   switch (name) {
     case 'VARCHAR':
@@ -86,13 +89,15 @@ export function parseType(c: TokenCursor): SqlType {
 function bindLiteral(token: Token, ctx: TranslateContext): string {
   const index = token.text === '?' ? ctx.bindIndex++ : Number(token.text.slice(1)) - 1;
   const bind = ctx.binds[index];
-  if (!bind) throw new SfError('002049', '07002', `SQL compilation error: Bind variable ${token.text} not set.`);
+  if (!bind)
+    throw new SfError('002049', '07002', `SQL compilation error: Bind variable ${token.text} not set.`);
   if (bind.value === null || bind.value === undefined) return 'NULL';
-  const v = String(bind.value);
+  const v = typeof bind.value === 'string' ? bind.value : JSON.stringify(bind.value);
   switch (bind.type) {
     case 'FIXED':
     case 'REAL':
-      if (!/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(v)) throw new SfError('100038', '22018', `Numeric value '${v}' is not recognized`);
+      if (!/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(v))
+        throw new SfError('100038', '22018', `Numeric value '${v}' is not recognized`);
       return v;
     case 'BOOLEAN':
       return v === 'true' || v === '1' ? 'TRUE' : 'FALSE';
@@ -178,10 +183,21 @@ export function translate(tokens: readonly Token[], ctx: TranslateContext): stri
 }
 
 function isQualifiedInformationSchema(c: TokenCursor): boolean {
-  return isPunct(c.peek(), '.') && isWord(c.peek(1), 'INFORMATION_SCHEMA') && isPunct(c.peek(2), '.') && isWord(c.peek(3), 'COLUMNS');
+  return (
+    isPunct(c.peek(), '.') &&
+    isWord(c.peek(1), 'INFORMATION_SCHEMA') &&
+    isPunct(c.peek(2), '.') &&
+    isWord(c.peek(3), 'COLUMNS')
+  );
 }
 
-function translateWord(t: Token, c: TokenCursor, ctx: TranslateContext, castDepths: number[], depth: number): string[] {
+function translateWord(
+  t: Token,
+  c: TokenCursor,
+  ctx: TranslateContext,
+  castDepths: number[],
+  depth: number,
+): string[] {
   const word = t.text.toUpperCase();
   const called = isPunct(c.peek(), '(');
   if (called && (word === 'CAST' || word === 'TRY_CAST')) {
