@@ -5,7 +5,9 @@
  */
 import { FloeError } from '../../util/errors.js';
 
+/** A value floe reads from connections.toml. */
 export type TomlValue = string | number | boolean;
+/** Connection name → its keys. */
 export type TomlTables = Readonly<Record<string, Readonly<Record<string, TomlValue>>>>;
 
 /** Parses connections.toml text into `{ connectionName: { key: value } }`. */

@@ -13,6 +13,7 @@ export interface ExpectedFile {
   readonly source: string;
 }
 
+/** The first file a COPY did not load exactly, with why. */
 export interface CopyProblem {
   readonly file: ExpectedFile;
   readonly firstError: string;

@@ -25,6 +25,7 @@ const SESSION_CODES = new Set(['390104', '390111', '390112', '390114', '407002',
 /** snowflake-sdk's own network codes (could not connect, bad response). */
 const NETWORK_CODES = new Set(['401001', '401002', '402001', '402002']);
 
+/** Whether retrying a failed Snowflake call may help. */
 export function kindOf(e: SnowflakeDriverError): ErrorKind {
   const code = e.code ?? '';
   if (AUTH_CODES.has(code) || e.sqlState?.startsWith('28')) return 'terminal';
@@ -37,6 +38,7 @@ export function kindOf(e: SnowflakeDriverError): ErrorKind {
   return 'terminal';
 }
 
+/** Where a failure happened, for the message and the error details. */
 export interface ErrorContext {
   readonly endpoint?: string;
   readonly table?: string;

@@ -39,6 +39,7 @@ export function pathSegment(value: string): string {
   return `${safe.slice(0, 100)}-${shortHash(value)}`;
 }
 
+/** An upper-case hex prefix of SHA-256, for short deterministic names. */
 export function shortHash(value: string, length = 10): string {
   return createHash('sha256').update(value).digest('hex').slice(0, length).toUpperCase();
 }

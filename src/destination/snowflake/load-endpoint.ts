@@ -27,11 +27,13 @@ import type { JsonColumns } from './type-mapping.js';
 /** Snowflake's limit on FILES = (…) in one COPY. */
 const MAX_FILES_PER_COPY = 1000;
 
+/** Per-destination settings a load needs besides the session. */
 export interface LoadOptions {
   readonly clock: Clock;
   readonly jsonColumns: JsonColumns;
 }
 
+/** Loads one endpoint exactly once (see the steps above); returns rows and query ids. */
 export async function loadEndpoint(req: LoadRequest, op: Operation, opts: LoadOptions): Promise<LoadResult> {
   const t = op.deps.target;
   const started = opts.clock.now();
@@ -108,11 +110,11 @@ export async function loadEndpoint(req: LoadRequest, op: Operation, opts: LoadOp
         await state();
       });
     }
-    op.deps.logger.info('snowflake: loaded', {
+    op.deps.logger.debug('snowflake: loaded', {
       endpoint: req.endpoint,
       table: plan.table,
       rows,
-      query_ids: op.queryIds.length,
+      query_ids: op.queryIds.join(','),
     });
     await cleanup(op, req, work);
     return { rowsLoaded: rows, queryIds: op.queryIds, alreadyLoaded: false };

@@ -25,11 +25,13 @@ export interface ExistingColumn {
   readonly dataType: string;
 }
 
+/** A target column and its type family after this load. */
 export interface PlannedColumn {
   readonly name: string;
   readonly family: Family;
 }
 
+/** Everything the SQL builder needs to shape the target and staging tables. */
 export interface LoadPlan {
   /** Stored table name. */
   readonly table: string;
@@ -48,6 +50,7 @@ export interface LoadPlan {
   readonly primaryKey: readonly string[];
 }
 
+/** The parts of a LoadRequest planning looks at. */
 export interface PlanRequest {
   readonly table: string;
   readonly columns: readonly Column[];
@@ -58,6 +61,7 @@ export interface PlanRequest {
 const mismatch = (table: string, message: string): FloeError =>
   new FloeError('SCHEMA_MISMATCH', 'terminal', `table ${table}: ${message}`, { details: { table } });
 
+/** Plans a load; throws SCHEMA_MISMATCH/CONFIG_INVALID for data floe must not load. */
 export function planLoad(
   req: PlanRequest,
   existing: readonly ExistingColumn[] | undefined,

@@ -9,6 +9,7 @@ import { ddlType, rebuildExpression } from './type-mapping.js';
 
 /** floe's metadata columns in staging tables, filled by COPY's INCLUDE_METADATA. */
 export const FILE_COLUMN = '_FLOE_FILE';
+/** 1-based row number within its file (METADATA$FILE_ROW_NUMBER). */
 export const ROW_COLUMN = '_FLOE_FILE_ROW';
 
 /** Per-(run, endpoint) names: deterministic, so a re-run after a crash reuses (replaces) them. */
@@ -31,6 +32,7 @@ const columnList = (cols: readonly { name: string }[]): string => cols.map((c) =
 const definitions = (cols: readonly PlannedColumn[]): string =>
   cols.map((c) => `${quote(c.name)} ${ddlType(c.family)}`).join(', ');
 
+/** First load of an endpoint: the table with the planned columns. */
 export function createTable(t: Target, table: string, cols: readonly PlannedColumn[]): Sql {
   return sql(`CREATE TABLE IF NOT EXISTS ${objectName(t, table)} (${definitions(cols)})`);
 }
@@ -67,6 +69,7 @@ export function rebuildTable(
   );
 }
 
+/** New columns, in one statement. */
 export function addColumns(t: Target, table: string, cols: readonly PlannedColumn[]): Sql {
   return sql(`ALTER TABLE ${objectName(t, table)} ADD COLUMN ${definitions(cols)}`);
 }
@@ -119,6 +122,7 @@ export function countNullKeys(t: Target, staging: string, primaryKey: readonly s
   return sql(`SELECT COUNT(*) AS "NULL_KEYS" FROM ${objectName(t, staging)} WHERE ${where}`);
 }
 
+/** append (and the replace shadow): converted staged rows into `target`. */
 export function insertFromStaging(t: Target, target: string, staging: string, plan: LoadPlan): Sql {
   return sql(
     `INSERT INTO ${objectName(t, target)} (${columnList(plan.inserts)}) ` +
@@ -153,10 +157,12 @@ export function replaceWithClone(t: Target, table: string, shadow: string): Sql 
   return sql(`CREATE OR REPLACE TABLE ${objectName(t, table)} CLONE ${objectName(t, shadow)} COPY GRANTS`);
 }
 
+/** Drops a work table (staging or shadow) if it exists. */
 export function dropTable(t: Target, table: string): Sql {
   return sql(`DROP TABLE IF EXISTS ${objectName(t, table)}`);
 }
 
+/** Deletes a load's files from the stage after its commit. */
 export function removeStagedFiles(t: Target, runId: string, table: string): Sql {
   return sql(`REMOVE ${stageLocation(t, runId, table)}`);
 }

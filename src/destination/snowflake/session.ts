@@ -12,6 +12,7 @@ import type { QueryResult, SnowflakeClient } from './snowflake-client.js';
 import * as q from './sql-builder.js';
 import type { Sql, Target } from './sql-builder.js';
 
+/** What every operation on the destination shares. */
 export interface SessionDeps {
   readonly client: SnowflakeClient;
   readonly target: Target;
@@ -20,8 +21,23 @@ export interface SessionDeps {
   readonly redactor: Redactor;
 }
 
-/** Runs statements for one operation (a load, a state write), tagging and collecting query ids. */
+/**
+ * The steps whose query ids a load reports: the ones that move data or commit it. Bootstrap and
+ * introspection statements would only bury them in `floe run` output (they are still tagged).
+ */
+const REPORTED_STEPS = new Set([
+  'PUT',
+  'COPY INTO',
+  'INSERT from staging',
+  'MERGE',
+  'INSERT into shadow table',
+  'CREATE OR REPLACE … CLONE … COPY GRANTS',
+  'COMMIT',
+]);
+
+/** Runs statements for one operation (a load, a state write), tagging them and collecting query ids. */
 export class Operation {
+  /** Query ids of the data-moving statements, in order (see REPORTED_STEPS). */
   readonly queryIds: string[] = [];
 
   constructor(
@@ -45,7 +61,7 @@ export class Operation {
         queryTag: tag,
         ...(this.signal ? { signal: this.signal } : {}),
       });
-      if (r.queryId) this.queryIds.push(r.queryId);
+      if (r.queryId && REPORTED_STEPS.has(step)) this.queryIds.push(r.queryId);
       return r;
     } catch (e) {
       const more = typeof extra === 'function' ? extra(e) : extra;
@@ -92,6 +108,7 @@ export async function bootstrap(op: Operation): Promise<void> {
   await op.run(q.createState(t), 'CREATE state table');
 }
 
+/** The committed ledger row of (run id, endpoint), if any. */
 export async function readLedger(
   op: Operation,
   runId: string,
@@ -112,6 +129,7 @@ export async function readLedger(
   };
 }
 
+/** An endpoint's committed state, parsed from JSON. */
 export async function readState(op: Operation, endpoint: string): Promise<EndpointState | undefined> {
   const r = await op.run(q.selectState(op.deps.target, endpoint), 'read state');
   const raw = r.rows[0]?.VALUE;

@@ -9,8 +9,10 @@ import type { SnowflakeDestinationConfig } from '../../config/schema.js';
 import { FloeError } from '../../util/errors.js';
 import { parseConnectionsToml } from './connections-toml.js';
 
+/** snowflake-sdk authenticator names for the four floe supports. */
 export type Authenticator = 'SNOWFLAKE_JWT' | 'SNOWFLAKE' | 'OAUTH' | 'PROGRAMMATIC_ACCESS_TOKEN';
 
+/** The resolved destination settings (config merged over connections.toml). */
 export interface SnowflakeSettings {
   readonly account: string;
   readonly user: string;
@@ -30,12 +32,14 @@ export interface SnowflakeSettings {
   readonly jsonColumns: 'varchar' | 'variant';
 }
 
+/** Environment, home directory and file reads, injected so tests need no real home. */
 export interface SettingsEnv {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly homedir: string;
   readonly readFile: (path: string) => string | undefined;
 }
 
+/** The real process environment. */
 export const processSettingsEnv: SettingsEnv = {
   env: process.env,
   homedir: homedir(),

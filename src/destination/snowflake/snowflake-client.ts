@@ -9,11 +9,13 @@ import type { Redactor } from '../../util/redact.js';
 import type { SnowflakeSettings } from './settings.js';
 import type { Sql } from './sql-builder.js';
 
+/** Rows (objects keyed by column name) and the query id of one statement. */
 export interface QueryResult {
   readonly queryId: string;
   readonly rows: readonly Readonly<Record<string, unknown>>[];
 }
 
+/** Per-statement options. */
 export interface ExecuteOptions {
   /** Statement-level QUERY_TAG. */
   readonly queryTag?: string;
@@ -37,6 +39,7 @@ export class SnowflakeDriverError extends Error {
   }
 }
 
+/** The narrow client the destination uses; the SDK stays behind it. */
 export interface SnowflakeClient {
   execute(statement: Sql, opts?: ExecuteOptions): Promise<QueryResult>;
   /** Opens a new session if the last one died (between loads only: never inside a transaction). */
@@ -73,6 +76,7 @@ function loadSdk(logger: Logger, redactor: Redactor): Promise<Sdk> {
   return sdkPromise;
 }
 
+/** snowflake-sdk connection options for the settings. */
 export function sdkOptions(s: SnowflakeSettings): ConnectionOptions {
   return {
     account: s.account,
@@ -139,6 +143,7 @@ function run(conn: Connection, statement: Sql, opts: ExecuteOptions): Promise<Qu
   });
 }
 
+/** Logging, redaction and per-session setup for a client. */
 export interface ClientDeps {
   readonly logger: Logger;
   readonly redactor: Redactor;

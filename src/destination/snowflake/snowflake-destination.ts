@@ -31,6 +31,7 @@ import {
 import { createSnowflakeClient, type SnowflakeClient } from './snowflake-client.js';
 import { alterSession, type Target } from './sql-builder.js';
 
+/** Injected logger, redactor (secrets are registered with it) and clock (ledger times). */
 export interface SnowflakeDestinationDeps {
   readonly logger: Logger;
   readonly redactor: Redactor;

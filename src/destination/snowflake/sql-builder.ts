@@ -5,13 +5,16 @@
  */
 import { qualified, quote } from './identifiers.js';
 
+/** A positional bind value (`?`). */
 export type Bind = string | number | boolean | null;
 
+/** A statement and its binds; always frozen. */
 export interface Sql {
   readonly sql: string;
   readonly binds: readonly Bind[];
 }
 
+/** Builds a frozen statement. */
 export function sql(text: string, binds: readonly Bind[] = []): Sql {
   return Object.freeze({ sql: text, binds: Object.freeze([...binds]) });
 }
@@ -23,7 +26,9 @@ export interface Target {
   readonly stage: string;
 }
 
+/** The loads ledger table. */
 export const LEDGER_TABLE = '_FLOE_LOADS';
+/** The endpoint state table. */
 export const STATE_TABLE = '_FLOE_STATE';
 
 /** Snowflake format for the ISO-8601 instants floe writes and reads back (UTC, milliseconds). */
@@ -43,6 +48,7 @@ const ts = (placeholder = '?'): string => `TO_TIMESTAMP_TZ(${placeholder}, ${lit
 const tsText = (column: string): string =>
   `TO_VARCHAR(${quote(column)}, ${literal(TIMESTAMP_FORMAT)}) AS ${quote(column)}`;
 
+/** A name qualified with the target database and schema. */
 export function objectName(t: Target, name: string): string {
   return qualified(t.database, t.schema, name);
 }
@@ -55,10 +61,12 @@ export function alterSession(): Sql {
   return sql(`ALTER SESSION SET TIMEZONE = 'UTC' ABORT_DETACHED_QUERY = TRUE`);
 }
 
+/** The target schema, if missing. */
 export function createSchema(t: Target): Sql {
   return sql(`CREATE SCHEMA IF NOT EXISTS ${quote(t.database)}.${quote(t.schema)}`);
 }
 
+/** floe's named internal stage, if missing (no properties: COPY names its file format). */
 export function createStage(t: Target): Sql {
   return sql(`CREATE STAGE IF NOT EXISTS ${objectName(t, t.stage)}`);
 }
@@ -81,6 +89,7 @@ export function createState(t: Target): Sql {
   );
 }
 
+/** The committed ledger row of (run id, endpoint), instants as ISO text. */
 export function selectLedgerEntry(t: Target, runId: string, endpoint: string): Sql {
   return sql(
     `SELECT "RUN_ID", "ENDPOINT", "TABLE_NAME", "FILE_COUNT", "ROW_COUNT", "STATUS", ${tsText('STARTED_AT')}, ${tsText('FINISHED_AT')} ` +
@@ -90,6 +99,7 @@ export function selectLedgerEntry(t: Target, runId: string, endpoint: string): S
   );
 }
 
+/** A ledger row to write; instants in epoch milliseconds. */
 export interface LedgerRow {
   readonly runId: string;
   readonly endpoint: string;
@@ -101,6 +111,7 @@ export interface LedgerRow {
   readonly finishedAt: number;
 }
 
+/** Records a committed load; runs inside the load transaction. */
 export function insertLedger(t: Target, e: LedgerRow): Sql {
   return sql(
     `INSERT INTO ${objectName(t, LEDGER_TABLE)} ("RUN_ID", "ENDPOINT", "TABLE_NAME", "WRITE_DISPOSITION", "FILE_COUNT", ` +
@@ -118,14 +129,17 @@ export function insertLedger(t: Target, e: LedgerRow): Sql {
   );
 }
 
+/** An endpoint's state JSON. */
 export function selectState(t: Target, endpoint: string): Sql {
   return sql(`SELECT "VALUE" FROM ${objectName(t, STATE_TABLE)} WHERE "ENDPOINT" = ?`, [endpoint]);
 }
 
+/** Clears an endpoint's state (before writing the new value). */
 export function deleteState(t: Target, endpoint: string): Sql {
   return sql(`DELETE FROM ${objectName(t, STATE_TABLE)} WHERE "ENDPOINT" = ?`, [endpoint]);
 }
 
+/** Writes an endpoint's state JSON. */
 export function insertState(
   t: Target,
   endpoint: string,
@@ -148,6 +162,7 @@ export function selectColumns(t: Target, table: string): Sql {
   );
 }
 
+/** Transaction control. */
 export const begin = (): Sql => sql('BEGIN');
 export const commit = (): Sql => sql('COMMIT');
 export const rollback = (): Sql => sql('ROLLBACK');

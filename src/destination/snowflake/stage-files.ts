@@ -11,6 +11,7 @@ import type { StageFile } from '../../types.js';
 import { FloeError } from '../../util/errors.js';
 import type { ExpectedFile } from './copy-result.js';
 
+/** The private directory of links, the stage names, and its cleanup. */
 export interface LinkedFiles {
   readonly dir: string;
   readonly files: readonly ExpectedFile[];
@@ -28,6 +29,7 @@ export function stageNames(files: readonly StageFile[]): ExpectedFile[] {
   }));
 }
 
+/** Links a load's files under their stage names; fails if a file is missing. */
 export function linkStageFiles(files: readonly StageFile[], root: string = tmpdir()): LinkedFiles {
   const expected = stageNames(files);
   const dir = mkdtempSync(join(root, 'floe-put-'));

@@ -21,6 +21,7 @@ import type { LogicalType } from '../../types.js';
 export type Family =
   'VARCHAR' | 'NUMBER' | 'FLOAT' | 'BOOLEAN' | 'DATE' | 'TIMESTAMP' | 'BINARY' | 'VARIANT' | 'OTHER';
 
+/** How `json` columns are typed (config `json_columns`). */
 export type JsonColumns = 'varchar' | 'variant';
 
 /** The family floe creates for a logical type. */

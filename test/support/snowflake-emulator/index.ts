@@ -39,8 +39,11 @@ export interface SnowflakeEmulatorOptions {
   readonly databases?: readonly string[];
   /** Where stages live; default a fresh temp dir, removed on close. */
   readonly dataDir?: string;
-  /** A DuckDB file to keep the data in; default in memory. */
-  readonly duckdbPath?: string;
+  /**
+   * Keep each database in a DuckDB file `<prefix>.<DATABASE>.duckdb` (to inspect it after a dry
+   * run); default in memory. Stages, load metadata and grants are in memory either way.
+   */
+  readonly duckdbFilePrefix?: string;
   /** Where unhandled-endpoint warnings go; default stderr. */
   readonly log?: (line: string) => void;
 }
@@ -71,13 +74,14 @@ export async function startSnowflakeEmulator(
 ): Promise<SnowflakeEmulator> {
   const ownDataDir = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'floe-sfemu-'));
-  const instance = await DuckDBInstance.create(opts.duckdbPath ?? ':memory:');
+  const instance = await DuckDBInstance.create(':memory:');
   const admin = await instance.connect();
   await admin.run(`SET TimeZone = 'UTC'`);
   const catalog = new Catalog();
   for (const db of opts.databases ?? ['FLOE_TEST']) {
     const name = db.toUpperCase();
-    await admin.run(`ATTACH ':memory:' AS ${duckIdent(name)}`);
+    const file = opts.duckdbFilePrefix ? `${opts.duckdbFilePrefix}.${name}.duckdb` : ':memory:';
+    await admin.run(`ATTACH '${file.replaceAll("'", "''")}' AS ${duckIdent(name)}`);
     await admin.run(`CREATE SCHEMA IF NOT EXISTS ${duckIdent(name)}.${duckIdent('PUBLIC')}`);
     catalog.databases.add(name);
   }
