@@ -1,7 +1,7 @@
 /** Kill-at-every-step for write_disposition append (see exactly-once.ts). */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { SnowflakeEmulator } from '../../support/snowflake-emulator/index.js';
-import { baseline, killAndResume, scenarioFiles, type Scenario } from './exactly-once.js';
+import { baseline, killAndResume, NAMED_CRASHES, scenarioFiles, type Scenario } from './exactly-once.js';
 import { cleanupTempDirs, emulator } from './helpers.js';
 
 let emu: SnowflakeEmulator;
@@ -18,10 +18,18 @@ afterAll(async () => {
   cleanupTempDirs();
 });
 
-it('append: a crash at any step, then a re-run with the same run id, loads exactly once', async () => {
+it.each(NAMED_CRASHES)(
+  'append: crash %s, then re-run: exactly the rows of an uninterrupted run',
+  async (label, arm) => {
+    await killAndResume(scenario, label, arm, expected.rows);
+  },
+);
+
+it('append: a crash before or after any statement, then a re-run with the same run id, loads exactly once', async () => {
   expect(expected.statements).toBeGreaterThan(15);
   for (let nth = 1; nth <= expected.statements; nth++) {
-    for (const phase of ['before', 'after'] as const)
-      await killAndResume(scenario, nth, phase, expected.rows);
+    for (const phase of ['before', 'after'] as const) {
+      await killAndResume(scenario, `k${nth}_${phase}`, (f) => f.killSession({ nth, phase }), expected.rows);
+    }
   }
 }, 60_000);

@@ -8,7 +8,7 @@
  */
 import { expect } from 'vitest';
 import type { LoadRequest, StageFile, WriteDisposition } from '../../../src/types.js';
-import type { SnowflakeEmulator } from '../../support/snowflake-emulator/index.js';
+import type { EmulatorFaults, SnowflakeEmulator } from '../../support/snowflake-emulator/index.js';
 import { orderFiles, request } from './fixtures.js';
 import { DB, destinationFor, SCHEMA, tableRows, tempDir } from './helpers.js';
 
@@ -61,17 +61,20 @@ export async function baseline(
   return { statements: s.emu.requests.length - before, rows: await tableRows(s.emu, table, 'ID, NAME') };
 }
 
-/** Kills the session at statement `nth` (phase before/after), resumes, and checks the outcome. */
+/**
+ * Arms a fault (`arm`), runs the load until the fault kills its session, then resumes with a new
+ * destination and checks the outcome. `label` names the scenario (and its table).
+ */
 export async function killAndResume(
   s: Scenario,
-  nth: number,
-  phase: 'before' | 'after',
+  label: string,
+  arm: (faults: EmulatorFaults) => void,
   expected: Record<string, unknown>[],
 ): Promise<void> {
-  const table = `${s.disposition.toUpperCase()}_K${nth}_${phase.toUpperCase()}`;
+  const table = `${s.disposition.toUpperCase()}_${label.toUpperCase()}`;
   await seed(s.emu, table);
   const crashed = await destinationFor(s.emu);
-  s.emu.faults.killSession({ nth, phase });
+  arm(s.emu.faults);
   const first = await crashed.load(req(s, table)).then(
     () => 'completed',
     (e: { code?: string }) => e.code ?? 'error',
@@ -79,22 +82,18 @@ export async function killAndResume(
   await crashed.close();
   s.emu.faults.clear();
   const killed = s.emu.requests.findLast((r) => r.errorCode === '390111');
-  const committedBeforeKill =
-    s.emu.requests.some((r) => r.sqlText === 'COMMIT' && r.sessionId === killed?.sessionId && r !== killed) ||
-    (phase === 'after' && killed?.sqlText === 'COMMIT');
+  const committedBeforeKill = (await ledgerRows(s.emu, table)) === 1;
 
   const resumed = await destinationFor(s.emu);
   try {
     const r = await resumed.load(req(s, table));
-    if (process.env.FLOE_TRACE_KILLS)
-      console.log(`${nth} ${phase} ${first} already=${r.alreadyLoaded} :: ${killed?.sqlText.slice(0, 70)}`);
-    const context = `kill ${phase} statement ${nth} (${killed?.sqlText.slice(0, 60) ?? '?'}), first attempt: ${first}`;
+    if (process.env.FLOE_TRACE_KILLS) {
+      console.log(`${label} ${first} already=${r.alreadyLoaded} :: ${killed?.sqlText.slice(0, 70)}`);
+    }
+    const context = `${label} (killed at ${killed?.sqlText.slice(0, 60) ?? '?'}), first attempt: ${first}`;
     expect(await tableRows(s.emu, table, 'ID, NAME'), context).toEqual(expected);
     expect(r.alreadyLoaded, context).toBe(committedBeforeKill);
-    const ledger = await s.emu.query(
-      `SELECT count(*)::INTEGER AS n FROM ${q('_FLOE_LOADS')} WHERE "RUN_ID" = 'run-crash' AND "ENDPOINT" = '${table}'`,
-    );
-    expect(ledger, context).toEqual([{ n: 1 }]);
+    expect(await ledgerRows(s.emu, table), context).toBe(1);
     expect(await resumed.readState(table), context).toEqual({
       endpoint: table,
       value: { cursor: `after-${table}` },
@@ -103,3 +102,18 @@ export async function killAndResume(
     await resumed.close();
   }
 }
+
+async function ledgerRows(emu: SnowflakeEmulator, endpoint: string): Promise<number> {
+  const [row] = await emu.query(
+    `SELECT count(*)::INTEGER AS n FROM ${q('_FLOE_LOADS')} WHERE "RUN_ID" = 'run-crash' AND "ENDPOINT" = '${endpoint}'`,
+  );
+  return Number(row?.n ?? 0);
+}
+
+/** The crash points named in the issue, each with the fault that produces it. */
+export const NAMED_CRASHES: readonly [label: string, arm: (f: EmulatorFaults) => void][] = [
+  ['after_put', (f) => f.dropConnectionAfterPut()],
+  ['mid_copy', (f) => f.killSession({ match: 'COPY', phase: 'after' })],
+  ['before_commit', (f) => f.killSession({ match: 'COMMIT', phase: 'before' })],
+  ['after_commit', (f) => f.killSession({ match: 'COMMIT', phase: 'after' })],
+];
