@@ -63,19 +63,29 @@ export class BadValue extends Error {
   }
 }
 
-/** Scratch buffers for one column slot, reused from batch to batch (IPC copies out of them). */
+/**
+ * Scratch buffers for one column slot, reused from batch to batch (IPC serialization copies out
+ * of them), and sized for what the column's type actually uses.
+ */
 class Scratch {
   readonly validity = new Validity();
-  readonly bytes = new ByteArena();
-  offsets = new Int32Array(0);
-  words = new Int32Array(0);
-  f64 = new Float64Array(0);
+  #bytes: ByteArena | undefined;
+  #offsets = new Int32Array(0);
+  #fixed = new ArrayBuffer(0);
 
-  sized(n: number): this {
-    if (this.offsets.length < n + 1) this.offsets = new Int32Array(n + 1);
-    if (this.words.length < 2 * n) this.words = new Int32Array(2 * n);
-    if (this.f64.length < n) this.f64 = new Float64Array(n);
-    return this;
+  get bytes(): ByteArena {
+    return (this.#bytes ??= new ByteArena());
+  }
+
+  offsets(n: number): Int32Array {
+    if (this.#offsets.length < n + 1) this.#offsets = new Int32Array(n + 1);
+    return this.#offsets;
+  }
+
+  /** Room for `byteLength` bytes of fixed-width values (a multiple of 8, for BigInt64Array). */
+  fixed(byteLength: number): ArrayBuffer {
+    if (this.#fixed.byteLength < byteLength) this.#fixed = new ArrayBuffer((byteLength + 7) & ~7);
+    return this.#fixed;
   }
 }
 
@@ -99,13 +109,7 @@ export class ArrowEncoder {
   #encodeRange(batch: ColumnBatch, schema: Schema, start: number, end: number, out: Uint8Array[]): void {
     try {
       const children = batch.columns.map((c, i) =>
-        this.#column(
-          c,
-          batch.values[i] ?? [],
-          start,
-          end,
-          (this.#scratch[i] ??= new Scratch()).sized(end - start),
-        ),
+        this.#column(c, batch.values[i] ?? [], start, end, (this.#scratch[i] ??= new Scratch())),
       );
       const data = makeData({ type: new Struct(schema.fields), length: end - start, nullCount: 0, children });
       // Serializing copies the buffers out, so the scratch is free for the next batch right after.
@@ -144,7 +148,7 @@ export class ArrowEncoder {
       case 'string':
       case 'json':
       case 'binary': {
-        const offsets = s.offsets;
+        const offsets = s.offsets(n);
         let pos = 0;
         offsets[0] = 0;
         for (let i = 0; i < n; i++) {
@@ -171,7 +175,8 @@ export class ArrowEncoder {
       }
       case 'long':
       case 'timestamp': {
-        const words = s.words;
+        const words = new Int32Array(s.fixed(8 * n), 0, 2 * n);
+        const big = new BigInt64Array(words.buffer, 0, n);
         for (let i = 0; i < n; i++) {
           const v = values[start + i];
           if (v === null || v === undefined) {
@@ -184,17 +189,16 @@ export class ArrowEncoder {
           if (c.type === 'timestamp') {
             if (typeof v !== 'string' || !writeTimestamp(words, i, v)) throw bad(i, v);
           } else if (typeof v === 'number' && Number.isInteger(v)) setInt64(words, i, v);
-          else if (typeof v === 'bigint') new BigInt64Array(words.buffer, words.byteOffset, n)[i] = v;
+          else if (typeof v === 'bigint') big[i] = v;
           else throw bad(i, v);
         }
-        const big = new BigInt64Array(words.buffer, words.byteOffset, n);
         return c.type === 'long'
           ? makeData({ type: type as Int64, ...common(big) })
           : makeData({ type: type as TimestampMicrosecond, ...common(big) });
       }
       case 'integer':
       case 'date': {
-        const out = new Int32Array(s.words.buffer, s.words.byteOffset, n);
+        const out = new Int32Array(s.fixed(4 * n), 0, n);
         for (let i = 0; i < n; i++) {
           const v = values[start + i];
           if (v === null || v === undefined) {
@@ -213,7 +217,10 @@ export class ArrowEncoder {
       }
       case 'double':
       case 'float': {
-        const out = c.type === 'double' ? s.f64.subarray(0, n) : new Float32Array(s.f64.buffer, 0, n);
+        const out =
+          c.type === 'double'
+            ? new Float64Array(s.fixed(8 * n), 0, n)
+            : new Float32Array(s.fixed(4 * n), 0, n);
         for (let i = 0; i < n; i++) {
           const v = values[start + i];
           if (v === null || v === undefined) {
@@ -229,7 +236,7 @@ export class ArrowEncoder {
           : makeData({ type: type as Float32, ...common(out) });
       }
       case 'boolean': {
-        const bits = new Uint8Array(s.words.buffer, s.words.byteOffset, (n + 7) >> 3).fill(0);
+        const bits = new Uint8Array(s.fixed((n + 7) >> 3), 0, (n + 7) >> 3).fill(0);
         for (let i = 0; i < n; i++) {
           const v = values[start + i];
           if (v === null || v === undefined) validity.nulls++;

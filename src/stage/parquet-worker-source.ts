@@ -18,7 +18,8 @@
  * Worker → main:
  * - `{ op: 'ack', id, bytes }` when a queued batch is handed to the encoder (the main thread
  *   counts these for backpressure); `bytes` is what has reached the file so far.
- * - `{ op: 'closed', id, bytes, wasmBytes }` once the file is complete and closed.
+ * - `{ op: 'closed', id, bytes, wasmBytes }` once the file is complete, closed, and its footer
+ *   counts every row sent (parquet-wasm swallows encoder errors, so this is checked).
  * - `{ op: 'error', id, message }` when the file failed; the worker stays usable for others.
  */
 export const PARQUET_WORKER_SOURCE = String.raw`
@@ -47,7 +48,10 @@ function feed(f, ctrl) {
     const ipc = f.queue.shift();
     const table = pw.Table.fromIPCStream(ipc);
     try {
-      for (const rb of table.recordBatches()) ctrl.enqueue(rb);
+      for (const rb of table.recordBatches()) {
+        f.rows += rb.numRows;
+        ctrl.enqueue(rb);
+      }
     } finally {
       table.free();
     }
@@ -68,8 +72,21 @@ async function drain(f, out) {
   }
 }
 
+// transformParquetStream discards the encoder's errors (parquet-wasm 0.8 ignores the result of
+// each write and of close), so a finished file is checked: its footer must count every row sent.
+async function verify(f) {
+  const file = await pw.ParquetFile.fromFile(await fs.openAsBlob(f.path));
+  try {
+    const meta = file.metadata();
+    const rows = meta.fileMetadata().numRows();
+    if (rows !== f.rows) throw new Error('Parquet encoder lost rows: ' + f.rows + ' sent, ' + rows + ' in the file');
+  } finally {
+    file.free();
+  }
+}
+
 function open(m) {
-  const f = { id: m.id, queue: [], closing: false, waiter: null, bytes: 0, fd: -1, failed: false };
+  const f = { id: m.id, path: m.path, queue: [], closing: false, waiter: null, bytes: 0, rows: 0, fd: -1, failed: false };
   files.set(m.id, f);
   try {
     f.fd = fs.openSync(m.path, 'w');
@@ -106,9 +123,13 @@ function open(m) {
   pw.transformParquetStream(input, props)
     .then((out) => drain(f, out))
     .then(() => {
-      if (f.failed) return;
+      if (f.failed) return undefined;
       fs.closeSync(f.fd);
       f.fd = -1;
+      return verify(f);
+    })
+    .then(() => {
+      if (f.failed) return;
       files.delete(f.id);
       parentPort.postMessage({ op: 'closed', id: f.id, bytes: f.bytes, wasmBytes: pw.wasmMemory().buffer.byteLength });
     })

@@ -5,13 +5,20 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { duck, removeDir, tempDir } from './helpers.js';
 
 const run = promisify(execFile);
-const root = resolve(import.meta.dirname, '../..');
+/** The repo root: the nearest folder with a package.json (this file may itself run from dist/). */
+function repoRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return dir;
+}
+const root = repoRoot(import.meta.dirname);
 let out: string;
 let dir: string;
 
