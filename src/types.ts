@@ -37,7 +37,8 @@ export interface Page {
 
 /**
  * Rows in column-major form: `values[c][r]` is row r of column c; `null` is SQL NULL. Values are
- * already converted to the column's logical type: numbers for long/integer/float/double,
+ * already converted to the column's logical type: numbers for long/integer/float/double (a long
+ * beyond ±2^53, e.g. a declared long from a digit string, may be a bigint),
  * booleans, strings (json columns hold the JSON text), ISO strings for timestamp/date, and
  * Uint8Array or base64 strings for binary.
  */

@@ -152,7 +152,8 @@ export class ParquetStageWriter {
     await this.#client?.terminate();
     // The close promises reject once the worker is gone; they are reported by close(), not here.
     await Promise.allSettled(this.#closing);
-    await Promise.all(this.#paths.map((p) => rm(p, { force: true })));
+    // Best effort: a cleanup failure must not hide the error that led to the abort.
+    await Promise.all(this.#paths.map((p) => rm(p, { force: true }).catch(() => undefined)));
   }
 
   /**

@@ -43,6 +43,8 @@ export class ParquetWorkerClient {
   #wake: (() => void)[] = [];
   #dead: Error | undefined;
   #terminating = false;
+  /** Callers awaiting the worker; only while there are any does it keep the process alive. */
+  #awaiting = 0;
 
   constructor(maxQueued: number) {
     this.#maxQueued = maxQueued;
@@ -55,6 +57,18 @@ export class ParquetWorkerClient {
     this.#worker.on('exit', (code) => {
       if (!this.#terminating) this.#die(new Error(`Parquet worker exited unexpectedly (code ${code})`));
     });
+    // A writer someone forgot to close must not keep the process from exiting.
+    this.#worker.unref();
+  }
+
+  /** Keeps the process alive while `p` (which needs the worker) is pending. */
+  async #hold<T>(p: Promise<T>): Promise<T> {
+    if (this.#awaiting++ === 0) this.#worker.ref();
+    try {
+      return await p;
+    } finally {
+      if (--this.#awaiting === 0) this.#worker.unref();
+    }
   }
 
   /** Starts a file. Errors surface on the next `send` or on `close`. */
@@ -84,7 +98,7 @@ export class ParquetWorkerClient {
     f.queued++;
     this.#queued++;
     while (this.#queued > this.#maxQueued) {
-      await new Promise<void>((resolve) => this.#wake.push(resolve));
+      await this.#hold(new Promise<void>((resolve) => this.#wake.push(resolve)));
       this.#file(id);
     }
   }
@@ -97,11 +111,13 @@ export class ParquetWorkerClient {
     } catch (e) {
       return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
-    return new Promise<ClosedFile>((resolve, reject) => {
-      f.onClosed = resolve;
-      f.onFailed = reject;
-      this.#worker.postMessage({ op: 'close', id });
-    });
+    return this.#hold(
+      new Promise<ClosedFile>((resolve, reject) => {
+        f.onClosed = resolve;
+        f.onFailed = reject;
+        this.#worker.postMessage({ op: 'close', id });
+      }),
+    );
   }
 
   /** Stops the worker at once; pending sends and closes reject. */

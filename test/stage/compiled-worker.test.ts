@@ -66,5 +66,19 @@ console.log(JSON.stringify(await w.close()));
       `SELECT count(*) AS c, max(who_name) AS m FROM read_parquet('${files[0]?.path ?? ''}')`,
     );
     expect(agg).toEqual({ c: 250n, m: 'Zoë 99' });
+
+    // A writer that is never closed must not keep the process alive (the worker is unref'd
+    // whenever nobody is waiting on it).
+    const forgot = join(out, 'forgot.mjs');
+    await writeFile(
+      forgot,
+      `import { ParquetStageWriter } from './src/stage/parquet-stage-writer.js';
+const w = new ParquetStageWriter({ dir: process.argv[2], fileMaxBytes: 1 << 20 });
+await w.write({ columns: [{ name: 'x', type: 'long' }], length: 1, values: [[1]] });
+console.log('done');
+`,
+    );
+    const r = await run(process.execPath, [forgot, join(dir, 'forgot')], { timeout: 20_000 });
+    expect(r.stdout.trim()).toBe('done');
   }, 180_000);
 });

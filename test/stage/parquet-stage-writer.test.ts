@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ParquetStageWriter } from '../../src/stage/parquet-stage-writer.js';
@@ -258,6 +258,17 @@ describe('ParquetStageWriter', () => {
     const e: unknown = await w.write(batch).catch((x: unknown) => x);
     expect(isFloeError(e) && e.code).toBe('STAGE_WRITE_FAILED');
     expect(isFloeError(e) && e.details.path).toBe(join(blocker, 'part-00000.parquet'));
+    await w.abort();
+  });
+
+  it('a file the worker cannot create fails with STAGE_WRITE_FAILED naming it', async () => {
+    await mkdir(join(dir, 'part-00000.parquet')); // EISDIR when the worker opens it
+    const w = new ParquetStageWriter({ dir, fileMaxBytes: MB });
+    const batch: ColumnBatch = { columns: [{ name: 'n', type: 'long' }], length: 1, values: [[1]] };
+    await w.write(batch).catch(() => undefined); // may or may not have heard back yet
+    const e: unknown = await w.close().catch((x: unknown) => x);
+    expect(isFloeError(e) && e.code).toBe('STAGE_WRITE_FAILED');
+    expect(isFloeError(e) && e.details.path).toBe(join(dir, 'part-00000.parquet'));
     await w.abort();
   });
 
