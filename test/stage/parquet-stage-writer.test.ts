@@ -77,12 +77,29 @@ describe('ParquetStageWriter', () => {
     expect(rows.map(asNumbers)).toEqual(data.map((d) => d.flat));
     // The reader helper agrees.
     expect(await readParquetRows(files[0]?.path ?? '')).toEqual(data.map((d) => d.flat));
+    // ZSTD, as Snowflake and DuckDB both read it.
+    expect(
+      await duck(`SELECT DISTINCT compression FROM parquet_metadata('${files[0]?.path ?? ''}')`),
+    ).toEqual([{ compression: 'ZSTD' }]);
     // "" and NULL stay distinct.
     expect(
       await duck(
         `SELECT count(*) FILTER (name = '') AS e, count(*) FILTER (name IS NULL) AS n FROM '${dir}/*.parquet'`,
       ),
     ).toEqual([{ e: 357n, n: 357n }]);
+  });
+
+  it('keeps field names exactly as the column names', async () => {
+    const names = ['é x.y', 'CamelCase', '日本', 'a"b', 'select'];
+    const w = new ParquetStageWriter({ dir, fileMaxBytes: MB });
+    await w.write({
+      columns: names.map((name) => ({ name, type: 'string' })),
+      length: 1,
+      values: names.map((n) => [n]),
+    });
+    const [file] = await w.close();
+    expect(Object.keys(await duckTypes(file?.path ?? ''))).toEqual(names);
+    expect(await readParquetRows(file?.path ?? '')).toEqual([Object.fromEntries(names.map((n) => [n, n]))]);
   });
 
   it('starts a new file when a column appears late; the new file has it', async () => {
