@@ -22,7 +22,8 @@ Usage:
   floe validate <config>                         check a config and print what it will load
   floe preview <config> --endpoint <name>        fetch the first page: inferred columns and 5 sample rows
   floe run <config> [--endpoint <name> ...]      extract, stage and load
-        [--json] [--state-dir .floe] [--concurrency 4] [--keep-stage] [--log-format text|json] [--verbose]
+        [--json] [--state-dir .floe] [--concurrency 4] [--keep-stage] [--no-resume]
+        [--log-format text|json] [--verbose]
   floe runs [--limit 20] [--json]                run history
   floe runs show <run_id> [--json]               one run: per-endpoint details and errors
 

@@ -1,14 +1,14 @@
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { endpointName, tableName } from '../config/load-config.js';
 import type { EndpointConfig, FloeConfig } from '../config/schema.js';
-import type { Destination, StageFile } from '../types.js';
+import type { Destination } from '../types.js';
 import type { Clock } from '../util/clock.js';
 import { toFloeError, type FloeError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import type { Redactor } from '../util/redact.js';
 import type { Parts, SourcePart } from './parts.js';
-import type { EndpointErrorRecord, EndpointRunRecord } from './run-history.js';
+import type { EndpointErrorRecord, EndpointRunRecord, StagedManifest } from './run-history.js';
 
 export interface ProgressEvent {
   readonly endpoint: string;
@@ -58,8 +58,57 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
     fileMaxBytes: ctx.config.stage.file_max_mb * 1024 * 1024,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
-  let files: StageFile[] = [];
   try {
+    const staged = (await usableManifest(record.staged)) ?? (await extract());
+    if (staged.rows === 0) {
+      log.info('no rows; nothing to load');
+    } else {
+      progress('loading');
+      const loadStarted = ctx.clock.now();
+      const destination = await ctx.destination();
+      const result = await destination.load(
+        {
+          runId: ctx.runId,
+          endpoint: name,
+          table,
+          columns: staged.columns,
+          files: staged.files,
+          rows: staged.rows,
+          writeDisposition: endpoint.write_disposition ?? ctx.config.destination.write_disposition,
+          ...(endpoint.primary_key ? { primaryKey: endpoint.primary_key } : {}),
+          ...(staged.state ? { state: staged.state } : {}),
+        },
+        ctx.signal,
+      );
+      record.rows_loaded = result.rowsLoaded;
+      record.load_ms = ctx.clock.now() - loadStarted;
+      if (result.queryIds.length) record.query_ids = [...result.queryIds];
+      log.info(result.alreadyLoaded ? 'already loaded by this run before it was interrupted' : 'loaded', {
+        table,
+        rows: result.rowsLoaded,
+        query_ids: result.queryIds.join(',') || undefined,
+      });
+    }
+    record.status = 'succeeded';
+    delete record.staged;
+    progress('succeeded');
+    if (!ctx.keepStage) await rm(dir, { recursive: true, force: true });
+  } catch (e) {
+    await writer.abort().catch(() => undefined);
+    const err = toFloeError(e);
+    record.status = 'failed';
+    delete record.staged; // the writer's abort removed the files; a later run extracts afresh
+    record.error = errorRecord(err, ctx.redactor);
+    log.error('endpoint failed', { code: err.code, error: record.error.message });
+    progress('failed');
+  } finally {
+    await ctx.onUpdate();
+  }
+
+  /** Pages → normalizer → Parquet; the manifest is saved before anything is loaded. */
+  async function extract(): Promise<StagedManifest> {
+    await rm(dir, { recursive: true, force: true }); // leftovers of an interrupted attempt
+    Object.assign(record, { rows: 0, pages: 0, bytes: 0, files: 0 });
     const normalizer = ctx.parts.createNormalizer({
       endpoint: name,
       batchRows: ctx.config.stage.batch_rows,
@@ -76,47 +125,26 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
     }
     const last = normalizer.flush();
     if (last) await writer.write(last);
-    files = await writer.close();
+    const files = await writer.close();
     record.files = files.length;
     record.extract_ms = ctx.clock.now() - started;
     log.info('extracted', { pages: record.pages, rows: record.rows, files: files.length });
-
-    if (record.rows === 0) {
-      log.info('no rows; nothing to load');
-    } else {
-      progress('loading');
-      const loadStarted = ctx.clock.now();
-      const destination = await ctx.destination();
-      const result = await destination.load(
-        {
-          runId: ctx.runId,
-          endpoint: name,
-          table,
-          columns: normalizer.columns,
-          files,
-          rows: files.reduce((n, f) => n + f.rows, 0),
-          writeDisposition: endpoint.write_disposition ?? ctx.config.destination.write_disposition,
-          ...(endpoint.primary_key ? { primaryKey: endpoint.primary_key } : {}),
-        },
-        ctx.signal,
-      );
-      record.rows_loaded = result.rowsLoaded;
-      record.load_ms = ctx.clock.now() - loadStarted;
-      if (result.queryIds.length) record.query_ids = [...result.queryIds];
-      log.info('loaded', { table, rows: result.rowsLoaded, query_ids: result.queryIds.join(',') || undefined });
-    }
-    record.status = 'succeeded';
-    progress('succeeded');
-    if (!ctx.keepStage) await rm(dir, { recursive: true, force: true });
-  } catch (e) {
-    await writer.abort().catch(() => undefined);
-    const err = toFloeError(e);
-    record.status = 'failed';
-    record.error = errorRecord(err, ctx.redactor);
-    log.error('endpoint failed', { code: err.code, error: record.error.message });
-    progress('failed');
-  } finally {
+    const manifest: StagedManifest = { files, columns: normalizer.columns, rows: files.reduce((n, f) => n + f.rows, 0) };
+    record.staged = manifest;
     await ctx.onUpdate();
+    return manifest;
+  }
+
+  /** A crashed run's manifest, if every file it names is still on disk. */
+  async function usableManifest(m: StagedManifest | undefined): Promise<StagedManifest | undefined> {
+    if (!m) return undefined;
+    const present = await Promise.all(m.files.map((f) => stat(f.path).then(() => true, () => false)));
+    if (present.every(Boolean)) {
+      log.info('resuming: loading the stage files of the interrupted run', { files: m.files.length, rows: m.rows });
+      return m;
+    }
+    log.warn('stage files of the interrupted run are gone; extracting again');
+    return undefined;
   }
 }
 

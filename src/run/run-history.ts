@@ -1,5 +1,6 @@
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Column, EndpointState, StageFile } from '../types.js';
 import { FloeError } from '../util/errors.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'partially_failed' | 'failed';
@@ -28,6 +29,19 @@ export interface EndpointRunRecord {
   load_ms?: number;
   query_ids?: string[];
   error?: EndpointErrorRecord;
+  /**
+   * The endpoint's complete stage files, written before loading. A crashed run is resumed from
+   * here: the same run id and the same files, so the destination's ledger makes the load
+   * exactly-once.
+   */
+  staged?: StagedManifest;
+}
+
+export interface StagedManifest {
+  readonly files: readonly StageFile[];
+  readonly columns: readonly Column[];
+  readonly rows: number;
+  readonly state?: EndpointState;
 }
 
 export interface RunRecord {
@@ -39,6 +53,10 @@ export interface RunRecord {
   started_at: string;
   finished_at?: string;
   duration_ms?: number;
+  /** Identifies the config's content, so only a run of the same config is resumed. */
+  config_hash?: string;
+  /** Set when this run continued a crashed run with the same id. */
+  resumed_at?: string[];
   endpoints: EndpointRunRecord[];
 }
 

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import PQueue from 'p-queue';
 import { endpointName, tableName, type LoadedConfig } from '../config/load-config.js';
+import type { EndpointConfig } from '../config/schema.js';
 import type { Destination } from '../types.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { FloeError, toFloeError } from '../util/errors.js';
@@ -9,6 +11,7 @@ import { defaultParts } from './default-parts.js';
 import { runEndpoint, type ProgressEvent } from './endpoint-job.js';
 import type { Parts } from './parts.js';
 import { newRunId, RunHistory, type RunRecord, type RunStatus } from './run-history.js';
+import { RunLock } from './run-lock.js';
 
 export interface RunOptions {
   /** Only these endpoints (by name); all when absent. */
@@ -21,6 +24,8 @@ export interface RunOptions {
   readonly keepStage?: boolean;
   readonly onProgress?: (e: ProgressEvent) => void;
   readonly runId?: string;
+  /** Continue the last run of this config if it was interrupted (default true). */
+  readonly resume?: boolean;
 }
 
 export interface RunDeps {
@@ -32,37 +37,88 @@ export interface RunDeps {
 /**
  * Runs a connector: every selected endpoint is extracted, staged and loaded on its own, so one
  * endpoint failing marks it failed while the others finish (`partially_failed`).
+ *
+ * Only one run per config and state dir runs at a time. If the previous run of the same config
+ * was interrupted (crash, kill -9, lost pod), this run continues it under the same run id:
+ * finished endpoints are skipped, staged ones are loaded from their files (the destination's
+ * ledger makes that exactly-once), the rest are extracted again.
  */
 export async function runConnector(loaded: LoadedConfig, opts: RunOptions = {}, deps: RunDeps = {}): Promise<RunRecord> {
-  const { config, redactor } = loaded;
   const clock = deps.clock ?? systemClock;
-  const parts = deps.parts ?? defaultParts;
   const stateDir = resolve(opts.stateDir ?? '.floe');
   const history = new RunHistory(stateDir);
-  const runId = opts.runId ?? newRunId(clock.now());
-  const logger = (deps.logger ?? silentLogger).child({ run_id: runId });
-
   const selected = selectEndpoints(loaded, opts.endpoints);
-  const record: RunRecord = {
-    run_id: runId,
+  const lock = await RunLock.acquire(stateDir, loaded.config.name);
+  try {
+    const record = await openRecord(loaded, selected, history, opts, clock);
+    const logger = (deps.logger ?? silentLogger).child({ run_id: record.run_id });
+    if (record.resumed_at) {
+      logger.warn('resuming the interrupted run of this config under its run id', {
+        done: record.endpoints.filter((e) => e.status === 'succeeded').length,
+        staged: record.endpoints.filter((e) => e.status !== 'succeeded' && e.staged).length,
+      });
+    }
+    return await execute(loaded, record, selected, { history, stateDir, opts, clock, logger, parts: deps.parts ?? defaultParts });
+  } finally {
+    await lock.release();
+  }
+}
+
+async function openRecord(
+  loaded: LoadedConfig,
+  selected: readonly EndpointConfig[],
+  history: RunHistory,
+  opts: RunOptions,
+  clock: Clock,
+): Promise<RunRecord> {
+  const { config } = loaded;
+  const hash = hashConfig(config);
+  const names = selected.map(endpointName);
+  const now = new Date(clock.now()).toISOString();
+  // We hold the lock, so a run of this config still marked `running` is one whose process died.
+  const last = (await history.list(50)).find((r) => r.config_name === config.name);
+  if (last?.status === 'running') {
+    const same = last.config_hash === hash && last.endpoints.map((e) => e.name).join('\n') === names.join('\n');
+    if (same && opts.resume !== false) {
+      last.resumed_at = [...(last.resumed_at ?? []), now];
+      return last;
+    }
+    // Not resumable (config or endpoints changed, or --no-resume): close it as failed for good.
+    last.status = 'failed';
+    for (const e of last.endpoints.filter((x) => x.status !== 'succeeded')) {
+      e.status = 'failed';
+      e.error ??= { code: 'ABORTED', message: 'the run was interrupted and not resumed' };
+      delete e.staged;
+    }
+    await history.save(last);
+  }
+  return {
+    run_id: opts.runId ?? newRunId(clock.now()),
     config_name: config.name,
     ...(loaded.file ? { config_file: loaded.file } : {}),
     destination: config.destination.type,
     status: 'running',
-    started_at: new Date(clock.now()).toISOString(),
-    endpoints: selected.map((e) => ({
-      name: endpointName(e),
-      table: tableName(e),
-      status: 'pending',
-      rows: 0,
-      pages: 0,
-      files: 0,
-      bytes: 0,
-    })),
+    started_at: now,
+    config_hash: hash,
+    endpoints: selected.map((e) => ({ name: endpointName(e), table: tableName(e), status: 'pending', rows: 0, pages: 0, files: 0, bytes: 0 })),
   };
+}
+
+interface ExecuteContext {
+  readonly history: RunHistory;
+  readonly stateDir: string;
+  readonly opts: RunOptions;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly parts: Parts;
+}
+
+async function execute(loaded: LoadedConfig, record: RunRecord, selected: readonly EndpointConfig[], ctx: ExecuteContext): Promise<RunRecord> {
+  const { config, redactor } = loaded;
+  const { clock, logger, parts, opts } = ctx;
   // Saves are chained so concurrent endpoints never interleave writes of the same file.
   let saving: Promise<void> = Promise.resolve();
-  const save = (): Promise<void> => (saving = saving.then(() => history.save(record)));
+  const save = (): Promise<void> => (saving = saving.then(() => ctx.history.save(record)));
   await save();
   logger.info('run started', { config: config.name, endpoints: selected.length, destination: config.destination.type });
 
@@ -74,12 +130,14 @@ export async function runConnector(loaded: LoadedConfig, opts: RunOptions = {}, 
   const queue = new PQueue({ concurrency: Math.max(1, opts.concurrency ?? 4) });
   try {
     await Promise.all(
-      selected.map((endpoint, i) =>
-        queue.add(() =>
-          runEndpoint(endpoint, record.endpoints[i]!, {
-            runId,
+      selected.map((endpoint, i) => {
+        const endpointRecord = record.endpoints[i]!;
+        if (endpointRecord.status === 'succeeded') return undefined; // finished before an interruption
+        return queue.add(() =>
+          runEndpoint(endpoint, endpointRecord, {
+            runId: record.run_id,
             config,
-            stageRoot: join(stateDir, 'stage'),
+            stageRoot: join(ctx.stateDir, 'stage'),
             source,
             destination: openDestination,
             parts,
@@ -91,8 +149,8 @@ export async function runConnector(loaded: LoadedConfig, opts: RunOptions = {}, 
             onProgress: opts.onProgress ?? (() => undefined),
             onUpdate: save,
           }),
-        ),
-      ),
+        );
+      }),
     );
   } finally {
     await source.close().catch(() => undefined);
@@ -114,6 +172,10 @@ function runStatus(record: RunRecord): RunStatus {
   const failed = record.endpoints.filter((e) => e.status === 'failed').length;
   if (failed === 0) return 'succeeded';
   return failed === record.endpoints.length ? 'failed' : 'partially_failed';
+}
+
+function hashConfig(config: LoadedConfig['config']): string {
+  return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
 }
 
 export function selectEndpoints(loaded: LoadedConfig, names: readonly string[] | undefined): LoadedConfig['config']['endpoints'] {

@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'SNOWFLAKE_PUT_FAILED'
   | 'SNOWFLAKE_COPY_FAILED'
   | 'STATE_INVALID'
+  | 'RUN_LOCKED'
   | 'ABORTED'
   | 'INTERNAL';
 

@@ -20,6 +20,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
       'keep-stage': { type: 'boolean' },
       'log-format': { type: 'string', default: 'text' },
       verbose: { type: 'boolean' },
+      'no-resume': { type: 'boolean' },
     },
     'run',
   );
@@ -47,6 +48,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
       stateDir: values['state-dir'],
       concurrency,
       keepStage: values['keep-stage'] ?? false,
+      resume: !(values['no-resume'] ?? false),
       ...(io.signal ? { signal: io.signal } : {}),
       ...(board ? { onProgress: (e) => board.update(e) } : {}),
     },

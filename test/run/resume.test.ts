@@ -1,0 +1,188 @@
+/**
+ * A run that dies (crash, kill -9, evicted pod) is continued by the next run of the same config:
+ * same run id, finished endpoints skipped, staged endpoints loaded from their files, and the
+ * destination's ledger keeps every load exactly-once.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load-config.js';
+import { DuckdbDestination } from '../../src/destination/duckdb/duckdb-destination.js';
+import { defaultParts } from '../../src/run/default-parts.js';
+import type { Parts } from '../../src/run/parts.js';
+import { RunHistory, type RunRecord } from '../../src/run/run-history.js';
+import { runConnector } from '../../src/run/runner.js';
+import type { Destination } from '../../src/types.js';
+import { FakeClock } from '../../src/util/clock.js';
+import { silentLogger } from '../../src/util/logger.js';
+import { dataset, offsetPages, reply, useMockApi, type MockApi } from '../support/mock-api.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'floe-resume-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const ENDPOINTS = [
+  { path: '/a', records_path: '$.data', pagination: { type: 'offset', limit_param: 'limit', limit_value: 10, offset_param: 'offset' } },
+  { path: '/b', records_path: '$.data', pagination: { type: 'offset', limit_param: 'limit', limit_value: 10, offset_param: 'offset' } },
+];
+
+function config(api: MockApi): ReturnType<typeof parseConfig> {
+  return parseConfig({ name: 'resume', base_url: api.url, endpoints: ENDPOINTS, destination: { type: 'duckdb', path: join(dir, 'w.duckdb') } }, {});
+}
+
+async function counts(): Promise<Record<string, unknown>[]> {
+  const db = await DuckdbDestination.open(
+    { type: 'duckdb', path: join(dir, 'w.duckdb'), schema: 'main', write_disposition: 'append' },
+    { clock: new FakeClock(), logger: silentLogger },
+  );
+  try {
+    return await db.query(
+      `SELECT (SELECT count(*) FROM main.a)::INT AS a, (SELECT count(*) FROM main.b)::INT AS b, (SELECT count(*) FROM main._floe_loads)::INT AS ledger`,
+    );
+  } finally {
+    await db.close();
+  }
+}
+
+/** Parts whose load of endpoint `b` never returns (the process "dies" there), optionally after committing. */
+function dyingAtLoadOf(endpoint: string, commitFirst: boolean): { parts: Parts; died: Promise<void> } {
+  let signalDeath: () => void = () => undefined;
+  const died = new Promise<void>((r) => (signalDeath = r));
+  const parts: Parts = {
+    ...defaultParts,
+    async createDestination(cfg, deps) {
+      const real = await defaultParts.createDestination(cfg, deps);
+      const dying: Destination = {
+        ...real,
+        type: real.type,
+        capabilities: real.capabilities,
+        ledgerEntry: (...a) => real.ledgerEntry(...a),
+        readState: (...a) => real.readState(...a),
+        writeState: (...a) => real.writeState(...a),
+        async load(req, signal) {
+          if (req.endpoint !== endpoint) return real.load(req, signal);
+          if (commitFirst) await real.load(req, signal);
+          await real.close(); // release the database file, as a dead process would
+          signalDeath();
+          return new Promise(() => undefined);
+        },
+        close: () => Promise.resolve(),
+      };
+      return dying;
+    },
+  };
+  return { parts, died };
+}
+
+describe('resuming an interrupted run', () => {
+  it.each([
+    ['before the commit', false],
+    ['after the commit, before the run history knew', true],
+  ])('a run that died while loading %s is continued with the same run id, exactly once', async (_name, commitFirst) => {
+    const api = await useMockApi();
+    api.get('/a', offsetPages(dataset(25), { recordsKey: 'data' }));
+    api.get('/b', offsetPages(dataset(33), { recordsKey: 'data' }));
+    const { parts, died } = dyingAtLoadOf('b', commitFirst);
+    // Endpoints run one after the other so `a` is finished when `b` dies.
+    void runConnector(config(api), { stateDir: join(dir, 'state'), concurrency: 1 }, { parts, clock: new FakeClock() });
+    await died;
+    const crashed = (await new RunHistory(join(dir, 'state')).list())[0]!;
+    expect(crashed.status).toBe('running');
+    expect(crashed.endpoints.map((e) => [e.name, e.status, e.staged?.rows])).toEqual([
+      ['a', 'succeeded', undefined],
+      ['b', 'running', 33],
+    ]);
+    const requestsBefore = api.requests.length;
+
+    const resumed = await runConnector(config(api), { stateDir: join(dir, 'state') }, { clock: new FakeClock() });
+    expect(resumed.run_id).toBe(crashed.run_id);
+    expect(resumed.status).toBe('succeeded');
+    expect(resumed.resumed_at).toHaveLength(1);
+    expect(api.requests.length).toBe(requestsBefore); // nothing fetched again: b loads from its stage files
+    expect(await counts()).toEqual([{ a: 25, b: 33, ledger: 2 }]);
+  });
+
+  it('a second run of the same config while one is in progress refuses to start', async () => {
+    const api = await useMockApi();
+    api.get('/a', reply.delay(800, reply.json({ data: [] })));
+    api.get('/b', reply.json({ data: [] }));
+    const first = runConnector(config(api), { stateDir: join(dir, 'state') }, { clock: new FakeClock() });
+    await waitFor(() => api.requestsTo('/a').length === 1);
+    const lockFile = join(dir, 'state', 'locks', 'resume.lock');
+    expect(existsSync(lockFile)).toBe(true);
+    // Another process holds the lock: pretend by writing our parent's pid into it.
+    await writeFile(lockFile, JSON.stringify({ pid: process.ppid, started_at: 'earlier' }));
+    await expect(runConnector(config(api), { stateDir: join(dir, 'state') })).rejects.toMatchObject({ code: 'RUN_LOCKED' });
+    await first;
+  });
+
+  it('kill -9 of `floe run` mid-extraction, then `floe run` again: same run id, exact row counts', async () => {
+    const { api, file, crashed, release } = await crashMidExtraction();
+    release();
+    const result = JSON.parse(await floeRun(file, '--json')) as { run_id: string; status: string };
+    expect(result).toMatchObject({ run_id: crashed.run_id, status: 'succeeded' });
+    expect(api.requestsTo('/a')).toHaveLength(3); // a was committed before the kill: not fetched again
+    expect(await counts()).toEqual([{ a: 25, b: 33, ledger: 2 }]);
+  }, 40_000);
+
+  it('a changed config does not resume: the interrupted run is closed as failed and a fresh run starts', async () => {
+    const { file, crashed, release } = await crashMidExtraction();
+    release();
+    const edited = JSON.parse(await readFile(file, 'utf8')) as { endpoints: { query_params?: unknown }[] };
+    edited.endpoints[1]!.query_params = { sort: 'id' };
+    await writeFile(file, JSON.stringify(edited));
+    const result = JSON.parse(await floeRun(file, '--json')) as { run_id: string; status: string };
+    expect(result.run_id).not.toBe(crashed.run_id);
+    expect(result.status).toBe('succeeded');
+    const old = await new RunHistory(join(dir, 'state')).get(crashed.run_id);
+    expect(old.status).toBe('failed');
+    expect(old.endpoints[1]!.error?.message).toContain('interrupted');
+  }, 40_000);
+});
+
+const bin = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+
+function floeRun(file: string, ...args: string[]): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, 'run', file, '--state-dir', join(dir, 'state'), ...args]);
+    let s = '';
+    child.stdout.on('data', (d: Buffer) => (s += d.toString()));
+    child.on('error', reject);
+    child.on('close', () => resolve(s));
+  });
+}
+
+/** `floe run` in a child process, killed with SIGKILL while endpoint b's third page hangs. */
+async function crashMidExtraction(): Promise<{ api: MockApi; file: string; crashed: RunRecord; release: () => void }> {
+  const api = await useMockApi();
+  api.get('/a', offsetPages(dataset(25), { recordsKey: 'data' }));
+  let hang = true;
+  api.get('/b', (req, n, a) =>
+    hang && Number(req.query.offset) >= 20 ? reply.delay(30_000) : offsetPages(dataset(33), { recordsKey: 'data' })(req, n, a),
+  );
+  const file = join(dir, 'c.json');
+  await writeFile(file, JSON.stringify({ name: 'resume', base_url: api.url, endpoints: ENDPOINTS, destination: { type: 'duckdb', path: join(dir, 'w.duckdb') } }));
+  const child = spawn(process.execPath, [bin, 'run', file, '--state-dir', join(dir, 'state'), '--concurrency', '1'], { stdio: 'ignore' });
+  await waitFor(() => api.requestsTo('/b').length === 3, 20_000);
+  child.kill('SIGKILL');
+  await new Promise((r) => child.on('exit', r));
+  const crashed = (await new RunHistory(join(dir, 'state')).list())[0]!;
+  expect(crashed.status).toBe('running');
+  expect(crashed.endpoints.map((e) => e.status)).toEqual(['succeeded', 'running']);
+  return { api, file, crashed, release: () => (hang = false) };
+}
+
+async function waitFor(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
