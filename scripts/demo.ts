@@ -36,7 +36,7 @@ const retried = api.requests.filter((r) => r.status === 429 || r.status === 503)
 process.stdout.write(`\n${api.requests.length} HTTP requests, ${retried} answered 429/503 and retried; ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 
 const db = await DuckdbDestination.open(
-  { type: 'duckdb', path: join('.floe', 'demo.duckdb'), schema: 'main', write_disposition: 'append' },
+  { type: 'duckdb', path: join('.floe', 'demo.duckdb'), schema: 'main', write_disposition: 'append', memory_limit: '256MB' },
   { clock: systemClock, logger: silentLogger },
 );
 try {

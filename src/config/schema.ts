@@ -227,6 +227,12 @@ export const duckdbDestination = z
     path: nonEmpty.default('.floe/warehouse.duckdb').describe('Database file (":memory:" for none).'),
     schema: nonEmpty.default('main').describe('Schema for the tables.'),
     write_disposition: writeDisposition.default('append'),
+    memory_limit: z
+      .string()
+      .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 256MB or 2GB')
+      .default('256MB')
+      .describe("DuckDB's memory limit while loading; larger loads spill to disk. Raise it on big machines."),
+    threads: z.number().int().positive().optional().describe('DuckDB worker threads (default: one per core).'),
   })
   .describe('Embedded DuckDB: the local default.');
 

@@ -39,7 +39,7 @@ function config(api: MockApi): ReturnType<typeof parseConfig> {
 
 async function counts(): Promise<Record<string, unknown>[]> {
   const db = await DuckdbDestination.open(
-    { type: 'duckdb', path: join(dir, 'w.duckdb'), schema: 'main', write_disposition: 'append' },
+    { type: 'duckdb', path: join(dir, 'w.duckdb'), schema: 'main', write_disposition: 'append', memory_limit: '256MB' },
     { clock: new FakeClock(), logger: silentLogger },
   );
   try {

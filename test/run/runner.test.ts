@@ -35,7 +35,7 @@ function config(api: MockApi, endpoints: unknown[], extra: Record<string, unknow
 
 async function query(sql: string): Promise<Record<string, unknown>[]> {
   const db = await DuckdbDestination.open(
-    { type: 'duckdb', path: join(dir, 'w.duckdb'), schema: 'main', write_disposition: 'append' },
+    { type: 'duckdb', path: join(dir, 'w.duckdb'), schema: 'main', write_disposition: 'append', memory_limit: '256MB' },
     { clock: new FakeClock(), logger: new TextLogger({ sink: { write: () => undefined } }) },
   );
   try {

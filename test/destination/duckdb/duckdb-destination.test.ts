@@ -15,7 +15,7 @@ let dest: DuckdbDestination;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'floe-duckdb-'));
   dest = await DuckdbDestination.open(
-    { type: 'duckdb', path: join(dir, 'w.duckdb'), schema: 'raw', write_disposition: 'append' },
+    { type: 'duckdb', path: join(dir, 'w.duckdb'), schema: 'raw', write_disposition: 'append', memory_limit: '256MB' },
     { clock: new FakeClock(), logger: silentLogger },
   );
 });
