@@ -74,6 +74,7 @@ function page(p: number, size: number): string {
 interface Result {
   mode: string;
   rows: number;
+  batch_rows: number;
   wall_s: number;
   rows_per_s: number;
   /** Main-thread busy time per row (event-loop utilization), building and parsing pages excluded. */
@@ -146,6 +147,7 @@ async function once(mode: string, rows: number): Promise<Result> {
   return {
     mode,
     rows,
+    batch_rows: BATCH,
     wall_s: +wall.toFixed(2),
     rows_per_s: Math.round(rows / wall),
     main_us_per_row: +(((elu.active - parse.ms) * 1000) / rows).toFixed(2),
@@ -157,7 +159,7 @@ async function once(mode: string, rows: number): Promise<Result> {
   };
 }
 
-function child(mode: string, rows: number): Result {
+function child(mode: string, rows: number, batchRows = BATCH): Result {
   const r = spawnSync(
     process.execPath,
     [
@@ -167,7 +169,7 @@ function child(mode: string, rows: number): Result {
       '--rows',
       String(rows),
       '--batch-rows',
-      String(BATCH),
+      String(batchRows),
       '--file-max-mb',
       String(args['file-max-mb']),
       '--queued',
@@ -181,16 +183,23 @@ function child(mode: string, rows: number): Result {
 }
 
 if (args.mode === 'all') {
+  // `source` is the memory baseline (page building and parsing alone); the `both` runs at two
+  // sizes and two batch sizes show whether memory stays flat and what the batch size costs.
   const results = [
+    child('source', ROWS),
     child('normalize', ROWS),
     child('stage', ROWS),
     child('both', ROWS),
+    child('source', 500_000),
     child('both', 500_000),
     child('both', 2_000_000),
+    child('both', 500_000, 16384),
+    child('both', 2_000_000, 16384),
   ];
   for (const r of results) {
     process.stderr.write(
-      `${r.mode.padEnd(9)} ${String(r.rows).padStart(8)} rows  ${String(r.rows_per_s).padStart(8)} rows/s  ` +
+      `${r.mode.padEnd(9)} ${String(r.rows).padStart(8)} rows  batch ${String(r.batch_rows).padStart(5)}  ` +
+        `${String(r.rows_per_s).padStart(7)} rows/s  ` +
         `main thread ${r.main_us_per_row} µs/row  peak RSS ${r.peak_rss_mb} MB (wasm ${r.wasm_heap_mb} MB)  ` +
         `${r.files} files ${r.parquet_mb} MB\n`,
     );

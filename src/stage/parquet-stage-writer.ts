@@ -91,6 +91,8 @@ export class ParquetStageWriter {
   #state: 'open' | 'closed' | 'aborted' = 'open';
   #dirReady = false;
   #wasmBytes = 0;
+  /** The last queued write/close: they run in call order. */
+  #tail: Promise<void> = Promise.resolve();
   readonly #onAbort = (): void => void this.abort();
 
   constructor(opts: StageWriterOptions) {
@@ -101,9 +103,27 @@ export class ParquetStageWriter {
   /**
    * Appends a batch; rotates to a new file when the batch's schema differs from the current
    * file's or the file would exceed `fileMaxBytes`. Resolves when the worker has room for more
-   * (backpressure): await it.
+   * (backpressure): await it. Calls made without awaiting still run one after another.
    */
-  async write(batch: ColumnBatch): Promise<void> {
+  write(batch: ColumnBatch): Promise<void> {
+    return this.#serial(() => this.#write(batch));
+  }
+
+  /** Finishes the last file and returns every file written (path, rows, bytes, columns), in order. */
+  close(): Promise<StageFile[]> {
+    return this.#serial(() => this.#close());
+  }
+
+  #serial<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.#tail.then(op);
+    this.#tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  async #write(batch: ColumnBatch): Promise<void> {
     this.#check();
     if (batch.length === 0) return;
     let cur = this.#current;
@@ -128,8 +148,7 @@ export class ParquetStageWriter {
     }
   }
 
-  /** Finishes the last file and returns every file written (path, rows, bytes, columns), in order. */
-  async close(): Promise<StageFile[]> {
+  async #close(): Promise<StageFile[]> {
     this.#check();
     if (this.#current !== undefined) this.#finish(this.#current);
     try {

@@ -221,6 +221,27 @@ describe('ParquetStageWriter', () => {
     expect(agg).toEqual({ c: 30000n, s: BigInt((29999 * 30000) / 2), t: 30000n });
   });
 
+  it('runs writes in call order even when they are not awaited one by one', async () => {
+    const w = new ParquetStageWriter({ dir, fileMaxBytes: MB, maxQueuedBatches: 1 });
+    const batch = (k: number, type: 'long' | 'string'): ColumnBatch => ({
+      columns: [{ name: 'k', type }],
+      length: 100,
+      values: [Array.from({ length: 100 }, (_, i) => (type === 'long' ? k * 100 + i : `${k * 100 + i}`))],
+    });
+    const writes = [0, 1, 2, 3, 4, 5].map((k) => w.write(batch(k, k < 3 ? 'long' : 'string')));
+    const closing = w.close();
+    await Promise.all(writes);
+    const files = await closing;
+    expect(files.map((f) => [f.rows, f.columns[0]?.type])).toEqual([
+      [300, 'long'],
+      [300, 'string'],
+    ]);
+    const values = (await Promise.all(files.map((f) => readParquetRows(f.path))))
+      .flat()
+      .map((r) => Number(r.k));
+    expect(values).toEqual(Array.from({ length: 600 }, (_, i) => i));
+  });
+
   it('abort() stops and deletes the files written so far', async () => {
     const w = new ParquetStageWriter({ dir, fileMaxBytes: 1024 });
     const batch: ColumnBatch = {
