@@ -51,7 +51,7 @@ const CALM_RECORDS = 16;
  *   `SCHEMA_MISMATCH`.
  * - A column first seen late is added (earlier rows NULL). Schema changes apply to the batch being
  *   filled, so each batch has one schema, and the schema only ever grows or widens: a batch's
- *   columns are a prefix-compatible version of {@link Normalizer.columns}.
+ *   columns are a prefix of the final {@link Normalizer.columns}, each with the same or a narrower type.
  *
  * @example
  * ```ts
