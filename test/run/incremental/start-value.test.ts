@@ -176,7 +176,7 @@ describe('stored state validation', () => {
       ['2024-05-01', 'date'],
       ['12345678901234567891', 'number'],
     ] as const) {
-      const v = parseCursorValue(raw, kind as CursorKind);
+      const v = parseCursorValue(raw, kind);
       if (v === undefined) throw new Error('test setup');
       const stored: unknown = JSON.parse(JSON.stringify(toIncrementalState(v)));
       expect(stored).toEqual({ kind, cursor: raw });
