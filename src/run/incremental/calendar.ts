@@ -15,6 +15,7 @@ export interface ParsedInstant {
   readonly digits: number;
 }
 
+/** Always: floe's calendar is UTC, which has no DST days (and floe ignores leap seconds). */
 export const SECONDS_PER_DAY = 86_400;
 
 /** The two-digit number at `i`, or -1 when either char is not a digit. */
@@ -125,6 +126,7 @@ export function formatInstant(seconds: number, nanos: number, digits: number): s
   return fraction === '' ? `${base}Z` : `${base}.${fraction}Z`;
 }
 
+/** Days in month `m` (1–12) of proleptic Gregorian year `y`. */
 export function daysInMonth(y: number, m: number): number {
   if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
   return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
