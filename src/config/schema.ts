@@ -290,7 +290,13 @@ export const retryConfig = z
 export const stageConfig = z
   .strictObject({
     file_max_mb: z.number().positive().default(128).describe('Rotate Parquet files at about this size.'),
-    batch_rows: z.number().int().positive().default(65536).describe('Rows per Arrow record batch.'),
+    checkpoint_pages: z
+      .number()
+      .int()
+      .positive()
+      .default(200)
+      .describe('Save extraction progress every N pages, so an interrupted run resumes near where it stopped.'),
+    batch_rows: z.number().int().positive().default(16384).describe('Rows per Arrow record batch (Parquet row groups stay 65,536 rows).'),
   })
   .describe('Stage file settings.');
 

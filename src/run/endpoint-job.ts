@@ -7,8 +7,13 @@ import type { Clock } from '../util/clock.js';
 import { toFloeError, type FloeError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import type { Redactor } from '../util/redact.js';
+import type { BackfillWindow } from './backfill/windows.js';
+import { windowRange } from './backfill/window-range.js';
+import { extractEndpoint } from './extract-endpoint.js';
+import { computeIncrementalRange, type IncrementalRange } from './incremental/start-value.js';
 import type { Parts, SourcePart } from './parts.js';
 import type { EndpointErrorRecord, EndpointRunRecord, StagedManifest } from './run-history.js';
+import type { StateStore } from './state-store.js';
 
 export interface ProgressEvent {
   readonly endpoint: string;
@@ -24,14 +29,19 @@ export interface EndpointJobContext {
   readonly config: FloeConfig;
   readonly stageRoot: string;
   readonly source: SourcePart;
-  /** Opened lazily by the first endpoint with rows to load, so an empty run never wakes a warehouse. */
+  /** Opened lazily by the first endpoint that needs it, so an empty run never wakes a warehouse. */
   readonly destination: () => Promise<Destination>;
+  readonly state: StateStore;
   readonly parts: Parts;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly redactor: Redactor;
   readonly signal: AbortSignal | undefined;
   readonly keepStage: boolean;
+  /** Extra template variables (`dt` from `--dt`). */
+  readonly vars: Readonly<Record<string, string>>;
+  /** A backfill window: binds the range instead of the endpoint's state, and leaves state alone. */
+  readonly window?: BackfillWindow;
   readonly onProgress: (e: ProgressEvent) => void;
   /** Called whenever the record changes, so run history shows progress. */
   readonly onUpdate: () => Promise<void>;
@@ -39,13 +49,14 @@ export interface EndpointJobContext {
 
 /**
  * One endpoint, start to finish: pages stream through the normalizer into Parquet files; only
- * when the extraction finished are the files loaded, in one atomic destination load. A failure
- * anywhere becomes data in the record; it never escapes to stop the other endpoints.
+ * when the extraction finished are the files loaded, in one atomic destination load that also
+ * commits the endpoint's new incremental state. A failure anywhere becomes data in the record;
+ * it never escapes to stop the other endpoints.
  */
 export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunRecord, ctx: EndpointJobContext): Promise<void> {
   const name = endpointName(endpoint);
   const table = tableName(endpoint);
-  const log = ctx.logger.child({ endpoint: name });
+  const log = ctx.logger.child({ endpoint: name, ...(ctx.window ? { window: ctx.window.id } : {}) });
   const started = ctx.clock.now();
   const dir = join(ctx.stageRoot, ctx.runId, table);
   const progress = (phase: ProgressEvent['phase']): void =>
@@ -53,11 +64,6 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
 
   record.status = 'running';
   await ctx.onUpdate();
-  const writer = ctx.parts.createStageWriter({
-    dir,
-    fileMaxBytes: ctx.config.stage.file_max_mb * 1024 * 1024,
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
-  });
   try {
     const staged = (await usableManifest(record.staged)) ?? (await extract());
     if (staged.rows === 0) {
@@ -80,6 +86,7 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
         },
         ctx.signal,
       );
+      if (staged.state) await ctx.state.committed(name, staged.state.value);
       record.rows_loaded = result.rowsLoaded;
       record.load_ms = ctx.clock.now() - loadStarted;
       if (result.queryIds.length) record.query_ids = [...result.queryIds];
@@ -87,6 +94,7 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
         table,
         rows: result.rowsLoaded,
         query_ids: result.queryIds.join(',') || undefined,
+        ...(staged.state ? { state: JSON.stringify(staged.state.value) } : {}),
       });
     }
     record.status = 'succeeded';
@@ -94,10 +102,11 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
     progress('succeeded');
     if (!ctx.keepStage) await rm(dir, { recursive: true, force: true });
   } catch (e) {
-    await writer.abort().catch(() => undefined);
     const err = toFloeError(e);
     record.status = 'failed';
-    delete record.staged; // the writer's abort removed the files; a later run extracts afresh
+    delete record.staged;
+    delete record.checkpoint;
+    if (!ctx.keepStage) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
     record.error = errorRecord(err, ctx.redactor);
     log.error('endpoint failed', { code: err.code, error: record.error.message });
     progress('failed');
@@ -105,34 +114,39 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
     await ctx.onUpdate();
   }
 
-  /** Pages → normalizer → Parquet; the manifest is saved before anything is loaded. */
+  /** The range, then pages → Parquet; the manifest is saved before anything is loaded. */
   async function extract(): Promise<StagedManifest> {
-    await rm(dir, { recursive: true, force: true }); // leftovers of an interrupted attempt
-    Object.assign(record, { rows: 0, pages: 0, bytes: 0, files: 0 });
-    const normalizer = ctx.parts.createNormalizer({
-      endpoint: name,
-      batchRows: ctx.config.stage.batch_rows,
-      ...(endpoint.columns ? { columns: endpoint.columns } : {}),
-      ...(endpoint.schema ? { schema: endpoint.schema } : {}),
-    });
-    log.info('extracting', { table, url: ctx.redactor.url(endpoint.path) });
-    for await (const page of ctx.source.pages(endpoint, ctx.signal ? { signal: ctx.signal } : {})) {
-      for (const batch of normalizer.push(page.records)) await writer.write(batch);
-      record.pages += 1;
-      record.rows += page.records.length;
-      record.bytes += page.bytes;
-      progress('extracting');
+    const range = await incrementalRange();
+    if (range?.empty) {
+      log.info('incremental range is empty (start >= end); nothing to request', { start: range.vars['incremental.start_value'] });
+      return { files: [], columns: [], rows: 0 };
     }
-    const last = normalizer.flush();
-    if (last) await writer.write(last);
-    const files = await writer.close();
-    record.files = files.length;
+    log.info('extracting', { table, ...(range ? { from: range.vars['incremental.start_value'], to: range.vars['incremental.end_value'] } : {}) });
+    const manifest = await extractEndpoint(endpoint, record, {
+      name,
+      dir,
+      config: ctx.config,
+      source: ctx.source,
+      parts: ctx.parts,
+      log,
+      signal: ctx.signal,
+      range,
+      vars: { ...ctx.vars, ...(range?.vars ?? {}) },
+      advanceState: ctx.window === undefined,
+      onPage: () => progress('extracting'),
+      save: ctx.onUpdate,
+    });
     record.extract_ms = ctx.clock.now() - started;
-    log.info('extracted', { pages: record.pages, rows: record.rows, files: files.length });
-    const manifest: StagedManifest = { files, columns: normalizer.columns, rows: files.reduce((n, f) => n + f.rows, 0) };
+    log.info('extracted', { pages: record.pages, rows: record.rows, files: manifest.files.length });
     record.staged = manifest;
     await ctx.onUpdate();
     return manifest;
+  }
+
+  async function incrementalRange(): Promise<IncrementalRange | undefined> {
+    if (ctx.window) return windowRange({ endpoint: name, config: endpoint.incremental, window: ctx.window });
+    if (!endpoint.incremental) return undefined;
+    return computeIncrementalRange({ endpoint: name, config: endpoint.incremental, state: await ctx.state.read(name, ctx.signal) });
   }
 
   /** A crashed run's manifest, if every file it names is still on disk. */
@@ -150,7 +164,7 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
 
 function errorRecord(e: FloeError, redactor: Redactor): EndpointErrorRecord {
   const d = e.details;
-  const out: EndpointErrorRecord = {
+  return {
     code: e.code,
     kind: e.kind,
     message: redactor.text(e.message),
@@ -158,6 +172,4 @@ function errorRecord(e: FloeError, redactor: Redactor): EndpointErrorRecord {
     ...(typeof d.status === 'number' ? { status: d.status } : {}),
     ...(typeof d.body_excerpt === 'string' ? { body_excerpt: redactor.text(d.body_excerpt) } : {}),
   };
-  return out;
 }
-

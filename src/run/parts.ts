@@ -9,7 +9,10 @@ import type { Redactor } from '../util/redact.js';
  * one part (a failing destination, a source that dies mid-way) without touching the others.
  */
 export interface SourcePart {
-  pages(endpoint: EndpointConfig, opts?: { signal?: AbortSignal }): AsyncGenerator<Page>;
+  pages(
+    endpoint: EndpointConfig,
+    opts?: { signal?: AbortSignal; vars?: Readonly<Record<string, string>>; resumeFrom?: unknown },
+  ): AsyncGenerator<Page>;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Column, EndpointState, StageFile } from '../types.js';
+import type { IncrementalState } from './incremental/incremental-state.js';
 import { FloeError } from '../util/errors.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'partially_failed' | 'failed';
@@ -35,6 +36,24 @@ export interface EndpointRunRecord {
    * exactly-once.
    */
   staged?: StagedManifest;
+  /** Progress within the extraction, saved every `stage.checkpoint_pages` pages. */
+  checkpoint?: ExtractCheckpoint;
+}
+
+export interface ExtractCheckpoint {
+  /** The paginator's token for the next page (secrets masked; auth re-applies them). */
+  readonly next: unknown;
+  /** The template variables the extraction started with; a resume must use the same. */
+  readonly vars: Readonly<Record<string, string>>;
+  /** The stage segment a resume writes next. */
+  readonly segment: number;
+  readonly files: readonly StageFile[];
+  readonly columns: readonly Column[];
+  readonly pages: number;
+  readonly rows: number;
+  readonly bytes: number;
+  /** The largest incremental cursor among the rows in `files`. */
+  readonly max?: IncrementalState;
 }
 
 export interface StagedManifest {

@@ -12,6 +12,7 @@ import { runEndpoint, type ProgressEvent } from './endpoint-job.js';
 import type { Parts } from './parts.js';
 import { newRunId, RunHistory, type RunRecord, type RunStatus } from './run-history.js';
 import { RunLock } from './run-lock.js';
+import { StateStore } from './state-store.js';
 
 export interface RunOptions {
   /** Only these endpoints (by name); all when absent. */
@@ -26,6 +27,8 @@ export interface RunOptions {
   readonly runId?: string;
   /** Continue the last run of this config if it was interrupted (default true). */
   readonly resume?: boolean;
+  /** Template variables for every request, e.g. `{ dt: '2024-05-01' }` from `--dt`. */
+  readonly vars?: Readonly<Record<string, string>>;
 }
 
 export interface RunDeps {
@@ -126,6 +129,7 @@ async function execute(loaded: LoadedConfig, record: RunRecord, selected: readon
   const source = parts.createSource(config, partDeps);
   let destination: Promise<Destination> | undefined;
   const openDestination = (): Promise<Destination> => (destination ??= parts.createDestination(config.destination, partDeps));
+  const state = new StateStore(ctx.stateDir, config.name, openDestination);
 
   const queue = new PQueue({ concurrency: Math.max(1, opts.concurrency ?? 4) });
   try {
@@ -140,6 +144,8 @@ async function execute(loaded: LoadedConfig, record: RunRecord, selected: readon
             stageRoot: join(ctx.stateDir, 'stage'),
             source,
             destination: openDestination,
+            state,
+            vars: opts.vars ?? {},
             parts,
             clock,
             logger,

@@ -1,0 +1,169 @@
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EndpointConfig, FloeConfig } from '../config/schema.js';
+import { canResume } from '../source/rest/index.js';
+import type { Column, StageFile } from '../types.js';
+import type { Logger } from '../util/logger.js';
+import { joinTypes, isInferredType } from '../normalize/type-lattice.js';
+import { IncrementalFilter } from './incremental/incremental-filter.js';
+import { maxCursor, type CursorValue } from './incremental/cursor-value.js';
+import { nextIncrementalState, readIncrementalState, type IncrementalState } from './incremental/incremental-state.js';
+import type { IncrementalRange } from './incremental/start-value.js';
+import type { Parts, SourcePart, StageWriterPart } from './parts.js';
+import type { EndpointRunRecord, ExtractCheckpoint, StagedManifest } from './run-history.js';
+
+export interface ExtractContext {
+  readonly name: string;
+  readonly dir: string;
+  readonly config: FloeConfig;
+  readonly source: SourcePart;
+  readonly parts: Parts;
+  readonly log: Logger;
+  readonly signal: AbortSignal | undefined;
+  /** The incremental range (or backfill window) of this extraction, if any. */
+  readonly range: IncrementalRange | undefined;
+  /** Template variables for the requests. */
+  readonly vars: Readonly<Record<string, string>>;
+  /** Whether to advance the endpoint's state (not for backfill windows). */
+  readonly advanceState: boolean;
+  readonly onPage: () => void;
+  /** Persists the record (with its checkpoint). */
+  readonly save: () => Promise<void>;
+}
+
+/**
+ * Pages → incremental filter → normalizer → Parquet, in segments: every `checkpoint_pages` pages
+ * the current files are closed and a checkpoint (the next page's token, the files, the counts) is
+ * saved in the run record, so a run that dies in page 900 of 1,000 resumes near page 900 — where
+ * the pagination type allows it (see RESUME_SUPPORT).
+ */
+export async function extractEndpoint(endpoint: EndpointConfig, record: EndpointRunRecord, ctx: ExtractContext): Promise<StagedManifest> {
+  const every = ctx.config.stage.checkpoint_pages;
+  const resumable = canResume(endpoint.pagination);
+  const from = resumable ? await usableCheckpoint(record.checkpoint, ctx.log) : undefined;
+  let segment = from ? from.segment : 0;
+  if (from) {
+    Object.assign(record, { rows: from.rows, pages: from.pages, bytes: from.bytes });
+    // Segments from the checkpoint on were cut short by the interruption: drop them.
+    for (const d of await readdir(ctx.dir).catch(() => [] as string[])) {
+      if (/^seg-\d+$/.test(d) && Number(d.slice(4)) >= segment) await rm(join(ctx.dir, d), { recursive: true, force: true });
+    }
+  } else {
+    Object.assign(record, { rows: 0, pages: 0, bytes: 0, files: 0 });
+    await rm(ctx.dir, { recursive: true, force: true }); // leftovers of an interrupted attempt
+  }
+  const files: StageFile[] = from ? [...from.files] : [];
+  let columns: readonly Column[] = from ? from.columns : [];
+  const vars = from ? from.vars : ctx.vars;
+  let carriedMax: CursorValue | undefined =
+    from?.max && ctx.range ? readIncrementalState(from.max, { endpoint: ctx.name, kind: ctx.range.start.kind }) : undefined;
+
+  const inc = endpoint.incremental;
+  const filter = inc && ctx.range ? new IncrementalFilter({ endpoint: ctx.name, config: inc, start: ctx.range.start, end: ctx.range.end }) : undefined;
+  let normalizer = newNormalizer();
+  let writer = newWriter();
+  let sincePoint = 0;
+  try {
+    const pages = ctx.source.pages(endpoint, { ...(ctx.signal ? { signal: ctx.signal } : {}), vars, ...(from ? { resumeFrom: from.next } : {}) });
+    for await (const page of pages) {
+      const records = filter ? filter.filter(page.records) : page.records;
+      for (const batch of normalizer.push(records)) await writer.write(batch);
+      record.pages += 1;
+      record.rows += records.length;
+      record.bytes += page.bytes;
+      ctx.onPage();
+      if (resumable && ++sincePoint >= every && page.next !== undefined) {
+        sincePoint = 0;
+        await closeSegment();
+        carriedMax = maxCursor(carriedMax, filter?.max);
+        record.checkpoint = {
+          next: page.next,
+          vars,
+          segment: segment - 1, // the segment opened just now: a resume starts over there
+          files: [...files],
+          columns,
+          pages: record.pages,
+          rows: record.rows,
+          bytes: record.bytes,
+          ...(carriedMax ? { max: nextIncrementalState(undefined, carriedMax)! } : {}),
+        };
+        await ctx.save();
+        ctx.log.debug('checkpoint', { pages: record.pages, rows: record.rows });
+      }
+    }
+    await closeSegment();
+  } catch (e) {
+    await writer.abort().catch(() => undefined);
+    throw e;
+  }
+  record.files = files.length;
+  delete record.checkpoint;
+  const runMax = maxCursor(carriedMax, filter?.max);
+  const next = ctx.advanceState && ctx.range ? nextIncrementalState(ctx.range.previous, runMax) : undefined;
+  if (filter && (filter.dropped > 0 || filter.missing > 0)) {
+    ctx.log.info('incremental filter', { kept: filter.kept, dropped: filter.dropped, missing_cursor: filter.missing });
+  }
+  return {
+    files,
+    columns,
+    rows: files.reduce((n, f) => n + f.rows, 0),
+    ...(next && changed(ctx.range?.previous, next) ? { state: { endpoint: ctx.name, value: next } } : {}),
+  };
+
+  async function closeSegment(): Promise<void> {
+    const last = normalizer.flush();
+    if (last) await writer.write(last);
+    files.push(...(await writer.close()));
+    columns = unionColumns(columns, normalizer.columns);
+    normalizer = newNormalizer();
+    writer = newWriter();
+  }
+
+  function newNormalizer(): ReturnType<Parts['createNormalizer']> {
+    return ctx.parts.createNormalizer({
+      endpoint: ctx.name,
+      batchRows: ctx.config.stage.batch_rows,
+      ...(endpoint.columns ? { columns: endpoint.columns } : {}),
+      ...(endpoint.schema ? { schema: endpoint.schema } : {}),
+    });
+  }
+
+  function newWriter(): StageWriterPart {
+    return ctx.parts.createStageWriter({
+      dir: join(ctx.dir, `seg-${String(segment++).padStart(5, '0')}`),
+      fileMaxBytes: ctx.config.stage.file_max_mb * 1024 * 1024,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+  }
+}
+
+function changed(previous: CursorValue | undefined, next: IncrementalState): boolean {
+  return previous === undefined || nextIncrementalState(undefined, previous)?.cursor !== next.cursor;
+}
+
+/** A checkpoint whose files are all still on disk. */
+async function usableCheckpoint(c: ExtractCheckpoint | undefined, log: Logger): Promise<ExtractCheckpoint | undefined> {
+  if (!c) return undefined;
+  const present = await Promise.all(c.files.map((f) => stat(f.path).then(() => true, () => false)));
+  if (!present.every(Boolean)) {
+    log.warn('the checkpoint files of the interrupted run are gone; extracting from the first page');
+    return undefined;
+  }
+  log.info('resuming extraction from a checkpoint', { pages: c.pages, rows: c.rows, files: c.files.length });
+  return c;
+}
+
+/** The table's columns across segments: every column, in first-seen order, types widened. */
+export function unionColumns(a: readonly Column[], b: readonly Column[]): Column[] {
+  const out = a.map((c) => ({ ...c }));
+  for (const c of b) {
+    const i = out.findIndex((x) => x.name === c.name);
+    if (i < 0) out.push({ ...c });
+    else {
+      const have = out[i]!;
+      if (have.type !== c.type && isInferredType(have.type) && isInferredType(c.type)) out[i] = { name: c.name, type: joinTypes(have.type, c.type) };
+      else if (have.type !== c.type) out[i] = { name: c.name, type: 'string' };
+    }
+  }
+  return out;
+}
