@@ -4,6 +4,8 @@ import { floeVersion } from '../util/project-files.js';
 import { previewCommand } from './commands/preview.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
+import { backfillCommand } from './commands/backfill.js';
+import { stateCommand } from './commands/state.js';
 import { validateCommand } from './commands/validate.js';
 
 export interface CliIo {
@@ -22,10 +24,15 @@ Usage:
   floe validate <config>                         check a config and print what it will load
   floe preview <config> --endpoint <name>        fetch the first page: inferred columns and 5 sample rows
   floe run <config> [--endpoint <name> ...]      extract, stage and load
-        [--json] [--state-dir .floe] [--concurrency 4] [--keep-stage] [--no-resume]
+        [--json] [--state-dir .floe] [--concurrency 4] [--keep-stage] [--no-resume] [--dt YYYY-MM-DD]
         [--log-format text|json] [--verbose]
   floe runs [--limit 20] [--json]                run history
   floe runs show <run_id> [--json]               one run: per-endpoint details and errors
+  floe backfill <config> --from <d> --to <d> --step 7d [--concurrency 4] [--endpoint <name> ...]
+                                                 load history in windows; re-run to resume
+  floe state show <config> [--endpoint <name>]   committed incremental state
+  floe state reset <config> --endpoint <name>    start the endpoint from initial_value again
+  floe state set <config> --endpoint <name> --value <cursor>
 
 Exit codes: 0 succeeded, 3 partially failed, 1 failed, 2 invalid config or usage.
 Docs: README.md`;
@@ -37,6 +44,8 @@ const COMMANDS: Record<string, Command> = {
   preview: previewCommand,
   run: runCommand,
   runs: runsCommand,
+  backfill: backfillCommand,
+  state: stateCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code; never throws. */

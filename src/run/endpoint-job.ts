@@ -62,6 +62,7 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
   const progress = (phase: ProgressEvent['phase']): void =>
     ctx.onProgress({ endpoint: name, phase, pages: record.pages, rows: record.rows, bytes: record.bytes, elapsedMs: ctx.clock.now() - started });
 
+  let previousSeen: string[] | undefined;
   record.status = 'running';
   await ctx.onUpdate();
   try {
@@ -133,6 +134,7 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
       range,
       vars: { ...ctx.vars, ...(range?.vars ?? {}) },
       advanceState: ctx.window === undefined,
+      previousSeen,
       onPage: () => progress('extracting'),
       save: ctx.onUpdate,
     });
@@ -146,7 +148,10 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
   async function incrementalRange(): Promise<IncrementalRange | undefined> {
     if (ctx.window) return windowRange({ endpoint: name, config: endpoint.incremental, window: ctx.window });
     if (!endpoint.incremental) return undefined;
-    return computeIncrementalRange({ endpoint: name, config: endpoint.incremental, state: await ctx.state.read(name, ctx.signal) });
+    const state = await ctx.state.read(name, ctx.signal);
+    const seen = (state as { seen?: unknown } | undefined)?.seen;
+    if (Array.isArray(seen)) previousSeen = seen.filter((h): h is string => typeof h === 'string');
+    return computeIncrementalRange({ endpoint: name, config: endpoint.incremental, state });
   }
 
   /** A crashed run's manifest, if every file it names is still on disk. */

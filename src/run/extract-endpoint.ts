@@ -7,7 +7,9 @@ import type { Logger } from '../util/logger.js';
 import { joinTypes, isInferredType } from '../normalize/type-lattice.js';
 import { IncrementalFilter } from './incremental/incremental-filter.js';
 import { maxCursor, type CursorValue } from './incremental/cursor-value.js';
-import { nextIncrementalState, readIncrementalState, type IncrementalState } from './incremental/incremental-state.js';
+import { nextIncrementalState, readIncrementalState } from './incremental/incremental-state.js';
+import { parseLookback } from './incremental/duration.js';
+import { SeenRecords } from './incremental/seen-records.js';
 import type { IncrementalRange } from './incremental/start-value.js';
 import type { Parts, SourcePart, StageWriterPart } from './parts.js';
 import type { EndpointRunRecord, ExtractCheckpoint, StagedManifest } from './run-history.js';
@@ -26,6 +28,8 @@ export interface ExtractContext {
   readonly vars: Readonly<Record<string, string>>;
   /** Whether to advance the endpoint's state (not for backfill windows). */
   readonly advanceState: boolean;
+  /** Hashes of the records at the top of the previous range (see SeenRecords). */
+  readonly previousSeen: readonly string[] | undefined;
   readonly onPage: () => void;
   /** Persists the record (with its checkpoint). */
   readonly save: () => Promise<void>;
@@ -60,13 +64,25 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
 
   const inc = endpoint.incremental;
   const filter = inc && ctx.range ? new IncrementalFilter({ endpoint: ctx.name, config: inc, start: ctx.range.start, end: ctx.range.end }) : undefined;
+  const seen =
+    inc && ctx.range && ctx.advanceState
+      ? new SeenRecords({
+          cursorPath: inc.cursor_path,
+          kind: ctx.range.start.kind,
+          previousSeen: ctx.previousSeen,
+          previousMax: ctx.range.previous,
+          lookback: parseLookback(inc.lookback, `endpoints[${ctx.name}].incremental.lookback`),
+          field: `endpoints[${ctx.name}].incremental.lookback`,
+        })
+      : undefined;
   let normalizer = newNormalizer();
   let writer = newWriter();
   let sincePoint = 0;
   try {
     const pages = ctx.source.pages(endpoint, { ...(ctx.signal ? { signal: ctx.signal } : {}), vars, ...(from ? { resumeFrom: from.next } : {}) });
     for await (const page of pages) {
-      const records = filter ? filter.filter(page.records) : page.records;
+      const inRange = filter ? filter.filter(page.records) : page.records;
+      const records = seen ? seen.filter(inRange) : inRange;
       for (const batch of normalizer.push(records)) await writer.write(batch);
       record.pages += 1;
       record.rows += records.length;
@@ -100,15 +116,14 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
   delete record.checkpoint;
   const runMax = maxCursor(carriedMax, filter?.max);
   const next = ctx.advanceState && ctx.range ? nextIncrementalState(ctx.range.previous, runMax) : undefined;
-  if (filter && (filter.dropped > 0 || filter.missing > 0)) {
-    ctx.log.info('incremental filter', { kept: filter.kept, dropped: filter.dropped, missing_cursor: filter.missing });
+  if (filter) {
+    ctx.log.info('incremental filter', { kept: filter.kept, out_of_range: filter.dropped, missing_cursor: filter.missing, unchanged: seen?.skipped ?? 0 });
   }
-  return {
-    files,
-    columns,
-    rows: files.reduce((n, f) => n + f.rows, 0),
-    ...(next && changed(ctx.range?.previous, next) ? { state: { endpoint: ctx.name, value: next } } : {}),
-  };
+  const seenNow = seen?.seenFor(runMax === undefined ? ctx.range?.previous : maxCursor(ctx.range?.previous, runMax));
+  const rows = files.reduce((n, f) => n + f.rows, 0);
+  // State is committed with the data; a run that loads nothing leaves it as it was.
+  const state = next && rows > 0 ? { endpoint: ctx.name, value: { ...next, ...(seenNow ? { seen: seenNow } : {}) } } : undefined;
+  return { files, columns, rows, ...(state ? { state } : {}) };
 
   async function closeSegment(): Promise<void> {
     const last = normalizer.flush();
@@ -135,10 +150,6 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
   }
-}
-
-function changed(previous: CursorValue | undefined, next: IncrementalState): boolean {
-  return previous === undefined || nextIncrementalState(undefined, previous)?.cursor !== next.cursor;
 }
 
 /** A checkpoint whose files are all still on disk. */

@@ -21,6 +21,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
       'log-format': { type: 'string', default: 'text' },
       verbose: { type: 'boolean' },
       'no-resume': { type: 'boolean' },
+      dt: { type: 'string' },
     },
     'run',
   );
@@ -49,6 +50,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
       concurrency,
       keepStage: values['keep-stage'] ?? false,
       resume: !(values['no-resume'] ?? false),
+      ...(values.dt ? { vars: { dt: values.dt } } : {}),
       ...(io.signal ? { signal: io.signal } : {}),
       ...(board ? { onProgress: (e) => board.update(e) } : {}),
     },

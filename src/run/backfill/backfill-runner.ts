@@ -1,0 +1,178 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import PQueue from 'p-queue';
+import { endpointName, tableName, type LoadedConfig } from '../../config/load-config.js';
+import type { Destination } from '../../types.js';
+import { systemClock, type Clock } from '../../util/clock.js';
+import { toFloeError } from '../../util/errors.js';
+import { silentLogger, type Logger } from '../../util/logger.js';
+import { defaultParts } from '../default-parts.js';
+import { runEndpoint } from '../endpoint-job.js';
+import type { Parts } from '../parts.js';
+import type { EndpointRunRecord } from '../run-history.js';
+import { RunLock } from '../run-lock.js';
+import { selectEndpoints } from '../runner.js';
+import { StateStore } from '../state-store.js';
+import { planWindows } from './windows.js';
+
+export interface BackfillOptions {
+  readonly from: string;
+  readonly to: string;
+  readonly step: string;
+  /** Windows extracted at once (default 4); they share the connector's rate limit. */
+  readonly concurrency?: number;
+  readonly endpoints?: readonly string[];
+  readonly stateDir?: string;
+  readonly signal?: AbortSignal;
+  readonly keepStage?: boolean;
+}
+
+export interface WindowRecord extends EndpointRunRecord {
+  readonly window: string;
+  /** The window's own run id: its loads ledger key, stable across re-runs of the backfill. */
+  readonly run_id: string;
+  skipped?: boolean;
+}
+
+export interface BackfillRecord {
+  backfill_id: string;
+  config_name: string;
+  from: string;
+  to: string;
+  step: string;
+  status: 'running' | 'succeeded' | 'partially_failed' | 'failed';
+  started_at: string;
+  finished_at?: string;
+  /** One unit per (window, endpoint), in window order. */
+  windows: WindowRecord[];
+}
+
+/**
+ * `floe backfill`: splits [from, to) into windows and runs each (window, endpoint) as its own
+ * unit — its own run id, `{{ incremental.start_value }}`/`{{ incremental.end_value }}`/`{{ dt }}`
+ * bound to the window, loaded atomically with a ledger row — with bounded concurrency under the
+ * connector's one rate limiter. Completion is recorded per window, so running the same command
+ * again skips finished windows and retries the rest; a failing window fails alone. The endpoint's
+ * incremental state is neither read nor moved.
+ */
+export async function runBackfill(
+  loaded: LoadedConfig,
+  opts: BackfillOptions,
+  deps: { clock?: Clock; logger?: Logger; parts?: Parts } = {},
+): Promise<BackfillRecord> {
+  const { config, redactor } = loaded;
+  const clock = deps.clock ?? systemClock;
+  const parts = deps.parts ?? defaultParts;
+  const stateDir = resolve(opts.stateDir ?? '.floe');
+  const selected = selectEndpoints(loaded, opts.endpoints);
+  const windows = planWindows({ from: opts.from, to: opts.to, step: opts.step });
+  const id = backfillId(config.name, opts, selected.map(endpointName));
+  const file = join(stateDir, 'backfills', `${id}.json`);
+  const logger = (deps.logger ?? silentLogger).child({ backfill: id });
+
+  const lock = await RunLock.acquire(stateDir, `${config.name}.backfill`);
+  try {
+    const previous = await readRecord(file);
+    const done = new Set(previous?.windows.filter((w) => w.status === 'succeeded').map((w) => key(w.window, w.name)) ?? []);
+    const earlier = new Map(previous?.windows.map((w) => [key(w.window, w.name), w]) ?? []);
+    const record: BackfillRecord = {
+      backfill_id: id,
+      config_name: config.name,
+      from: opts.from,
+      to: opts.to,
+      step: opts.step,
+      status: 'running',
+      started_at: new Date(clock.now()).toISOString(),
+      windows: windows.flatMap((w) =>
+        selected.map((e): WindowRecord => {
+          const k = key(w.id, endpointName(e));
+          const before = earlier.get(k);
+          if (before && done.has(k)) return { ...before, skipped: true };
+          // An interrupted unit keeps its checkpoint or staged files, so it resumes where it was.
+          return before && before.status === 'running'
+            ? { ...before }
+            : { window: w.id, run_id: `${id}-w${String(w.index).padStart(5, '0')}`, name: endpointName(e), table: tableName(e), status: 'pending', rows: 0, pages: 0, files: 0, bytes: 0 };
+        }),
+      ),
+    };
+    let saving: Promise<void> = Promise.resolve();
+    const save = (): Promise<void> => (saving = saving.then(() => writeRecord(file, record)));
+    await save();
+    const skipped = record.windows.filter((w) => w.skipped).length;
+    logger.info('backfill started', { windows: windows.length, endpoints: selected.length, already_done: skipped });
+
+    const partDeps = { clock, logger, redactor };
+    const source = parts.createSource(config, partDeps);
+    let destination: Promise<Destination> | undefined;
+    const openDestination = (): Promise<Destination> => (destination ??= parts.createDestination(config.destination, partDeps));
+    const state = new StateStore(stateDir, config.name, openDestination);
+    const queue = new PQueue({ concurrency: Math.max(1, opts.concurrency ?? 4) });
+    try {
+      await Promise.all(
+        record.windows.map((unit) => {
+          if (unit.skipped) return undefined;
+          const window = windows.find((w) => w.id === unit.window)!;
+          const endpoint = selected.find((e) => endpointName(e) === unit.name)!;
+          return queue.add(() =>
+            runEndpoint(endpoint, unit, {
+              runId: unit.run_id,
+              config,
+              stageRoot: join(stateDir, 'stage'),
+              source,
+              destination: openDestination,
+              state,
+              vars: {},
+              window,
+              parts,
+              clock,
+              logger,
+              redactor,
+              signal: opts.signal,
+              keepStage: opts.keepStage ?? false,
+              onProgress: () => undefined,
+              onUpdate: save,
+            }),
+          );
+        }),
+      );
+    } finally {
+      await source.close().catch(() => undefined);
+      const d = destination ? await destination.catch(() => undefined) : undefined;
+      await d?.close().catch((e: unknown) => logger.warn('closing destination failed', { error: toFloeError(e).message }));
+    }
+    const failed = record.windows.filter((w) => w.status === 'failed').length;
+    record.status = failed === 0 ? 'succeeded' : failed === record.windows.length - skipped ? 'failed' : 'partially_failed';
+    record.finished_at = new Date(clock.now()).toISOString();
+    await save();
+    logger.info('backfill finished', { status: record.status, failed });
+    return record;
+  } finally {
+    await lock.release();
+  }
+}
+
+function key(window: string, endpoint: string): string {
+  return `${window}\u0000${endpoint}`;
+}
+
+/** Same config name, range, step and endpoints → the same backfill, so a re-run resumes it. */
+function backfillId(name: string, opts: BackfillOptions, endpoints: string[]): string {
+  const h = createHash('sha256').update(JSON.stringify([opts.from, opts.to, opts.step, endpoints])).digest('hex').slice(0, 10);
+  return `${name.replace(/[^\w.-]/g, '_')}-bf-${h}`;
+}
+
+async function readRecord(file: string): Promise<BackfillRecord | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as BackfillRecord;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+async function writeRecord(file: string, record: BackfillRecord): Promise<void> {
+  await mkdir(join(file, '..'), { recursive: true });
+  await writeFile(`${file}.tmp`, JSON.stringify(record, null, 2) + '\n');
+  await rename(`${file}.tmp`, file);
+}
