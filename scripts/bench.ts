@@ -46,7 +46,11 @@ async function measure(mode: 'ceiling' | 'pipeline', url: string, n: number): Pr
   const [code] = (await once(child, 'exit')) as [number];
   if (code !== 0) throw new Error(`${mode} ${n} exited ${code}`);
   const r = JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
-  process.stderr.write(`${mode.padEnd(8)} ${String(n).padStart(8)} rows  ${fmt(r.rows_per_s!)} rows/s  peak RSS ${r.peak_rss_mb} MB${r.rows_per_s_with_load ? `  (with DuckDB load ${fmt(r.rows_per_s_with_load)} rows/s)` : ''}\n`);
+  process.stderr.write(
+    `${mode.padEnd(8)} ${String(n).padStart(8)} rows  ${fmt(r.rows_per_s!)} rows/s  peak RSS ${r.peak_rss_mb} MB` +
+      (r.rows_per_s_with_load ? `  (to Parquet: peak RSS ${r.peak_rss_mb_to_parquet} MB; with the DuckDB load ${fmt(r.rows_per_s_with_load)} rows/s)` : '') +
+      '\n',
+  );
   return r;
 }
 
@@ -85,6 +89,9 @@ try {
     [`peak_rss_mb_at_${rssSmall}`]: small.peak_rss_mb,
     [`peak_rss_mb_at_${rssLarge}`]: large.peak_rss_mb,
     rss_growth: Number((large.peak_rss_mb! / small.peak_rss_mb! - 1).toFixed(3)),
+    [`peak_rss_mb_to_parquet_at_${rssSmall}`]: small.peak_rss_mb_to_parquet,
+    [`peak_rss_mb_to_parquet_at_${rssLarge}`]: large.peak_rss_mb_to_parquet,
+    rss_growth_to_parquet: Number((large.peak_rss_mb_to_parquet! / small.peak_rss_mb_to_parquet! - 1).toFixed(3)),
   };
   process.stdout.write(JSON.stringify(result) + '\n');
 } finally {

@@ -1,5 +1,4 @@
-import { readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rm, stat } from 'node:fs/promises';
 import type { EndpointConfig, FloeConfig } from '../config/schema.js';
 import { canResume } from '../source/rest/index.js';
 import type { Column, StageFile } from '../types.js';
@@ -11,7 +10,7 @@ import { nextIncrementalState, readIncrementalState } from './incremental/increm
 import { parseLookback } from './incremental/duration.js';
 import { SeenRecords } from './incremental/seen-records.js';
 import type { IncrementalRange } from './incremental/start-value.js';
-import type { Parts, SourcePart, StageWriterPart } from './parts.js';
+import type { Parts, SourcePart } from './parts.js';
 import type { EndpointRunRecord, ExtractCheckpoint, StagedManifest } from './run-history.js';
 
 export interface ExtractContext {
@@ -36,8 +35,8 @@ export interface ExtractContext {
 }
 
 /**
- * Pages → incremental filter → normalizer → Parquet, in segments: every `checkpoint_pages` pages
- * the current files are closed and a checkpoint (the next page's token, the files, the counts) is
+ * Pages → incremental filter → normalizer → Parquet. Every `checkpoint_pages` pages the current
+ * file is completed and a checkpoint (the next page's token, the complete files, the counts) is
  * saved in the run record, so a run that dies in page 900 of 1,000 resumes near page 900 — where
  * the pagination type allows it (see RESUME_SUPPORT).
  */
@@ -45,19 +44,16 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
   const every = ctx.config.stage.checkpoint_pages;
   const resumable = canResume(endpoint.pagination);
   const from = resumable ? await usableCheckpoint(record.checkpoint, ctx.log) : undefined;
-  let segment = from ? from.segment : 0;
   if (from) {
+    // Files written after the checkpoint were cut short; the writer overwrites them by name.
     Object.assign(record, { rows: from.rows, pages: from.pages, bytes: from.bytes });
-    // Segments from the checkpoint on were cut short by the interruption: drop them.
-    for (const d of await readdir(ctx.dir).catch(() => [] as string[])) {
-      if (/^seg-\d+$/.test(d) && Number(d.slice(4)) >= segment) await rm(join(ctx.dir, d), { recursive: true, force: true });
-    }
   } else {
     Object.assign(record, { rows: 0, pages: 0, bytes: 0, files: 0 });
     await rm(ctx.dir, { recursive: true, force: true }); // leftovers of an interrupted attempt
   }
-  const files: StageFile[] = from ? [...from.files] : [];
-  let columns: readonly Column[] = from ? from.columns : [];
+  const before: readonly StageFile[] = from ? from.files : [];
+  let files: StageFile[] = [...before];
+  const columnsBefore: readonly Column[] = from ? from.columns : [];
   const vars = from ? from.vars : ctx.vars;
   let carriedMax: CursorValue | undefined =
     from?.max && ctx.range ? readIncrementalState(from.max, { endpoint: ctx.name, kind: ctx.range.start.kind }) : undefined;
@@ -75,8 +71,18 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
           field: `endpoints[${ctx.name}].incremental.lookback`,
         })
       : undefined;
-  let normalizer = newNormalizer();
-  let writer = newWriter();
+  const normalizer = ctx.parts.createNormalizer({
+    endpoint: ctx.name,
+    batchRows: ctx.config.stage.batch_rows,
+    ...(endpoint.columns ? { columns: endpoint.columns } : {}),
+    ...(endpoint.schema ? { schema: endpoint.schema } : {}),
+  });
+  const writer = ctx.parts.createStageWriter({
+    dir: ctx.dir,
+    fileMaxBytes: ctx.config.stage.file_max_mb * 1024 * 1024,
+    firstPart: before.length,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  });
   let sincePoint = 0;
   try {
     const pages = ctx.source.pages(endpoint, { ...(ctx.signal ? { signal: ctx.signal } : {}), vars, ...(from ? { resumeFrom: from.next } : {}) });
@@ -90,14 +96,15 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
       ctx.onPage();
       if (resumable && ++sincePoint >= every && page.next !== undefined) {
         sincePoint = 0;
-        await closeSegment();
+        const last = normalizer.flush();
+        if (last) await writer.write(last);
+        files = [...before, ...(await writer.checkpoint())];
         carriedMax = maxCursor(carriedMax, filter?.max);
         record.checkpoint = {
           next: page.next,
           vars,
-          segment: segment - 1, // the segment opened just now: a resume starts over there
           files: [...files],
-          columns,
+          columns: unionColumns(columnsBefore, normalizer.columns),
           pages: record.pages,
           rows: record.rows,
           bytes: record.bytes,
@@ -107,12 +114,15 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
         ctx.log.debug('checkpoint', { pages: record.pages, rows: record.rows });
       }
     }
-    await closeSegment();
+    const last = normalizer.flush();
+    if (last) await writer.write(last);
+    files = [...before, ...(await writer.close())];
   } catch (e) {
     await writer.abort().catch(() => undefined);
     throw e;
   }
   record.files = files.length;
+  const columns = unionColumns(columnsBefore, normalizer.columns);
   delete record.checkpoint;
   const runMax = maxCursor(carriedMax, filter?.max);
   const next = ctx.advanceState && ctx.range ? nextIncrementalState(ctx.range.previous, runMax) : undefined;
@@ -124,32 +134,6 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
   // State is committed with the data; a run that loads nothing leaves it as it was.
   const state = next && rows > 0 ? { endpoint: ctx.name, value: { ...next, ...(seenNow ? { seen: seenNow } : {}) } } : undefined;
   return { files, columns, rows, ...(state ? { state } : {}) };
-
-  async function closeSegment(): Promise<void> {
-    const last = normalizer.flush();
-    if (last) await writer.write(last);
-    files.push(...(await writer.close()));
-    columns = unionColumns(columns, normalizer.columns);
-    normalizer = newNormalizer();
-    writer = newWriter();
-  }
-
-  function newNormalizer(): ReturnType<Parts['createNormalizer']> {
-    return ctx.parts.createNormalizer({
-      endpoint: ctx.name,
-      batchRows: ctx.config.stage.batch_rows,
-      ...(endpoint.columns ? { columns: endpoint.columns } : {}),
-      ...(endpoint.schema ? { schema: endpoint.schema } : {}),
-    });
-  }
-
-  function newWriter(): StageWriterPart {
-    return ctx.parts.createStageWriter({
-      dir: join(ctx.dir, `seg-${String(segment++).padStart(5, '0')}`),
-      fileMaxBytes: ctx.config.stage.file_max_mb * 1024 * 1024,
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-    });
-  }
 }
 
 /** A checkpoint whose files are all still on disk. */

@@ -25,6 +25,8 @@ export interface NormalizerPart {
 
 export interface StageWriterPart {
   write(batch: ColumnBatch): Promise<void>;
+  /** Completes every file so far (and returns them) while writing goes on in new files. */
+  checkpoint(): Promise<StageFile[]>;
   close(): Promise<StageFile[]>;
   abort(): Promise<void>;
 }
@@ -43,6 +45,6 @@ export interface Parts {
     schema?: DeclaredColumn[];
     batchRows: number;
   }): NormalizerPart;
-  createStageWriter(opts: { dir: string; fileMaxBytes: number; signal?: AbortSignal }): StageWriterPart;
+  createStageWriter(opts: { dir: string; fileMaxBytes: number; signal?: AbortSignal; firstPart?: number }): StageWriterPart;
   createDestination(config: DestinationConfig, deps: PartDeps): Promise<Destination>;
 }

@@ -45,8 +45,6 @@ export interface ExtractCheckpoint {
   readonly next: unknown;
   /** The template variables the extraction started with; a resume must use the same. */
   readonly vars: Readonly<Record<string, string>>;
-  /** The stage segment a resume writes next. */
-  readonly segment: number;
   readonly files: readonly StageFile[];
   readonly columns: readonly Column[];
   readonly pages: number;

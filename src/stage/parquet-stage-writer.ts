@@ -27,6 +27,8 @@ export interface StageWriterOptions {
   rowGroupRows?: number;
   /** Batches allowed to wait for the encoder before `write` waits (default 2). */
   maxQueuedBatches?: number;
+  /** Number of the first file (`part-<firstPart>.parquet`), to continue after a checkpoint. */
+  firstPart?: number;
 }
 
 interface OpenFile {
@@ -107,6 +109,19 @@ export class ParquetStageWriter {
    */
   write(batch: ColumnBatch): Promise<void> {
     return this.#serial(() => this.#write(batch));
+  }
+
+  /**
+   * Finishes the current file and waits until every file so far is complete on disk; returns
+   * them, in order. Writing goes on into a new file with the same worker: this is how an
+   * extraction checkpoints without paying for a new worker and wasm heap.
+   */
+  async checkpoint(): Promise<StageFile[]> {
+    this.#check();
+    if (this.#current !== undefined) this.#finish(this.#current);
+    await Promise.all(this.#closing);
+    this.#check();
+    return [...this.#done].sort((a, b) => (a.path < b.path ? -1 : 1));
   }
 
   /** Finishes the last file and returns every file written (path, rows, bytes, columns), in order. */
@@ -190,7 +205,8 @@ export class ParquetStageWriter {
   }
 
   #nextPath(): string {
-    return join(this.#opts.dir, `part-${String(this.#paths.length).padStart(5, '0')}.parquet`);
+    const n = (this.#opts.firstPart ?? 0) + this.#paths.length;
+    return join(this.#opts.dir, `part-${String(n).padStart(5, '0')}.parquet`);
   }
 
   #wouldExceed(cur: OpenFile, size: number): boolean {

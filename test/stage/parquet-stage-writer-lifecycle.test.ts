@@ -43,6 +43,31 @@ describe('ParquetStageWriter lifecycle: rotation, ordering, abort, errors', () =
     expect(agg).toEqual({ c: 30000n, s: BigInt((29999 * 30000) / 2), t: 30000n });
   });
 
+  it('checkpoint() completes every file so far and writing goes on; firstPart continues the numbering', async () => {
+    const batch = (from: number): ColumnBatch => ({
+      columns: [{ name: 'k', type: 'long' }],
+      length: 10,
+      values: [Array.from({ length: 10 }, (_, i) => from + i)],
+    });
+    const w = new ParquetStageWriter({ dir, fileMaxBytes: MB });
+    await w.write(batch(0));
+    const first = await w.checkpoint();
+    expect(first.map((f) => [f.path, f.rows])).toEqual([[join(dir, 'part-00000.parquet'), 10]]);
+    expect(await readParquetRows(first[0]!.path)).toHaveLength(10); // complete on disk already
+    await w.write(batch(10));
+    const all = await w.close();
+    expect(all.map((f) => [f.path, f.rows])).toEqual([
+      [join(dir, 'part-00000.parquet'), 10],
+      [join(dir, 'part-00001.parquet'), 10],
+    ]);
+    // A writer resuming after that checkpoint numbers its files after the ones it keeps.
+    const resumed = new ParquetStageWriter({ dir, fileMaxBytes: MB, firstPart: 1 });
+    await resumed.write(batch(20));
+    expect((await resumed.close()).map((f) => f.path)).toEqual([join(dir, 'part-00001.parquet')]);
+    const [agg] = await duck(`SELECT count(*) AS c, sum(k) AS s FROM read_parquet('${dir}/*.parquet')`);
+    expect(agg).toEqual({ c: 20n, s: BigInt((9 * 10) / 2 + (20 + 29) * 5) });
+  });
+
   it('runs writes in call order even when they are not awaited one by one', async () => {
     const w = new ParquetStageWriter({ dir, fileMaxBytes: MB, maxQueuedBatches: 1 });
     const batch = (k: number, type: 'long' | 'string'): ColumnBatch => ({
