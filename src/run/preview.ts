@@ -6,6 +6,7 @@ import { silentLogger, type Logger } from '../util/logger.js';
 import { defaultParts } from './default-parts.js';
 import type { Parts } from './parts.js';
 import { selectEndpoints } from './runner.js';
+import { computeIncrementalRange } from './incremental/start-value.js';
 
 export interface PreviewResult {
   readonly endpoint: string;
@@ -38,7 +39,11 @@ export async function previewEndpoint(
   const partDeps = { clock: deps.clock ?? systemClock, logger: deps.logger ?? silentLogger, redactor: loaded.redactor };
   const source = parts.createSource(loaded.config, partDeps);
   try {
-    const pages = source.pages(endpoint, opts.signal ? { signal: opts.signal } : {});
+    // An incremental endpoint previews the page its first run would fetch (from initial_value).
+    const vars = endpoint.incremental
+      ? computeIncrementalRange({ endpoint: endpointName(endpoint), config: endpoint.incremental, state: undefined }).vars
+      : {};
+    const pages = source.pages(endpoint, { vars, ...(opts.signal ? { signal: opts.signal } : {}) });
     const first = await pages.next();
     await pages.return(undefined);
     if (first.done) throw new FloeError('INTERNAL', 'internal', `endpoint ${endpointName(endpoint)} returned no page`);
