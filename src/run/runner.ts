@@ -46,7 +46,11 @@ export interface RunDeps {
  * finished endpoints are skipped, staged ones are loaded from their files (the destination's
  * ledger makes that exactly-once), the rest are extracted again.
  */
-export async function runConnector(loaded: LoadedConfig, opts: RunOptions = {}, deps: RunDeps = {}): Promise<RunRecord> {
+export async function runConnector(
+  loaded: LoadedConfig,
+  opts: RunOptions = {},
+  deps: RunDeps = {},
+): Promise<RunRecord> {
   const clock = deps.clock ?? systemClock;
   const stateDir = resolve(opts.stateDir ?? '.floe');
   const history = new RunHistory(stateDir);
@@ -61,7 +65,14 @@ export async function runConnector(loaded: LoadedConfig, opts: RunOptions = {}, 
         staged: record.endpoints.filter((e) => e.status !== 'succeeded' && e.staged).length,
       });
     }
-    return await execute(loaded, record, selected, { history, stateDir, opts, clock, logger, parts: deps.parts ?? defaultParts });
+    return await execute(loaded, record, selected, {
+      history,
+      stateDir,
+      opts,
+      clock,
+      logger,
+      parts: deps.parts ?? defaultParts,
+    });
   } finally {
     await lock.release();
   }
@@ -81,7 +92,8 @@ async function openRecord(
   // We hold the lock, so a run of this config still marked `running` is one whose process died.
   const last = (await history.list(50)).find((r) => r.config_name === config.name);
   if (last?.status === 'running') {
-    const same = last.config_hash === hash && last.endpoints.map((e) => e.name).join('\n') === names.join('\n');
+    const same =
+      last.config_hash === hash && last.endpoints.map((e) => e.name).join('\n') === names.join('\n');
     if (same && opts.resume !== false) {
       last.resumed_at = [...(last.resumed_at ?? []), now];
       return last;
@@ -103,7 +115,15 @@ async function openRecord(
     status: 'running',
     started_at: now,
     config_hash: hash,
-    endpoints: selected.map((e) => ({ name: endpointName(e), table: tableName(e), status: 'pending', rows: 0, pages: 0, files: 0, bytes: 0 })),
+    endpoints: selected.map((e) => ({
+      name: endpointName(e),
+      table: tableName(e),
+      status: 'pending',
+      rows: 0,
+      pages: 0,
+      files: 0,
+      bytes: 0,
+    })),
   };
 }
 
@@ -116,53 +136,66 @@ interface ExecuteContext {
   readonly parts: Parts;
 }
 
-async function execute(loaded: LoadedConfig, record: RunRecord, selected: readonly EndpointConfig[], ctx: ExecuteContext): Promise<RunRecord> {
+async function execute(
+  loaded: LoadedConfig,
+  record: RunRecord,
+  selected: readonly EndpointConfig[],
+  ctx: ExecuteContext,
+): Promise<RunRecord> {
   const { config, redactor } = loaded;
   const { clock, logger, parts, opts } = ctx;
   // Saves are chained so concurrent endpoints never interleave writes of the same file.
   let saving: Promise<void> = Promise.resolve();
   const save = (): Promise<void> => (saving = saving.then(() => ctx.history.save(record)));
   await save();
-  logger.info('run started', { config: config.name, endpoints: selected.length, destination: config.destination.type });
+  logger.info('run started', {
+    config: config.name,
+    endpoints: selected.length,
+    destination: config.destination.type,
+  });
 
   const partDeps = { clock, logger, redactor };
   const source = parts.createSource(config, partDeps);
   let destination: Promise<Destination> | undefined;
-  const openDestination = (): Promise<Destination> => (destination ??= parts.createDestination(config.destination, partDeps));
+  const openDestination = (): Promise<Destination> =>
+    (destination ??= parts.createDestination(config.destination, partDeps));
   const state = new StateStore(ctx.stateDir, config.name, openDestination);
 
   const queue = new PQueue({ concurrency: Math.max(1, opts.concurrency ?? 4) });
   try {
     await Promise.all(
-      selected.map((endpoint, i) => {
-        const endpointRecord = record.endpoints[i]!;
-        if (endpointRecord.status === 'succeeded') return undefined; // finished before an interruption
-        return queue.add(() =>
-          runEndpoint(endpoint, endpointRecord, {
-            runId: record.run_id,
-            config,
-            stageRoot: join(ctx.stateDir, 'stage'),
-            source,
-            destination: openDestination,
-            state,
-            vars: opts.vars ?? {},
-            parts,
-            clock,
-            logger,
-            redactor,
-            signal: opts.signal,
-            keepStage: opts.keepStage ?? false,
-            onProgress: opts.onProgress ?? (() => undefined),
-            onUpdate: save,
-          }),
-        );
-      }),
+      selected
+        .map((endpoint, i) => [endpoint, record.endpoints[i]!] as const)
+        .filter(([, r]) => r.status !== 'succeeded') // finished before an interruption
+        .map(([endpoint, endpointRecord]) =>
+          queue.add(() =>
+            runEndpoint(endpoint, endpointRecord, {
+              runId: record.run_id,
+              config,
+              stageRoot: join(ctx.stateDir, 'stage'),
+              source,
+              destination: openDestination,
+              state,
+              vars: opts.vars ?? {},
+              parts,
+              clock,
+              logger,
+              redactor,
+              signal: opts.signal,
+              keepStage: opts.keepStage ?? false,
+              onProgress: opts.onProgress ?? (() => undefined),
+              onUpdate: save,
+            }),
+          ),
+        ),
     );
   } finally {
     await source.close().catch(() => undefined);
     if (destination) {
       const d = await destination.catch(() => undefined);
-      await d?.close().catch((e: unknown) => logger.warn('closing destination failed', { error: toFloeError(e).message }));
+      await d
+        ?.close()
+        .catch((e: unknown) => logger.warn('closing destination failed', { error: toFloeError(e).message }));
     }
   }
 
@@ -184,13 +217,20 @@ function hashConfig(config: LoadedConfig['config']): string {
   return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
 }
 
-export function selectEndpoints(loaded: LoadedConfig, names: readonly string[] | undefined): LoadedConfig['config']['endpoints'] {
+export function selectEndpoints(
+  loaded: LoadedConfig,
+  names: readonly string[] | undefined,
+): LoadedConfig['config']['endpoints'] {
   const all = loaded.config.endpoints;
   if (!names || names.length === 0) return all;
   const known = all.map(endpointName);
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length > 0) {
-    throw new FloeError('USAGE', 'config', `unknown endpoint ${unknown.map((n) => `"${n}"`).join(', ')}; known: ${known.join(', ')}`);
+    throw new FloeError(
+      'USAGE',
+      'config',
+      `unknown endpoint ${unknown.map((n) => `"${n}"`).join(', ')}; known: ${known.join(', ')}`,
+    );
   }
   return all.filter((e) => names.includes(endpointName(e)));
 }

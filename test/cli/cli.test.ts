@@ -126,7 +126,7 @@ describe('floe CLI', () => {
     const out = JSON.parse(r.stdout) as { status: string; endpoints: { name: string; status: string; error?: { code: string; status: number } }[] };
     expect(out.status).toBe('partially_failed');
     expect(out.endpoints.find((e) => e.name === 'missing')).toMatchObject({ status: 'failed', error: { code: 'HTTP_STATUS', status: 404 } });
-    const show = await floe(['runs', 'show', JSON.parse(r.stdout).run_id as string, '--state-dir', state], env);
+    const show = await floe(['runs', 'show', (JSON.parse(r.stdout) as { run_id: string }).run_id, '--state-dir', state], env);
     expect(show.stdout).toContain('missing: HTTP_STATUS');
     expect(show.stdout).toContain('status: 404');
 

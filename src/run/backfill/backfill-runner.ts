@@ -74,7 +74,9 @@ export async function runBackfill(
   const lock = await RunLock.acquire(stateDir, `${config.name}.backfill`);
   try {
     const previous = await readRecord(file);
-    const done = new Set(previous?.windows.filter((w) => w.status === 'succeeded').map((w) => key(w.window, w.name)) ?? []);
+    const done = new Set(
+      previous?.windows.filter((w) => w.status === 'succeeded').map((w) => key(w.window, w.name)) ?? [],
+    );
     const earlier = new Map(previous?.windows.map((w) => [key(w.window, w.name), w]) ?? []);
     const record: BackfillRecord = {
       backfill_id: id,
@@ -92,7 +94,17 @@ export async function runBackfill(
           // An interrupted unit keeps its checkpoint or staged files, so it resumes where it was.
           return before && before.status === 'running'
             ? { ...before }
-            : { window: w.id, run_id: `${id}-w${String(w.index).padStart(5, '0')}`, name: endpointName(e), table: tableName(e), status: 'pending', rows: 0, pages: 0, files: 0, bytes: 0 };
+            : {
+                window: w.id,
+                run_id: `${id}-w${String(w.index).padStart(5, '0')}`,
+                name: endpointName(e),
+                table: tableName(e),
+                status: 'pending',
+                rows: 0,
+                pages: 0,
+                files: 0,
+                bytes: 0,
+              };
         }),
       ),
     };
@@ -100,49 +112,58 @@ export async function runBackfill(
     const save = (): Promise<void> => (saving = saving.then(() => writeRecord(file, record)));
     await save();
     const skipped = record.windows.filter((w) => w.skipped).length;
-    logger.info('backfill started', { windows: windows.length, endpoints: selected.length, already_done: skipped });
+    logger.info('backfill started', {
+      windows: windows.length,
+      endpoints: selected.length,
+      already_done: skipped,
+    });
 
     const partDeps = { clock, logger, redactor };
     const source = parts.createSource(config, partDeps);
     let destination: Promise<Destination> | undefined;
-    const openDestination = (): Promise<Destination> => (destination ??= parts.createDestination(config.destination, partDeps));
+    const openDestination = (): Promise<Destination> =>
+      (destination ??= parts.createDestination(config.destination, partDeps));
     const state = new StateStore(stateDir, config.name, openDestination);
     const queue = new PQueue({ concurrency: Math.max(1, opts.concurrency ?? 4) });
     try {
       await Promise.all(
-        record.windows.map((unit) => {
-          if (unit.skipped) return undefined;
-          const window = windows.find((w) => w.id === unit.window)!;
-          const endpoint = selected.find((e) => endpointName(e) === unit.name)!;
-          return queue.add(() =>
-            runEndpoint(endpoint, unit, {
-              runId: unit.run_id,
-              config,
-              stageRoot: join(stateDir, 'stage'),
-              source,
-              destination: openDestination,
-              state,
-              vars: {},
-              window,
-              parts,
-              clock,
-              logger,
-              redactor,
-              signal: opts.signal,
-              keepStage: opts.keepStage ?? false,
-              onProgress: () => undefined,
-              onUpdate: save,
-            }),
-          );
-        }),
+        record.windows
+          .filter((unit) => !unit.skipped)
+          .map((unit) => {
+            const window = windows.find((w) => w.id === unit.window)!;
+            const endpoint = selected.find((e) => endpointName(e) === unit.name)!;
+            return queue.add(() =>
+              runEndpoint(endpoint, unit, {
+                runId: unit.run_id,
+                config,
+                stageRoot: join(stateDir, 'stage'),
+                source,
+                destination: openDestination,
+                state,
+                vars: {},
+                window,
+                parts,
+                clock,
+                logger,
+                redactor,
+                signal: opts.signal,
+                keepStage: opts.keepStage ?? false,
+                onProgress: () => undefined,
+                onUpdate: save,
+              }),
+            );
+          }),
       );
     } finally {
       await source.close().catch(() => undefined);
       const d = destination ? await destination.catch(() => undefined) : undefined;
-      await d?.close().catch((e: unknown) => logger.warn('closing destination failed', { error: toFloeError(e).message }));
+      await d
+        ?.close()
+        .catch((e: unknown) => logger.warn('closing destination failed', { error: toFloeError(e).message }));
     }
     const failed = record.windows.filter((w) => w.status === 'failed').length;
-    record.status = failed === 0 ? 'succeeded' : failed === record.windows.length - skipped ? 'failed' : 'partially_failed';
+    record.status =
+      failed === 0 ? 'succeeded' : failed === record.windows.length - skipped ? 'failed' : 'partially_failed';
     record.finished_at = new Date(clock.now()).toISOString();
     await save();
     logger.info('backfill finished', { status: record.status, failed });
@@ -158,7 +179,10 @@ function key(window: string, endpoint: string): string {
 
 /** Same config name, range, step and endpoints → the same backfill, so a re-run resumes it. */
 function backfillId(name: string, opts: BackfillOptions, endpoints: string[]): string {
-  const h = createHash('sha256').update(JSON.stringify([opts.from, opts.to, opts.step, endpoints])).digest('hex').slice(0, 10);
+  const h = createHash('sha256')
+    .update(JSON.stringify([opts.from, opts.to, opts.step, endpoints]))
+    .digest('hex')
+    .slice(0, 10);
   return `${name.replace(/[^\w.-]/g, '_')}-bf-${h}`;
 }
 
