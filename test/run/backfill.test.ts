@@ -6,13 +6,14 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { DuckdbDestination } from '../../src/destination/duckdb/duckdb-destination.js';
 import { runBackfill } from '../../src/run/backfill/backfill-runner.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { reply, useMockApi, type MockApi } from '../support/mock-api.js';
+import { startSnowflakeEmulator, type SnowflakeEmulator } from '../support/snowflake-emulator/index.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -39,7 +40,20 @@ function serve(api: MockApi, fail: (since: string) => 'ok' | 'error' | 'hang' = 
   });
 }
 
-function configJson(api: MockApi): Record<string, unknown> {
+type Target = 'duckdb' | 'snowflake';
+let emu: SnowflakeEmulator;
+let schema = '';
+beforeAll(async () => {
+  emu = await startSnowflakeEmulator();
+});
+afterAll(async () => {
+  await emu.close();
+});
+beforeEach(() => {
+  schema = `BF_${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
+});
+
+function configJson(api: MockApi, target: Target = 'duckdb'): Record<string, unknown> {
   return {
     name: 'bf',
     base_url: api.url,
@@ -54,11 +68,17 @@ function configJson(api: MockApi): Record<string, unknown> {
         primary_key: ['id'],
       },
     ],
-    destination: { type: 'duckdb', path: join(dir, 'w.duckdb') },
+    destination:
+      target === 'duckdb'
+        ? { type: 'duckdb', path: join(dir, 'w.duckdb') }
+        : { type: 'snowflake', account: emu.account, user: 'FLOE', password: 'floe', database: 'FLOE_TEST', schema, access_url: emu.url },
   };
 }
 
-async function count(): Promise<number> {
+async function count(target: Target = 'duckdb'): Promise<number> {
+  if (target === 'snowflake') {
+    return Number((await emu.query(`SELECT count(*) AS n FROM "FLOE_TEST"."${schema}"."EVENTS"`))[0]?.n);
+  }
   const db = await DuckdbDestination.open(
     { type: 'duckdb', path: join(dir, 'w.duckdb'), schema: 'main', write_disposition: 'append', memory_limit: '256MB' },
     { clock: new FakeClock(), logger: silentLogger },
@@ -80,11 +100,11 @@ function windowsRequested(api: MockApi, from = 0): string[] {
   return [...new Set(api.requests.slice(from).map((r) => r.query.since!))].sort();
 }
 
-describe('floe backfill', () => {
+describe.each<Target>(['duckdb', 'snowflake'])('floe backfill into %s', (target) => {
   it('splits the range into windows bound to the templates, and a re-run skips every completed window', async () => {
     const api = await useMockApi();
     serve(api);
-    const loaded = parseConfig(configJson(api), {});
+    const loaded = parseConfig(configJson(api, target), {});
     const opts = { from: '2024-03-01', to: '2024-03-08', step: '1d', concurrency: 3, stateDir: join(dir, 'state') };
     const first = await runBackfill(loaded, opts, { clock: new FakeClock() });
     expect(first.status).toBe('succeeded');
@@ -92,7 +112,7 @@ describe('floe backfill', () => {
     expect(windowsRequested(api)).toEqual(Array.from({ length: 7 }, (_, i) => iso(Date.UTC(2024, 2, 1) + i * DAY)));
     const day3 = api.requests.find((r) => r.query.since === '2024-03-03T00:00:00Z')!;
     expect(day3.query).toMatchObject({ until: '2024-03-04T00:00:00Z', day: '2024-03-03' });
-    expect(await count()).toBe(28);
+    expect(await count(target)).toBe(28);
 
     const before = api.requests.length;
     const again = await runBackfill(loaded, opts, { clock: new FakeClock() });
@@ -104,20 +124,22 @@ describe('floe backfill', () => {
     const api = await useMockApi();
     let broken = true;
     serve(api, (since) => (broken && since.startsWith('2024-03-05') ? 'error' : 'ok'));
-    const loaded = parseConfig(configJson(api), {});
+    const loaded = parseConfig(configJson(api, target), {});
     const opts = { from: '2024-03-01', to: '2024-03-08', step: '1d', stateDir: join(dir, 'state') };
     const first = await runBackfill(loaded, opts, { clock: new FakeClock() });
     expect(first.status).toBe('partially_failed');
     expect(first.windows.filter((w) => w.status === 'failed').map((w) => w.window)).toEqual(['2024-03-05T00:00:00Z..2024-03-06T00:00:00Z']);
-    expect(await count()).toBe(24);
+    expect(await count(target)).toBe(24);
     broken = false;
     const before = api.requests.length;
     const retry = await runBackfill(loaded, opts, { clock: new FakeClock() });
     expect(retry.status).toBe('succeeded');
     expect(windowsRequested(api, before)).toEqual(['2024-03-05T00:00:00Z']);
-    expect(await count()).toBe(28);
+    expect(await count(target)).toBe(28);
   });
+});
 
+describe('floe backfill, interrupted', () => {
   it('kill -9 half-way, then the same command: completed windows are not fetched again', async () => {
     const api = await useMockApi();
     let hang = true;

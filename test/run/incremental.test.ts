@@ -13,6 +13,7 @@ import { FakeClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { Redactor } from '../../src/util/redact.js';
 import { startSnowflakeEmulator, type SnowflakeEmulator } from '../support/snowflake-emulator/index.js';
+import { dyingAtLoadOf } from '../support/dying-parts.js';
 import { useMockApi, type MockApi } from '../support/mock-api.js';
 
 interface Ticket {
@@ -145,6 +146,26 @@ describe.each<Target>(['duckdb', 'snowflake'])('incremental sync into %s', (targ
     const all = await rows();
     expect(all.length).toBe(27);
     expect(all.find((t) => t.id === 25)?.subject).toBe('t25 edited');
+  });
+
+  it('a run that died right after its commit is resumed: nothing loads twice, the next run starts from the committed cursor', async () => {
+    const api = await useMockApi();
+    const tickets = new TicketsApi(15);
+    tickets.serve(api);
+    const { parts, died } = dyingAtLoadOf('tickets', true);
+    void runConnector(config(api), { stateDir: join(dir, 'state') }, { parts, clock: new FakeClock() });
+    await died; // committed rows + state in the destination; the run record and state mirror never heard
+    const resumed = await run(config(api));
+    expect(resumed.resumed_at).toHaveLength(1);
+    expect(resumed.endpoints[0]).toMatchObject({ status: 'succeeded', rows_loaded: 15 });
+    expect((await rows()).length).toBe(15);
+
+    tickets.tickets.push({ id: 16, subject: 't16', updated_at: at(16 * 60) });
+    const before = api.requests.length;
+    const next = await run(config(api));
+    expect(api.requests[before]!.query.updated_since).toBe(at(15 * 60 - 30));
+    expect(next.endpoints[0]).toMatchObject({ status: 'succeeded', rows: 1 });
+    expect((await rows()).length).toBe(16);
   });
 
   it('filters client-side when the API ignores the filter parameter', async () => {

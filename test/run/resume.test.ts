@@ -11,13 +11,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { DuckdbDestination } from '../../src/destination/duckdb/duckdb-destination.js';
-import { defaultParts } from '../../src/run/default-parts.js';
-import type { Parts } from '../../src/run/parts.js';
 import { RunHistory, type RunRecord } from '../../src/run/run-history.js';
 import { runConnector } from '../../src/run/runner.js';
-import type { Destination } from '../../src/types.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
+import { dyingAtLoadOf } from '../support/dying-parts.js';
 import { dataset, offsetPages, reply, useMockApi, type MockApi } from '../support/mock-api.js';
 
 let dir: string;
@@ -49,36 +47,6 @@ async function counts(): Promise<Record<string, unknown>[]> {
   } finally {
     await db.close();
   }
-}
-
-/** Parts whose load of endpoint `b` never returns (the process "dies" there), optionally after committing. */
-function dyingAtLoadOf(endpoint: string, commitFirst: boolean): { parts: Parts; died: Promise<void> } {
-  let signalDeath: () => void = () => undefined;
-  const died = new Promise<void>((r) => (signalDeath = r));
-  const parts: Parts = {
-    ...defaultParts,
-    async createDestination(cfg, deps) {
-      const real = await defaultParts.createDestination(cfg, deps);
-      const dying: Destination = {
-        ...real,
-        type: real.type,
-        capabilities: real.capabilities,
-        ledgerEntry: (...a) => real.ledgerEntry(...a),
-        readState: (...a) => real.readState(...a),
-        writeState: (...a) => real.writeState(...a),
-        async load(req, signal) {
-          if (req.endpoint !== endpoint) return real.load(req, signal);
-          if (commitFirst) await real.load(req, signal);
-          await real.close(); // release the database file, as a dead process would
-          signalDeath();
-          return new Promise(() => undefined);
-        },
-        close: () => Promise.resolve(),
-      };
-      return dying;
-    },
-  };
-  return { parts, died };
 }
 
 describe('resuming an interrupted run', () => {

@@ -1,0 +1,34 @@
+/** A run that "dies" at a chosen load, as a crashed process would leave things. */
+import { defaultParts } from '../../src/run/default-parts.js';
+import type { Parts } from '../../src/run/parts.js';
+import type { Destination } from '../../src/types.js';
+
+/** Parts whose load of `endpoint` never returns (the process "dies" there), optionally after committing. */
+export function dyingAtLoadOf(endpoint: string, commitFirst: boolean): { parts: Parts; died: Promise<void> } {
+  let signalDeath: () => void = () => undefined;
+  const died = new Promise<void>((r) => (signalDeath = r));
+  const parts: Parts = {
+    ...defaultParts,
+    async createDestination(cfg, deps) {
+      const real = await defaultParts.createDestination(cfg, deps);
+      const dying: Destination = {
+        ...real,
+        type: real.type,
+        capabilities: real.capabilities,
+        ledgerEntry: (...a) => real.ledgerEntry(...a),
+        readState: (...a) => real.readState(...a),
+        writeState: (...a) => real.writeState(...a),
+        async load(req, signal) {
+          if (req.endpoint !== endpoint) return real.load(req, signal);
+          if (commitFirst) await real.load(req, signal);
+          await real.close(); // release the database file, as a dead process would
+          signalDeath();
+          return new Promise(() => undefined);
+        },
+        close: () => Promise.resolve(),
+      };
+      return dying;
+    },
+  };
+  return { parts, died };
+}
