@@ -1,18 +1,17 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import PQueue from 'p-queue';
-import { endpointName, tableName, type LoadedConfig } from '../config/load-config.js';
+import { endpointName, type LoadedConfig } from '../config/load-config.js';
 import type { EndpointConfig } from '../config/schema.js';
-import type { Destination } from '../types.js';
 import { systemClock, type Clock } from '../util/clock.js';
-import { FloeError, toFloeError } from '../util/errors.js';
+import { FloeError } from '../util/errors.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { defaultParts } from './default-parts.js';
 import { runEndpoint, type ProgressEvent } from './endpoint-job.js';
 import type { Parts } from './parts.js';
 import { newRunId, RunHistory, type RunRecord, type RunStatus } from './run-history.js';
 import { RunLock } from './run-lock.js';
-import { StateStore } from './state-store.js';
+import { pendingEndpoint, RunResources } from './run-resources.js';
 
 export interface RunOptions {
   /** Only these endpoints (by name); all when absent. */
@@ -115,15 +114,7 @@ async function openRecord(
     status: 'running',
     started_at: now,
     config_hash: hash,
-    endpoints: selected.map((e) => ({
-      name: endpointName(e),
-      table: tableName(e),
-      status: 'pending',
-      rows: 0,
-      pages: 0,
-      files: 0,
-      bytes: 0,
-    })),
+    endpoints: selected.map(pendingEndpoint),
   };
 }
 
@@ -154,12 +145,7 @@ async function execute(
     destination: config.destination.type,
   });
 
-  const partDeps = { clock, logger, redactor };
-  const source = parts.createSource(config, partDeps);
-  let destination: Promise<Destination> | undefined;
-  const openDestination = (): Promise<Destination> =>
-    (destination ??= parts.createDestination(config.destination, partDeps));
-  const state = new StateStore(ctx.stateDir, config.name, openDestination);
+  const shared = new RunResources(config, parts, { clock, logger, redactor }, ctx.stateDir);
 
   const queue = new PQueue({ concurrency: Math.max(1, opts.concurrency ?? 4) });
   try {
@@ -173,9 +159,9 @@ async function execute(
               runId: record.run_id,
               config,
               stageRoot: join(ctx.stateDir, 'stage'),
-              source,
-              destination: openDestination,
-              state,
+              source: shared.source,
+              destination: shared.destination,
+              state: shared.state,
               vars: opts.vars ?? {},
               parts,
               clock,
@@ -190,13 +176,7 @@ async function execute(
         ),
     );
   } finally {
-    await source.close().catch(() => undefined);
-    if (destination) {
-      const d = await destination.catch(() => undefined);
-      await d
-        ?.close()
-        .catch((e: unknown) => logger.warn('closing destination failed', { error: toFloeError(e).message }));
-    }
+    await shared.close(logger);
   }
 
   record.status = runStatus(record);

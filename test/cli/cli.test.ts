@@ -2,41 +2,24 @@
  * The CLI as a user runs it: the built `dist/src/cli/main.js` in a child process (`npm test`
  * builds first), against the demo API on loopback.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoApi, type DemoApi } from '../../scripts/demo-api.js';
+import { FLOE_BIN, runFloe } from '../support/floe-process.js';
+
+const floe = (args: string[], env: Record<string, string> = {}): ReturnType<typeof runFloe> => runFloe(args, env, root);
 
 const root = join(import.meta.dirname, '..', '..');
-const bin = join(root, 'dist', 'src', 'cli', 'main.js');
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function floe(args: string[], env: Record<string, string> = {}, cwd = root): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 let api: DemoApi;
 let dir: string;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` (npm test does)`);
+  if (!existsSync(FLOE_BIN)) throw new Error(`${FLOE_BIN} is missing: run \`npm run build\` (npm test does)`);
   api = await startDemoApi({ fail503Every: 0, fail429At: 0, users: 120, orders: 60, events: 90, tickets: 40 });
   dir = await mkdtemp(join(tmpdir(), 'floe-cli-'));
   env = { DEMO_PORT: String(api.port), DEMO_KEY: api.key };

@@ -1,12 +1,11 @@
 /** `floe state show|set|reset` as a user repairs state after an incident, through the built CLI. */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runFloe } from '../support/floe-process.js';
 import { useMockApi } from '../support/mock-api.js';
 
-const bin = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'floe-state-'));
@@ -15,17 +14,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function floe(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args, '--state-dir', join(dir, 'state')]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const floe = (...args: string[]): ReturnType<typeof runFloe> => runFloe([...args, '--state-dir', join(dir, 'state')]);
 
 describe('floe state', () => {
   it('shows the committed cursor, sets it, resets it; the next run starts from it', async () => {

@@ -2,7 +2,6 @@
  * Backfills in windows, with resume: request counts at the server prove that completed windows
  * are never fetched again, after a kill -9 or a failed window.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { DuckdbDestination } from '../../src/destination/duckdb/duckdb-destinati
 import { runBackfill } from '../../src/run/backfill/backfill-runner.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
+import { killHard, runFloe, startFloe, waitFor } from '../support/floe-process.js';
 import { reply, useMockApi, type MockApi } from '../support/mock-api.js';
 import { startSnowflakeEmulator, type SnowflakeEmulator } from '../support/snowflake-emulator/index.js';
 
@@ -146,29 +146,18 @@ describe('floe backfill, interrupted', () => {
     serve(api, (since) => (hang && since >= '2024-03-05' ? 'hang' : 'ok'));
     const file = join(dir, 'bf.json');
     await writeFile(file, JSON.stringify(configJson(api)));
-    const bin = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
-    const args = [bin, 'backfill', file, '--from', '2024-03-01', '--to', '2024-03-11', '--step', '1d', '--concurrency', '1', '--state-dir', join(dir, 'state')];
-    const child = spawn(process.execPath, args, { stdio: 'ignore' });
+    const args = ['backfill', file, '--from', '2024-03-01', '--to', '2024-03-11', '--step', '1d', '--concurrency', '1', '--state-dir', join(dir, 'state')];
+    const child = startFloe(args);
     await waitFor(() => api.requests.some((r) => r.query.since!.startsWith('2024-03-05')));
-    child.kill('SIGKILL');
-    await new Promise((r) => child.on('exit', r));
+    await killHard(child);
     expect(windowsRequested(api)).toHaveLength(5);
     hang = false;
 
     const before = api.requests.length;
-    const code = await new Promise<number>((resolve) => spawn(process.execPath, args, { stdio: 'ignore' }).on('exit', (c) => resolve(c ?? -1)));
-    expect(code).toBe(0);
+    expect((await runFloe(args)).code).toBe(0);
     // Windows 1–4 were complete: the resumed backfill asked only for 5–10.
     expect(windowsRequested(api, before)).toEqual(Array.from({ length: 6 }, (_, i) => iso(Date.UTC(2024, 2, 5) + i * DAY)));
     expect(api.requests.length - before).toBe(6 * 2); // 4 events a day at 3 per page: 2 pages per window
     expect(await count()).toBe(40);
   }, 40_000);
 });
-
-async function waitFor(cond: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -3,7 +3,6 @@
  * (page 90), not page 1 — counted at the server — and ends with exactly the rows of an
  * uninterrupted run.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { DuckdbDestination } from '../../src/destination/duckdb/duckdb-destinati
 import { RunHistory } from '../../src/run/run-history.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
+import { killHard, runFloe, startFloe, waitFor } from '../support/floe-process.js';
 import { cursorPages, dataset, offsetPages, reply, useMockApi, type Handler } from '../support/mock-api.js';
 
 let dir: string;
@@ -22,14 +22,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const bin = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
 const records = dataset(500, (i) => ({ id: i, v: `row ${i}` }));
-
-function floeRun(file: string): Promise<number> {
-  return new Promise((resolve) =>
-    spawn(process.execPath, [bin, 'run', file, '--state-dir', join(dir, 'state')], { stdio: 'ignore' }).on('exit', (c) => resolve(c ?? -1)),
-  );
-}
 
 async function count(): Promise<number> {
   const db = await DuckdbDestination.open(
@@ -72,16 +65,15 @@ describe.each([
         destination: { type: 'duckdb', path: join(dir, 'w.duckdb') },
       }),
     );
-    const child = spawn(process.execPath, [bin, 'run', file, '--state-dir', join(dir, 'state')], { stdio: 'ignore' });
+    const child = startFloe(['run', file, '--state-dir', join(dir, 'state')]);
     await waitFor(() => api.requests.some((r) => pageOf(r.query) === 94));
-    child.kill('SIGKILL');
-    await new Promise((r) => child.on('exit', r));
+    await killHard(child);
     const crashed = (await new RunHistory(join(dir, 'state')).list())[0]!;
     expect(crashed.endpoints[0]!.checkpoint).toMatchObject({ pages: 90, rows: 450 });
     hang = false;
 
     const before = api.requests.length;
-    expect(await floeRun(file)).toBe(0);
+    expect((await runFloe(['run', file, '--state-dir', join(dir, 'state')])).code).toBe(0);
     const resumedPages = api.requests.slice(before).map((r) => pageOf(r.query));
     // The resumed run starts at 0-based page 90 (the checkpoint) and asks only for what was left.
     expect(resumedPages).toEqual(Array.from({ length: requestsInAll - 90 }, (_, i) => 90 + i));
@@ -90,11 +82,3 @@ describe.each([
     expect(done).toMatchObject({ status: 'succeeded', endpoints: [{ pages: requestsInAll, rows: 500 }] });
   }, 40_000);
 });
-
-async function waitFor(cond: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -3,7 +3,6 @@
  * same run id, finished endpoints skipped, staged endpoints loaded from their files, and the
  * destination's ledger keeps every load exactly-once.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +15,7 @@ import { runConnector } from '../../src/run/runner.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { dyingAtLoadOf } from '../support/dying-parts.js';
+import { killHard, runFloe, startFloe, waitFor } from '../support/floe-process.js';
 import { dataset, offsetPages, reply, useMockApi, type MockApi } from '../support/mock-api.js';
 
 let dir: string;
@@ -115,16 +115,8 @@ describe('resuming an interrupted run', () => {
   }, 40_000);
 });
 
-const bin = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
-
-function floeRun(file: string, ...args: string[]): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'run', file, '--state-dir', join(dir, 'state'), ...args]);
-    let s = '';
-    child.stdout.on('data', (d: Buffer) => (s += d.toString()));
-    child.on('error', reject);
-    child.on('close', () => resolve(s));
-  });
+async function floeRun(file: string, ...args: string[]): Promise<string> {
+  return (await runFloe(['run', file, '--state-dir', join(dir, 'state'), ...args])).stdout;
 }
 
 /** `floe run` in a child process, killed with SIGKILL while endpoint b's third page hangs. */
@@ -137,20 +129,11 @@ async function crashMidExtraction(): Promise<{ api: MockApi; file: string; crash
   );
   const file = join(dir, 'c.json');
   await writeFile(file, JSON.stringify({ name: 'resume', base_url: api.url, endpoints: ENDPOINTS, destination: { type: 'duckdb', path: join(dir, 'w.duckdb') } }));
-  const child = spawn(process.execPath, [bin, 'run', file, '--state-dir', join(dir, 'state'), '--concurrency', '1'], { stdio: 'ignore' });
-  await waitFor(() => api.requestsTo('/b').length === 3, 20_000);
-  child.kill('SIGKILL');
-  await new Promise((r) => child.on('exit', r));
+  const child = startFloe(['run', file, '--state-dir', join(dir, 'state'), '--concurrency', '1']);
+  await waitFor(() => api.requestsTo('/b').length === 3);
+  await killHard(child);
   const crashed = (await new RunHistory(join(dir, 'state')).list())[0]!;
   expect(crashed.status).toBe('running');
   expect(crashed.endpoints.map((e) => e.status)).toEqual(['succeeded', 'running']);
   return { api, file, crashed, release: () => (hang = false) };
-}
-
-async function waitFor(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }

@@ -3,17 +3,16 @@
  * Snowflake emulator, and the demo API — the path a user takes by changing only the destination
  * block of a config.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { makeTickets, startDemoApi, type DemoApi } from '../../scripts/demo-api.js';
+import { runFloe } from '../support/floe-process.js';
 import { startSnowflakeEmulator, type SnowflakeEmulator } from '../support/snowflake-emulator/index.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const bin = join(root, 'dist', 'src', 'cli', 'main.js');
 
 let api: DemoApi;
 let emu: SnowflakeEmulator;
@@ -30,24 +29,13 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function floe(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        DEMO_PORT: String(api.port),
-        DEMO_KEY: api.key,
-        SF_PASSWORD: 'floe',
-        SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true',
-        SF_TELEMETRY_DISABLE_CONNECTION_SHAPE: 'true',
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+function floe(args: string[]): ReturnType<typeof runFloe> {
+  return runFloe(args, {
+    DEMO_PORT: String(api.port),
+    DEMO_KEY: api.key,
+    SF_PASSWORD: 'floe',
+    SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true',
+    SF_TELEMETRY_DISABLE_CONNECTION_SHAPE: 'true',
   });
 }
 

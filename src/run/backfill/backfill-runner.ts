@@ -2,10 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import PQueue from 'p-queue';
-import { endpointName, tableName, type LoadedConfig } from '../../config/load-config.js';
-import type { Destination } from '../../types.js';
+import { endpointName, type LoadedConfig } from '../../config/load-config.js';
 import { systemClock, type Clock } from '../../util/clock.js';
-import { toFloeError } from '../../util/errors.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
 import { defaultParts } from '../default-parts.js';
 import { runEndpoint } from '../endpoint-job.js';
@@ -13,7 +11,7 @@ import type { Parts } from '../parts.js';
 import type { EndpointRunRecord } from '../run-history.js';
 import { RunLock } from '../run-lock.js';
 import { selectEndpoints } from '../runner.js';
-import { StateStore } from '../state-store.js';
+import { pendingEndpoint, RunResources } from '../run-resources.js';
 import { planWindows } from './windows.js';
 
 export interface BackfillOptions {
@@ -94,17 +92,7 @@ export async function runBackfill(
           // An interrupted unit keeps its checkpoint or staged files, so it resumes where it was.
           return before && before.status === 'running'
             ? { ...before }
-            : {
-                window: w.id,
-                run_id: `${id}-w${String(w.index).padStart(5, '0')}`,
-                name: endpointName(e),
-                table: tableName(e),
-                status: 'pending',
-                rows: 0,
-                pages: 0,
-                files: 0,
-                bytes: 0,
-              };
+            : { ...pendingEndpoint(e), window: w.id, run_id: `${id}-w${String(w.index).padStart(5, '0')}` };
         }),
       ),
     };
@@ -118,12 +106,7 @@ export async function runBackfill(
       already_done: skipped,
     });
 
-    const partDeps = { clock, logger, redactor };
-    const source = parts.createSource(config, partDeps);
-    let destination: Promise<Destination> | undefined;
-    const openDestination = (): Promise<Destination> =>
-      (destination ??= parts.createDestination(config.destination, partDeps));
-    const state = new StateStore(stateDir, config.name, openDestination);
+    const shared = new RunResources(config, parts, { clock, logger, redactor }, stateDir);
     const queue = new PQueue({ concurrency: Math.max(1, opts.concurrency ?? 4) });
     try {
       await Promise.all(
@@ -137,9 +120,9 @@ export async function runBackfill(
                 runId: unit.run_id,
                 config,
                 stageRoot: join(stateDir, 'stage'),
-                source,
-                destination: openDestination,
-                state,
+                source: shared.source,
+                destination: shared.destination,
+                state: shared.state,
                 vars: {},
                 window,
                 parts,
@@ -155,11 +138,7 @@ export async function runBackfill(
           }),
       );
     } finally {
-      await source.close().catch(() => undefined);
-      const d = destination ? await destination.catch(() => undefined) : undefined;
-      await d
-        ?.close()
-        .catch((e: unknown) => logger.warn('closing destination failed', { error: toFloeError(e).message }));
+      await shared.close(logger);
     }
     const failed = record.windows.filter((w) => w.status === 'failed').length;
     record.status =
