@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { SnowflakeDestinationConfig } from '../../../src/config/schema.js';
 import { openSnowflakeDestination } from '../../../src/destination/snowflake/snowflake-destination.js';
 import {
@@ -25,6 +26,42 @@ import {
   type SnowflakeEmulator,
   type SnowflakeEmulatorOptions,
 } from '../../support/snowflake-emulator/index.js';
+
+/**
+ * Starts one emulator for the file and hands out destinations pointed at it, closing them after
+ * each test: `const sf = useEmulatorDestinations(); … await sf.dest(); sf.emu.requests …`.
+ */
+export function useEmulatorDestinations(): {
+  readonly emu: SnowflakeEmulator;
+  dest(
+    extra?: Parameters<typeof destinationFor>[1],
+    deps?: Parameters<typeof destinationFor>[2],
+  ): Promise<Destination>;
+} {
+  let emu: SnowflakeEmulator | undefined;
+  const open: Destination[] = [];
+  beforeAll(async () => {
+    emu = await emulator();
+  });
+  afterEach(async () => {
+    for (const d of open.splice(0)) await d.close();
+  });
+  afterAll(async () => {
+    await emu?.close();
+    cleanupTempDirs();
+  });
+  return {
+    get emu(): SnowflakeEmulator {
+      if (!emu) throw new Error('the emulator starts in beforeAll');
+      return emu;
+    },
+    async dest(extra = {}, deps = {}) {
+      const d = await destinationFor(this.emu, extra, deps);
+      open.push(d);
+      return d;
+    },
+  };
+}
 
 export const DB = 'FLOE_TEST';
 export const SCHEMA = 'RAW';

@@ -2,46 +2,24 @@
  * Tables follow the data: new columns are added, widened types rebuild the table (never a silent
  * failure or truncation), JSON columns can be VARIANT, and name collisions fail loudly.
  */
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Column, Destination } from '../../../src/types.js';
-import type { SnowflakeEmulator } from '../../support/snowflake-emulator/index.js';
 import { request } from './fixtures.js';
 import {
   captureLogger,
-  cleanupTempDirs,
   DB,
-  destinationFor,
-  emulator,
   parquet,
   SCHEMA,
   tableRows,
   tempDir,
+  useEmulatorDestinations,
 } from './helpers.js';
 
-let emu: SnowflakeEmulator;
-const open: Destination[] = [];
-const dest = async (
-  extra: Parameters<typeof destinationFor>[1] = {},
-  deps: Parameters<typeof destinationFor>[2] = {},
-): Promise<Destination> => {
-  const d = await destinationFor(emu, extra, deps);
-  open.push(d);
-  return d;
-};
-
-beforeAll(async () => {
-  emu = await emulator();
-});
-afterEach(async () => {
-  for (const d of open.splice(0)) await d.close();
-});
-afterAll(async () => {
-  await emu.close();
-  cleanupTempDirs();
-});
+const sf = useEmulatorDestinations();
+const dest = (...a: Parameters<typeof sf.dest>): Promise<Destination> => sf.dest(...a);
 
 async function dataTypes(table: string): Promise<Record<string, string>> {
-  const rows = await emu.query(
+  const rows = await sf.emu.query(
     `SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = '${DB}' AND table_schema = '${SCHEMA}' AND table_name = '${table}' ORDER BY ordinal_position`,
   );
   return Object.fromEntries(rows.map((r) => [String(r.column_name), String(r.data_type)]));
@@ -91,7 +69,7 @@ it('creates tables with the documented type mapping', async () => {
     BIN: 'BLOB',
     J: 'VARCHAR',
   });
-  const [row] = await tableRows(emu, 'TYPES');
+  const [row] = await tableRows(sf.emu, 'TYPES');
   expect(row).toMatchObject({
     S: 's',
     I: 1,
@@ -112,11 +90,11 @@ it('adds new columns with ALTER TABLE … ADD COLUMN; earlier rows read NULL', a
   await load(d, 'grow', 'r1', `SELECT 1::BIGINT AS id`, v1);
   await load(d, 'grow', 'r2', `SELECT 2::BIGINT AS id, 'a@b' AS email, 0.5 AS score`, v2);
   expect(
-    emu.requests.some((r) =>
+    sf.emu.requests.some((r) =>
       /^ALTER TABLE "FLOE_TEST"\."RAW"\."GROW" ADD COLUMN "EMAIL" VARCHAR, "SCORE" FLOAT$/.test(r.sqlText),
     ),
   ).toBe(true);
-  expect(await tableRows(emu, 'GROW', 'ID')).toEqual([
+  expect(await tableRows(sf.emu, 'GROW', 'ID')).toEqual([
     { ID: 1, EMAIL: null, SCORE: null },
     { ID: 2, EMAIL: 'a@b', SCORE: 0.5 },
   ]);
@@ -129,14 +107,14 @@ it('widens NUMBER to VARCHAR by rebuilding the table atomically, keeping rows an
     { name: 'code', type: 'long' },
     { name: 'name', type: 'string' },
   ]);
-  emu.grant([DB, SCHEMA, 'WIDEN'], 'SELECT TO ROLE ANALYST');
+  sf.emu.grant([DB, SCHEMA, 'WIDEN'], 'SELECT TO ROLE ANALYST');
   await load(d, 'widen', 'r2', `SELECT 'A-1' AS code, 'y' AS name`, [
     { name: 'code', type: 'string' },
     { name: 'name', type: 'string' },
   ]);
   expect(await dataTypes('WIDEN')).toEqual({ CODE: 'VARCHAR', NAME: 'VARCHAR' });
-  expect((await tableRows(emu, 'WIDEN', 'NAME')).map((r) => r.CODE)).toEqual(['7', 'A-1']);
-  expect(emu.grants([DB, SCHEMA, 'WIDEN'])).toEqual(['SELECT TO ROLE ANALYST']);
+  expect((await tableRows(sf.emu, 'WIDEN', 'NAME')).map((r) => r.CODE)).toEqual(['7', 'A-1']);
+  expect(sf.emu.grants([DB, SCHEMA, 'WIDEN'])).toEqual(['SELECT TO ROLE ANALYST']);
   expect(
     lines.some((l) => l.includes('widening column types') && l.includes('CODE: NUMBER -> VARCHAR')),
   ).toBe(true);
@@ -149,7 +127,7 @@ it('widens NUMBER to FLOAT and DATE to TIMESTAMP; narrower data into a wider col
     { name: 'd', type: 'date' },
     { name: 's', type: 'string' },
   ]);
-  const rebuildsBefore = emu.requests.filter((r) => r.sqlText.includes('COPY GRANTS AS SELECT')).length;
+  const rebuildsBefore = sf.emu.requests.filter((r) => r.sqlText.includes('COPY GRANTS AS SELECT')).length;
   await load(
     d,
     'mixed',
@@ -161,11 +139,11 @@ it('widens NUMBER to FLOAT and DATE to TIMESTAMP; narrower data into a wider col
       { name: 's', type: 'long' },
     ],
   );
-  expect(emu.requests.filter((r) => r.sqlText.includes('COPY GRANTS AS SELECT')).length).toBe(
+  expect(sf.emu.requests.filter((r) => r.sqlText.includes('COPY GRANTS AS SELECT')).length).toBe(
     rebuildsBefore + 1,
   );
   expect(await dataTypes('MIXED')).toEqual({ N: 'DOUBLE', D: 'TIMESTAMP WITH TIME ZONE', S: 'VARCHAR' });
-  expect((await tableRows(emu, 'MIXED', 'N')).map((r) => [r.N, r.D, r.S])).toEqual([
+  expect((await tableRows(sf.emu, 'MIXED', 'N')).map((r) => [r.N, r.D, r.S])).toEqual([
     [1, '2024-01-02T00:00:00.000Z', 'text'],
     [2.5, '2024-01-03T04:05:06.000Z', '42'],
   ]);
@@ -179,8 +157,8 @@ it('stores JSON columns as VARIANT with json_columns: variant, parsed, not as st
   ];
   await load(d, 'variant_t', 'r1', `SELECT 1::BIGINT AS id, '["a",{"b":2}]' AS tags`, columns);
   expect(await dataTypes('VARIANT_T')).toEqual({ ID: 'DECIMAL(38,0)', TAGS: 'JSON' });
-  expect(emu.requests.some((r) => r.sqlText.includes('PARSE_JSON("TAGS")'))).toBe(true);
-  const [row] = await emu.query(
+  expect(sf.emu.requests.some((r) => r.sqlText.includes('PARSE_JSON("TAGS")'))).toBe(true);
+  const [row] = await sf.emu.query(
     `SELECT json_extract(TAGS, '$[1].b')::INTEGER AS b FROM "${DB}"."${SCHEMA}"."VARIANT_T"`,
   );
   expect(row).toEqual({ b: 2 });

@@ -2,43 +2,23 @@
  * Destination behaviour around its one Snowflake session: loads are serialized (Snowflake
  * transactions belong to the session), aborts roll back, and state is read and written.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Destination } from '../../../src/types.js';
-import type { SnowflakeEmulator } from '../../support/snowflake-emulator/index.js';
 import { orderFiles, request } from './fixtures.js';
-import { captureLogger, cleanupTempDirs, destinationFor, emulator, tableRows, tempDir } from './helpers.js';
+import { captureLogger, tableRows, tempDir, useEmulatorDestinations } from './helpers.js';
 
-let emu: SnowflakeEmulator;
-const open: Destination[] = [];
-const dest = async (
-  extra: Parameters<typeof destinationFor>[1] = {},
-  deps: Parameters<typeof destinationFor>[2] = {},
-): Promise<Destination> => {
-  const d = await destinationFor(emu, extra, deps);
-  open.push(d);
-  return d;
-};
-
-beforeAll(async () => {
-  emu = await emulator();
-});
-afterEach(async () => {
-  for (const d of open.splice(0)) await d.close();
-});
-afterAll(async () => {
-  await emu.close();
-  cleanupTempDirs();
-});
+const sf = useEmulatorDestinations();
+const dest = (...a: Parameters<typeof sf.dest>): Promise<Destination> => sf.dest(...a);
 
 describe('one session', () => {
   it('serializes concurrent loads: a transaction never interleaves with another statement', async () => {
     const d = await dest();
-    const before = emu.requests.length;
+    const before = sf.emu.requests.length;
     await Promise.all([
       d.load(request(await orderFiles(tempDir(), [{ first: 1, n: 2 }]), { table: 'par_a' })),
       d.load(request(await orderFiles(tempDir(), [{ first: 1, n: 2 }]), { table: 'par_b' })),
     ]);
-    const seq = emu.requests.slice(before).map((r) => r.sqlText);
+    const seq = sf.emu.requests.slice(before).map((r) => r.sqlText);
     const begins = seq.flatMap((s, i) => (s === 'BEGIN' ? [i] : []));
     expect(begins).toHaveLength(2);
     for (const b of begins) {
@@ -66,9 +46,9 @@ describe('one session', () => {
     await expect(d.load(request(files, { table: 'aborted' }), ac.signal)).rejects.toMatchObject({
       code: 'ABORTED',
     });
-    expect(await tableRows(emu, 'ABORTED')).toEqual([]);
+    expect(await tableRows(sf.emu, 'ABORTED')).toEqual([]);
     expect(await d.ledgerEntry('run-1', 'aborted')).toBeUndefined();
-    expect(emu.requests.at(-2)?.sqlText).toBe('ROLLBACK');
+    expect(sf.emu.requests.at(-2)?.sqlText).toBe('ROLLBACK');
     const pre = new AbortController();
     pre.abort();
     await expect(d.load(request(files, { table: 'aborted' }), pre.signal)).rejects.toMatchObject({

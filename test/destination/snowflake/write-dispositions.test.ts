@@ -2,33 +2,13 @@
  * The Snowflake destination through the real snowflake-sdk against the emulator: append, replace
  * and merge, the ledger, cleanup, query tags, and what reaches the server.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Destination } from '../../../src/types.js';
-import type { SnowflakeEmulator } from '../../support/snowflake-emulator/index.js';
 import { orderFiles, request } from './fixtures.js';
-import { cleanupTempDirs, DB, destinationFor, emulator, SCHEMA, tableRows, tempDir } from './helpers.js';
+import { DB, SCHEMA, tableRows, tempDir, useEmulatorDestinations } from './helpers.js';
 
-let emu: SnowflakeEmulator;
-const open: Destination[] = [];
-const dest = async (
-  extra: Parameters<typeof destinationFor>[1] = {},
-  deps: Parameters<typeof destinationFor>[2] = {},
-): Promise<Destination> => {
-  const d = await destinationFor(emu, extra, deps);
-  open.push(d);
-  return d;
-};
-
-beforeAll(async () => {
-  emu = await emulator();
-});
-afterEach(async () => {
-  for (const d of open.splice(0)) await d.close();
-});
-afterAll(async () => {
-  await emu.close();
-  cleanupTempDirs();
-});
+const sf = useEmulatorDestinations();
+const dest = (...a: Parameters<typeof sf.dest>): Promise<Destination> => sf.dest(...a);
 
 const ids = (rows: Record<string, unknown>[]): unknown[] => rows.map((r) => r.ID);
 
@@ -41,11 +21,11 @@ describe('append', () => {
     ]);
     const r = await d.load(request(files, { table: 'app_orders', state: { cursor: '2024-03-10' } }));
     expect(r).toMatchObject({ rowsLoaded: 5, alreadyLoaded: false });
-    const reported = emu.requests
+    const reported = sf.emu.requests
       .filter((q) => r.queryIds.includes(q.queryId))
       .map((q) => q.sqlText.split(' ')[0]);
     expect(reported).toEqual(['PUT', 'COPY', 'INSERT', 'COMMIT']);
-    const rows = await tableRows(emu, 'APP_ORDERS', 'ID');
+    const rows = await tableRows(sf.emu, 'APP_ORDERS', 'ID');
     expect(ids(rows)).toEqual([1, 2, 3, 4, 5]);
     expect(rows[0]).toEqual({
       ID: 1,
@@ -68,28 +48,28 @@ describe('append', () => {
 
     const again = await d.load(request(files, { table: 'app_orders' }));
     expect(again).toMatchObject({ rowsLoaded: 5, alreadyLoaded: true });
-    expect(await tableRows(emu, 'APP_ORDERS')).toHaveLength(5);
+    expect(await tableRows(sf.emu, 'APP_ORDERS')).toHaveLength(5);
 
     const next = await d.load(
       request(await orderFiles(tempDir(), [{ first: 6, n: 1 }]), { table: 'app_orders', runId: 'run-2' }),
     );
     expect(next.rowsLoaded).toBe(1);
-    expect(ids(await tableRows(emu, 'APP_ORDERS', 'ID'))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(ids(await tableRows(sf.emu, 'APP_ORDERS', 'ID'))).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('cleans up after a commit: no work tables, no staged files', async () => {
     const d = await dest();
     await d.load(request(await orderFiles(tempDir(), [{ first: 1, n: 2 }]), { table: 'clean_orders' }));
-    const tables = await emu.query(
+    const tables = await sf.emu.query(
       `SELECT table_name FROM duckdb_tables() WHERE database_name = '${DB}' AND table_name LIKE '_FLOE_%'`,
     );
     expect(tables.map((t) => t.table_name).sort()).toEqual(['_FLOE_LOADS', '_FLOE_STATE']);
-    expect(emu.stageFiles([DB, SCHEMA, '_FLOE_STAGE'])).toEqual([]);
+    expect(sf.emu.stageFiles([DB, SCHEMA, '_FLOE_STAGE'])).toEqual([]);
   });
 
   it('tags every statement of a load with the run id and endpoint', async () => {
     const d = await dest({ query_tag: 'nightly' });
-    const before = emu.requests.length;
+    const before = sf.emu.requests.length;
     await d.load(
       request(await orderFiles(tempDir(), [{ first: 1, n: 1 }]), {
         table: 'tagged',
@@ -97,7 +77,7 @@ describe('append', () => {
         endpoint: 'tagged',
       }),
     );
-    const mine = emu.requests.slice(before).filter((r) => !r.sqlText.startsWith('ALTER SESSION'));
+    const mine = sf.emu.requests.slice(before).filter((r) => !r.sqlText.startsWith('ALTER SESSION'));
     expect(mine.length).toBeGreaterThan(5);
     for (const r of mine) {
       expect(JSON.parse(String(r.parameters.QUERY_TAG))).toEqual({
@@ -108,17 +88,17 @@ describe('append', () => {
       });
     }
     expect(
-      emu.requests.slice(before).some((r) => /^ALTER SESSION SET TIMEZONE = 'UTC'/.test(r.sqlText)),
+      sf.emu.requests.slice(before).some((r) => /^ALTER SESSION SET TIMEZONE = 'UTC'/.test(r.sqlText)),
     ).toBe(true);
   });
 
   it('runs nothing at all when an endpoint produced no rows', async () => {
     const d = await dest();
-    const before = emu.requests.length;
+    const before = sf.emu.requests.length;
     const r = await d.load(request([], { table: 'empty' }));
     expect(r).toEqual({ rowsLoaded: 0, queryIds: [], alreadyLoaded: false });
     await d.close();
-    expect(emu.requests.length).toBe(before);
+    expect(sf.emu.requests.length).toBe(before);
   });
 });
 
@@ -128,8 +108,8 @@ describe('replace', () => {
     await d.load(
       request(await orderFiles(tempDir(), [{ first: 1, n: 4 }]), { table: 'rep_orders', runId: 'r1' }),
     );
-    await emu.query(`ALTER TABLE "${DB}"."${SCHEMA}"."REP_ORDERS" ADD COLUMN "LEGACY" VARCHAR`);
-    emu.grant([DB, SCHEMA, 'REP_ORDERS'], 'SELECT TO ROLE REPORTER');
+    await sf.emu.query(`ALTER TABLE "${DB}"."${SCHEMA}"."REP_ORDERS" ADD COLUMN "LEGACY" VARCHAR`);
+    sf.emu.grant([DB, SCHEMA, 'REP_ORDERS'], 'SELECT TO ROLE REPORTER');
     const r = await d.load(
       request(
         await orderFiles(tempDir(), [
@@ -144,14 +124,14 @@ describe('replace', () => {
       ),
     );
     expect(r.rowsLoaded).toBe(2);
-    const rows = await tableRows(emu, 'REP_ORDERS', 'ID');
+    const rows = await tableRows(sf.emu, 'REP_ORDERS', 'ID');
     expect(rows.map((x) => [x.ID, x.NAME, x.LEGACY])).toEqual([
       [10, 'v1-10', null],
       [11, 'v2-11', null],
     ]);
-    expect(emu.grants([DB, SCHEMA, 'REP_ORDERS'])).toEqual(['SELECT TO ROLE REPORTER']);
+    expect(sf.emu.grants([DB, SCHEMA, 'REP_ORDERS'])).toEqual(['SELECT TO ROLE REPORTER']);
     expect(
-      emu.requests.some((q) =>
+      sf.emu.requests.some((q) =>
         /CLONE "FLOE_TEST"\."RAW"\."_FLOE_NEW_REP_ORDERS_\w+" COPY GRANTS$/.test(q.sqlText),
       ),
     ).toBe(true);
@@ -166,7 +146,7 @@ describe('replace', () => {
         disposition: 'replace',
       }),
     );
-    expect(ids(await tableRows(emu, 'REP_NEW', 'ID'))).toEqual([1, 2]);
+    expect(ids(await tableRows(sf.emu, 'REP_NEW', 'ID'))).toEqual([1, 2]);
   });
 });
 
@@ -189,7 +169,7 @@ describe('merge', () => {
     await d.load(
       request(files, { table: 'm_orders', runId: 'm2', disposition: 'merge', primaryKey: ['id'] }),
     );
-    const rows = await tableRows(emu, 'M_ORDERS', 'ID');
+    const rows = await tableRows(sf.emu, 'M_ORDERS', 'ID');
     expect(rows.map((x) => [x.ID, x.NAME])).toEqual([
       [1, 'v1-1'],
       [2, 'v2-2'],
@@ -216,7 +196,7 @@ describe('merge', () => {
     await d.load(
       request([f], { table: 'm_comp', disposition: 'merge', primaryKey: ['region', 'id'], columns: cols }),
     );
-    expect((await tableRows(emu, 'M_COMP', 'REGION')).map((r) => [r.REGION, r.V])).toEqual([
+    expect((await tableRows(sf.emu, 'M_COMP', 'REGION')).map((r) => [r.REGION, r.V])).toEqual([
       ['eu', 'second'],
       ['us', 'only'],
     ]);

@@ -3,7 +3,7 @@ import { windowRange } from '../../../src/run/backfill/window-range.js';
 import { planWindows, type BackfillWindow } from '../../../src/run/backfill/windows.js';
 import type { IncrementalConfig } from '../../../src/config/schema.js';
 import { compareCursors } from '../../../src/run/incremental/cursor-value.js';
-import { FloeError } from '../../../src/util/errors.js';
+import { catchError } from '../../support/catch-error.js';
 
 const texts = (ws: BackfillWindow[]): string[] => ws.map((w) => `${w.startText}..${w.endText}`);
 
@@ -289,13 +289,3 @@ describe('windowRange', () => {
     ).toMatch(/give --from\/--to as numbers/);
   });
 });
-
-function catchError(f: () => unknown): FloeError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof FloeError) return e;
-    throw e;
-  }
-  throw new Error('expected a FloeError');
-}

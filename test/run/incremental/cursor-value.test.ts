@@ -11,7 +11,7 @@ import {
   type CursorKind,
   type CursorValue,
 } from '../../../src/run/incremental/cursor-value.js';
-import { FloeError } from '../../../src/util/errors.js';
+import { catchError } from '../../support/catch-error.js';
 
 function cv(raw: unknown, kind: CursorKind): CursorValue {
   const v = parseCursorValue(raw, kind);
@@ -274,13 +274,3 @@ describe('maxCursor and coerceCursor', () => {
     expect(coerceCursor(cv(5, 'number'), 'instant')).toBeUndefined();
   });
 });
-
-function catchError(f: () => unknown): FloeError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof FloeError) return e;
-    throw e;
-  }
-  throw new Error('expected a FloeError');
-}

@@ -12,7 +12,7 @@ import {
   shiftCursor,
   subtract,
 } from '../../../src/run/incremental/duration.js';
-import { FloeError } from '../../../src/util/errors.js';
+import { catchError } from '../../support/catch-error.js';
 
 const FIELD = 'endpoints[users].incremental.lookback';
 
@@ -261,13 +261,3 @@ describe('shiftCursor forwards, k steps from an anchor', () => {
     ]);
   });
 });
-
-function catchError(f: () => unknown): FloeError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof FloeError) return e;
-    throw e;
-  }
-  throw new Error('expected a FloeError');
-}

@@ -7,7 +7,7 @@ import {
   type CursorValue,
 } from '../../../src/run/incremental/cursor-value.js';
 import { IncrementalFilter } from '../../../src/run/incremental/incremental-filter.js';
-import { FloeError } from '../../../src/util/errors.js';
+import { catchError } from '../../support/catch-error.js';
 
 function config(over: Partial<IncrementalConfig> = {}): IncrementalConfig {
   return { cursor_path: '$.updated_at', initial_value: '2024-01-01T00:00:00Z', on_missing: 'fail', ...over };
@@ -226,13 +226,3 @@ describe('IncrementalFilter wrong-kind cursors', () => {
     ).toThrow(/start bound is of kind number but the cursor's kind is instant/);
   });
 });
-
-function catchError(f: () => unknown): FloeError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof FloeError) return e;
-    throw e;
-  }
-  throw new Error('expected a FloeError');
-}

@@ -8,7 +8,7 @@ import {
   toIncrementalState,
 } from '../../../src/run/incremental/incremental-state.js';
 import { computeIncrementalRange } from '../../../src/run/incremental/start-value.js';
-import { FloeError } from '../../../src/util/errors.js';
+import { catchError } from '../../support/catch-error.js';
 
 function config(over: Partial<IncrementalConfig> = {}): IncrementalConfig {
   return { cursor_path: '$.updated_at', initial_value: '2024-01-01T00:00:00Z', on_missing: 'fail', ...over };
@@ -232,13 +232,3 @@ describe('stateFromUserValue (floe state set --value)', () => {
     );
   });
 });
-
-function catchError(f: () => unknown): FloeError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof FloeError) return e;
-    throw e;
-  }
-  throw new Error('expected a FloeError');
-}
