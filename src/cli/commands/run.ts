@@ -5,8 +5,8 @@ import { FloeError } from '../../util/errors.js';
 import { TextLogger } from '../../util/logger.js';
 import { EXIT, parse, requireConfigArg, type CliIo } from '../cli.js';
 import { ProgressBoard } from '../progress.js';
-import { bytes, duration, int, table } from '../render.js';
-import { errorDetails } from './runs.js';
+import { duration } from '../render.js';
+import { endpointTable, errorDetails } from './runs.js';
 
 /** `floe run <config>`: one JSON object on stdout with --json; logs always on stderr. */
 export async function runCommand(args: string[], io: CliIo): Promise<number> {
@@ -85,18 +85,8 @@ export function jsonSummary(r: RunRecord): Record<string, unknown> {
 }
 
 function summaryText(r: RunRecord): string {
-  const rows = r.endpoints.map((e) => [
-    e.name,
-    e.table,
-    e.status,
-    int(e.pages),
-    int(e.rows),
-    int(e.files),
-    bytes(e.bytes),
-    duration((e.extract_ms ?? 0) + (e.load_ms ?? 0)),
-  ]);
   let out = `\nrun ${r.run_id} ${r.status} in ${duration(r.duration_ms ?? 0)}\n\n`;
-  out += table(['endpoint', 'table', 'status', 'pages', 'rows', 'files', 'bytes', 'time'], rows) + '\n';
+  out += endpointTable(r, 'time', (e) => duration((e.extract_ms ?? 0) + (e.load_ms ?? 0)));
   out += errorDetails(r);
   if (r.status !== 'succeeded') out += `\ndetails: floe runs show ${r.run_id}\n`;
   return out;

@@ -74,17 +74,13 @@ export function showRun(r: RunRecord): string {
     `run ${r.run_id}  ${r.status}\n` +
     `config ${r.config_name}${r.config_file ? ` (${r.config_file})` : ''} → ${r.destination}\n` +
     `started ${r.started_at}${r.finished_at ? `, finished ${r.finished_at} (${duration(r.duration_ms ?? 0)})` : ' (not finished)'}\n\n`;
-  const rows = r.endpoints.map((e) => [
-    e.name,
-    e.table,
-    e.status,
-    int(e.pages),
-    int(e.rows),
-    int(e.files),
-    bytes(e.bytes),
-    e.error ? `${e.error.code}` : '',
-  ]);
-  return head + table(['endpoint', 'table', 'status', 'pages', 'rows', 'files', 'bytes', 'error'], rows) + '\n' + errorDetails(r);
+  return head + endpointTable(r, 'error', (e) => e.error?.code ?? '') + errorDetails(r);
+}
+
+/** One line per endpoint: name, table, status, pages, rows, files, bytes and one more column. */
+export function endpointTable(r: RunRecord, last: string, cell: (e: RunRecord['endpoints'][number]) => string): string {
+  const rows = r.endpoints.map((e) => [e.name, e.table, e.status, int(e.pages), int(e.rows), int(e.files), bytes(e.bytes), cell(e)]);
+  return table(['endpoint', 'table', 'status', 'pages', 'rows', 'files', 'bytes', last], rows) + '\n';
 }
 
 /** Each failed endpoint's error with its URL, status and body excerpt; query ids of loads. */
