@@ -60,7 +60,7 @@ export function parseConfig(raw: unknown, env: Record<string, string | undefined
     throw new FloeError('CONFIG_INVALID', 'config', `${file ?? 'config'}: expected a mapping at the top level`);
   }
   const redactor = new Redactor();
-  const { dialect, tree } = translateDialect(raw as Record<string, unknown>);
+  const { dialect, tree } = translateDialect(raw as Record<string, unknown>, file);
   const resolved = resolveEnv(tree, env, (path, value) => {
     if (SECRET_PATH.test(path) || SECRET_KEYS.has(path.split('.').pop() ?? '')) redactor.add(value);
   });

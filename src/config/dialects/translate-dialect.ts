@@ -1,12 +1,24 @@
+import { basename, extname } from 'node:path';
+import { isDltConfig, translateDlt } from './dlt.js';
+import { isRestApiYaml, translateRestApiYaml } from './rest-api-yaml.js';
+
 /**
  * floe reads other loaders' REST configs by translating them into its one native model here, so
- * nothing deeper down knows dialects exist.
+ * nothing deeper down knows dialects exist:
+ * - `native`: floe's own (`base_url` + `endpoints`);
+ * - `dlt`: dlt's `rest_api_source` (`client` + `resources`), as Popsink and others use it;
+ * - `rest_api`: the `CONFIG.inputs.<name>: { format: rest_api, … }` pipeline YAML.
+ * The translation happens before `{{ env.X }}` resolution and validation, so errors still name
+ * paths and env variables; paths in the translated tree are floe's.
  */
 export interface Translated {
-  readonly dialect: 'native';
+  readonly dialect: 'native' | 'dlt' | 'rest_api';
   readonly tree: Record<string, unknown>;
 }
 
-export function translateDialect(raw: Record<string, unknown>): Translated {
+export function translateDialect(raw: Record<string, unknown>, file?: string): Translated {
+  const name = file ? basename(file, extname(file)) : 'connector';
+  if (isDltConfig(raw)) return { dialect: 'dlt', tree: translateDlt(raw, name) };
+  if (isRestApiYaml(raw)) return { dialect: 'rest_api', tree: translateRestApiYaml(raw, name) };
   return { dialect: 'native', tree: raw };
 }
