@@ -6,7 +6,7 @@ import { table } from '../render.js';
 export async function validateCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 'validate');
   const file = requireConfigArg(positionals, 'validate');
-  const { config } = await loadConfigFile(file, io.env);
+  const { config, dialect } = await loadConfigFile(file, io.env);
   const rows = config.endpoints.map((e) => [
     endpointName(e),
     tableName(e),
@@ -18,6 +18,7 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
     io.stdout.write(
       JSON.stringify({
         valid: true,
+        dialect,
         name: config.name,
         destination: config.destination.type,
         endpoints: rows.map(([name, tbl, request, pagination, disposition]) => ({ name, table: tbl, request, pagination, write_disposition: disposition })),
@@ -26,7 +27,7 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
     return EXIT.ok;
   }
   io.stdout.write(
-    `${file}: valid — connector "${config.name}", ${config.endpoints.length} endpoint(s) → ${config.destination.type}\n\n` +
+    `${file}: valid${dialect === 'native' ? '' : ` (${dialect} dialect)`} — connector "${config.name}", ${config.endpoints.length} endpoint(s) → ${config.destination.type}\n\n` +
       table(['endpoint', 'table', 'request', 'pagination', 'write'], rows) +
       '\n',
   );
