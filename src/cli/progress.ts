@@ -8,7 +8,7 @@ import { bytes, int } from './render.js';
 export class ProgressBoard {
   private readonly lines = new Map<string, string>();
   private drawn = 0;
-  private last = 0;
+  private last = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly out: { write(s: string): void }, private readonly now: () => number = Date.now) {}
 
