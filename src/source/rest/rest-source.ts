@@ -137,6 +137,9 @@ export class RestSource {
       });
     }
     const seen = new Map<string, number>([[req.url, 0]]);
+    // An API that ignores the paging parameter answers every request with the same page: the URLs
+    // differ, so the URL check cannot see it; an identical non-empty body after the first can.
+    let previousBody: string | undefined;
     let inflight = this.send(req, signal);
     // The request not yet awaited, to cancel and settle if the consumer stops early.
     let pending: Promise<HttpResponse> | undefined = inflight;
@@ -149,6 +152,16 @@ export class RestSource {
         if (!isSuccess(res.status)) throw statusError(req.method, res, origin, redactor);
         const body = parseJsonBody(res, origin, redactor);
         const records = select(body, origin);
+        if (records.length > 0 && res.body === previousBody) {
+          throw new FloeError(
+            'PAGINATION_LOOP',
+            'terminal',
+            `Endpoint "${name}": pagination loop (${paginator.type}): page ${index} (${url}) has exactly the same content as page ${index - 1}; ` +
+              'the API seems to ignore the paging parameters. Stopping instead of loading the same records forever. Check the pagination settings.',
+            { details: { endpoint: name, url, path: 'pagination', page: index } },
+          );
+        }
+        previousBody = res.body;
         let next = paginator.next({
           token,
           endpoint: name,

@@ -160,6 +160,24 @@ describe('RestSource pagination (real local server)', () => {
     },
   );
 
+  it.each([
+    ['offset', { type: 'offset', limit_param: 'limit', limit_value: 2, offset_param: 'offset' }],
+    ['page_number', { type: 'page_number', page_param: 'page', page_size_value: 2 }],
+  ] as const)('PAGINATION_LOOP when the API ignores the %s parameter and repeats its page', async (_type, pagination) => {
+    const api = await useMockApi();
+    api.get('/items', reply.json({ data: [{ id: 1 }, { id: 2 }] })); // always the same full page
+    const config = makeConfig({ base_url: api.url, endpoints: [{ path: '/items', records_path: '$.data', pagination }] });
+    const { source } = harness(config);
+    const seen: number[] = [];
+    const err = await floeErrorOf(async () => {
+      for await (const p of source.pages(endpointOf(config))) seen.push(p.index);
+    });
+    expect(err).toMatchObject({ code: 'PAGINATION_LOOP', details: { endpoint: 'items', page: 1 } });
+    expect(err.message).toContain('same content as page 0');
+    expect(seen).toEqual([0]);
+    expect(api.requests).toHaveLength(2);
+  });
+
   it('query_params and cursor values are URL-encoded as the server decodes them', async () => {
     const api = await useMockApi();
     api.get('/items', (req, n) => reply.json({ data: [{ id: n }], next: n === 0 ? 'a b&c=d/é+' : null }));
