@@ -5,6 +5,7 @@ import type { EndpointConfig, FloeConfig } from '../config/schema.js';
 import type { Destination } from '../types.js';
 import type { Clock } from '../util/clock.js';
 import { toFloeError, type FloeError } from '../util/errors.js';
+import { HeapGuard } from '../util/heap-guard.js';
 import type { Logger } from '../util/logger.js';
 import type { Redactor } from '../util/redact.js';
 import type { BackfillWindow } from './backfill/windows.js';
@@ -71,6 +72,8 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
       log.info('no rows; nothing to load');
     } else {
       progress('loading');
+      // The extraction's garbage goes before the warehouse client takes its working memory.
+      new HeapGuard().collect();
       const loadStarted = ctx.clock.now();
       const destination = await ctx.destination();
       const result = await destination.load(

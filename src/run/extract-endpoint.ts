@@ -2,6 +2,7 @@ import { rm, stat } from 'node:fs/promises';
 import type { EndpointConfig, FloeConfig } from '../config/schema.js';
 import { canResume } from '../source/rest/index.js';
 import type { Column, StageFile } from '../types.js';
+import { HeapGuard } from '../util/heap-guard.js';
 import type { Logger } from '../util/logger.js';
 import { joinTypes, isInferredType } from '../normalize/type-lattice.js';
 import { IncrementalFilter } from './incremental/incremental-filter.js';
@@ -84,6 +85,7 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
   let sincePoint = 0;
+  const heap = new HeapGuard();
   try {
     const pages = ctx.source.pages(endpoint, { ...(ctx.signal ? { signal: ctx.signal } : {}), vars, ...(from ? { resumeFrom: from.next } : {}) });
     for await (const page of pages) {
@@ -94,6 +96,7 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
       record.rows += records.length;
       record.bytes += page.bytes;
       ctx.onPage();
+      heap.check();
       if (resumable && ++sincePoint >= every && page.next !== undefined) {
         sincePoint = 0;
         const last = normalizer.flush();
