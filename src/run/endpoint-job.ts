@@ -1,4 +1,4 @@
-import { rm, stat } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { endpointName, tableName } from '../config/load-config.js';
 import type { EndpointConfig, FloeConfig } from '../config/schema.js';
@@ -10,7 +10,7 @@ import type { Logger } from '../util/logger.js';
 import type { Redactor } from '../util/redact.js';
 import type { BackfillWindow } from './backfill/windows.js';
 import { windowRange } from './backfill/window-range.js';
-import { extractEndpoint } from './extract-endpoint.js';
+import { allOnDisk, extractEndpoint } from './extract-endpoint.js';
 import { computeIncrementalRange, type IncrementalRange } from './incremental/start-value.js';
 import type { Parts, SourcePart } from './parts.js';
 import type { EndpointErrorRecord, EndpointRunRecord, StagedManifest } from './run-history.js';
@@ -160,8 +160,7 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
   /** A crashed run's manifest, if every file it names is still on disk. */
   async function usableManifest(m: StagedManifest | undefined): Promise<StagedManifest | undefined> {
     if (!m) return undefined;
-    const present = await Promise.all(m.files.map((f) => stat(f.path).then(() => true, () => false)));
-    if (present.every(Boolean)) {
+    if (await allOnDisk(m.files)) {
       log.info('resuming: loading the stage files of the interrupted run', { files: m.files.length, rows: m.rows });
       return m;
     }

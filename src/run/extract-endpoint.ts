@@ -142,13 +142,18 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
 /** A checkpoint whose files are all still on disk. */
 async function usableCheckpoint(c: ExtractCheckpoint | undefined, log: Logger): Promise<ExtractCheckpoint | undefined> {
   if (!c) return undefined;
-  const present = await Promise.all(c.files.map((f) => stat(f.path).then(() => true, () => false)));
-  if (!present.every(Boolean)) {
+  if (!(await allOnDisk(c.files))) {
     log.warn('the checkpoint files of the interrupted run are gone; extracting from the first page');
     return undefined;
   }
   log.info('resuming extraction from a checkpoint', { pages: c.pages, rows: c.rows, files: c.files.length });
   return c;
+}
+
+/** Whether every stage file an interrupted run recorded is still there to be reused. */
+export async function allOnDisk(files: readonly StageFile[]): Promise<boolean> {
+  const present = await Promise.all(files.map((f) => stat(f.path).then(() => true, () => false)));
+  return present.every(Boolean);
 }
 
 /** The table's columns across segments: every column, in first-seen order, types widened. */
