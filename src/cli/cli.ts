@@ -6,6 +6,9 @@ import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
 import { backfillCommand } from './commands/backfill.js';
 import { stateCommand } from './commands/state.js';
+import { serveCommand } from './commands/serve.js';
+import { tokensCommand } from './commands/tokens.js';
+import { keysCommand } from './commands/keys.js';
 import { validateCommand } from './commands/validate.js';
 
 export interface CliIo {
@@ -33,6 +36,9 @@ Usage:
   floe state show <config> [--endpoint <name>]   committed incremental state
   floe state reset <config> --endpoint <name>    start the endpoint from initial_value again
   floe state set <config> --endpoint <name> --value <cursor>
+  floe serve [--port 8080] [--workers 2] [--tls-cert f --tls-key f]   management API, schedules, workers
+  floe tokens create [--read-only] | list | revoke <id>                API tokens for floe serve
+  floe keys rotate                                                     re-encrypt stored secrets under a new key
 
 Exit codes: 0 succeeded, 3 partially failed, 1 failed, 2 invalid config or usage.
 Docs: README.md`;
@@ -46,6 +52,9 @@ const COMMANDS: Record<string, Command> = {
   runs: runsCommand,
   backfill: backfillCommand,
   state: stateCommand,
+  serve: serveCommand,
+  tokens: tokensCommand,
+  keys: keysCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code; never throws. */

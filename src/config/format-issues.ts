@@ -10,6 +10,11 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], tree: unknown,
   return `${file ? `${file}: ` : ''}invalid config\n${lines.join('\n')}`;
 }
 
+/** The same issues as `{ path, message }` pairs (the API's `details[]`). */
+export function issueList(issues: readonly z.core.$ZodIssue[], tree: unknown): { path: string; message: string }[] {
+  return issues.map((issue) => ({ path: formatPath(issue.path), message: describe(issue, tree) }));
+}
+
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const p of path) {

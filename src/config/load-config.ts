@@ -5,7 +5,7 @@ import { Redactor } from '../util/redact.js';
 import { floeConfig, type EndpointConfig, type FloeConfig } from './schema.js';
 import { resolveEnv } from './template.js';
 import { translateDialect } from './dialects/translate-dialect.js';
-import { formatIssues } from './format-issues.js';
+import { formatIssues, issueList } from './format-issues.js';
 
 export interface LoadedConfig {
   readonly config: FloeConfig;
@@ -67,7 +67,7 @@ export function parseConfig(raw: unknown, env: Record<string, string | undefined
   const result = floeConfig.safeParse(resolved);
   if (!result.success) {
     throw new FloeError('CONFIG_INVALID', 'config', formatIssues(result.error.issues, resolved, file), {
-      details: { path: result.error.issues[0]?.path.map(String).join('.') ?? '' },
+      details: { path: result.error.issues[0]?.path.map(String).join('.') ?? '', issues: issueList(result.error.issues, resolved) },
     });
   }
   const config = result.data;

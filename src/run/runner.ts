@@ -30,10 +30,15 @@ export interface RunOptions {
   readonly vars?: Readonly<Record<string, string>>;
 }
 
+/** Where run records go: `save` on every change, `list` (newest first) to find an interrupted run. */
+export type RunHistorySink = Pick<RunHistory, 'save' | 'list'>;
+
 export interface RunDeps {
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly parts?: Parts;
+  /** Default: JSON files under `<stateDir>/runs`; `floe serve` keeps records in its store. */
+  readonly history?: RunHistorySink;
 }
 
 /**
@@ -52,7 +57,7 @@ export async function runConnector(
 ): Promise<RunRecord> {
   const clock = deps.clock ?? systemClock;
   const stateDir = resolve(opts.stateDir ?? '.floe');
-  const history = new RunHistory(stateDir);
+  const history = deps.history ?? new RunHistory(stateDir);
   const selected = selectEndpoints(loaded, opts.endpoints);
   const lock = await RunLock.acquire(stateDir, loaded.config.name);
   try {
@@ -80,7 +85,7 @@ export async function runConnector(
 async function openRecord(
   loaded: LoadedConfig,
   selected: readonly EndpointConfig[],
-  history: RunHistory,
+  history: RunHistorySink,
   opts: RunOptions,
   clock: Clock,
 ): Promise<RunRecord> {
@@ -119,7 +124,7 @@ async function openRecord(
 }
 
 interface ExecuteContext {
-  readonly history: RunHistory;
+  readonly history: RunHistorySink;
   readonly stateDir: string;
   readonly opts: RunOptions;
   readonly clock: Clock;
