@@ -33,7 +33,7 @@ const CLIENT_REQUEST_ID = /^[\w.:@/-]{1,128}$/;
  * the per-tenant rate limit as hooks, then the route table. Handlers are thin: they validate, call
  * the store and `run/`, and shape the answer.
  */
-export async function buildApiServer(serve: ServeContext, routes: readonly RouteDef[], opts: ApiServerOptions = {}): Promise<FastifyInstance> {
+export function buildApiServer(serve: ServeContext, routes: readonly RouteDef[], opts: ApiServerOptions = {}): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: 5 * 1024 * 1024,
@@ -82,8 +82,8 @@ export async function buildApiServer(serve: ServeContext, routes: readonly Route
     return reply.code(404).send(e.toBody());
   });
 
-  app.get('/api/v1/openapi.json', { config: { ownAuth: true } }, async () => openApiDocument(routes));
-  app.get('/api/v1/health', { config: { ownAuth: true } }, async () => ({ status: 'ok' }));
+  app.get('/api/v1/openapi.json', { config: { ownAuth: true } }, () => Promise.resolve(openApiDocument(routes)));
+  app.get('/api/v1/health', { config: { ownAuth: true } }, () => Promise.resolve({ status: 'ok' }));
 
   for (const r of routes) {
     app.route({

@@ -84,8 +84,7 @@ function deliver(clients: ReadonlySet<Client>, e: FloeEvent): void {
     if (c.tenant !== e.tenant) continue;
     if (c.runId && c.runId !== e.run_id) continue;
     if (c.connectorId && c.connectorId !== e.connector_id) continue;
-    const { tenant: _t, ...out } = e;
-    send(c.socket, out);
+    send(c.socket, { ...e, tenant: undefined });
   }
 }
 

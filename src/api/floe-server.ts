@@ -79,7 +79,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<FloeServer> 
     },
   };
   const scheduler = new Scheduler(store, clock, logger, serve.wake);
-  const app = await buildApiServer(serve, API_ROUTES, opts.tls ? { https: opts.tls } : {});
+  const app = buildApiServer(serve, API_ROUTES, opts.tls ? { https: opts.tls } : {});
   const closeSocket = await registerEventsSocket(app, serve);
   await app.listen({ host, port: opts.port ?? 8080 });
   const { port } = app.server.address() as AddressInfo;

@@ -64,10 +64,10 @@ export function defineRoute<P extends z.ZodType | undefined = undefined, Q exten
   status?: number;
   handler: (ctx: RouteContext<Out<P>, Out<Q>, Out<B>>) => Promise<unknown>;
 }): RouteDef {
-  return {
+  const route = {
     ...def,
     write: def.write ?? def.method !== 'GET',
     status: def.status ?? (def.method === 'POST' ? 201 : def.method === 'DELETE' ? 204 : 200),
-    handler: def.handler as RouteDef['handler'],
-  } as RouteDef;
+  };
+  return route as unknown as RouteDef;
 }

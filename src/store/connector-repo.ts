@@ -113,7 +113,7 @@ export class ConnectorRepo {
     ]);
   }
 
-  async schedulePage(tenant: string, limit: number, after: { at: string; id: string } | undefined): Promise<ScheduleRow[]> {
+  async schedulePage(tenant: string, limit: number, after: { at: string; id: string } | undefined): Promise<(ScheduleRow & { created_at: string })[]> {
     const rows = await this.db.query<Record<string, unknown>>(
       `SELECT * FROM schedules WHERE tenant = $1 AND ($2::timestamptz IS NULL OR (created_at, connector_id) > ($2::timestamptz, $3))
        ORDER BY created_at, connector_id LIMIT $4`,

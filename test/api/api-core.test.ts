@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/util/clock.js';
 import { TextLogger } from '../../src/util/logger.js';
 import { storeKinds } from '../support/stores.js';
+
+const anyString = expect.any(String) as unknown;
+const containing = (s: string): unknown => expect.stringContaining(s) as unknown;
+const arrayContaining = (a: unknown[]): unknown => expect.arrayContaining(a) as unknown;
 import { nativeConfig, startApi, type TestApi } from './helpers.js';
 
 const SECRET = 'sk_live_4f8a1c2e9b7d6a5f';
@@ -12,7 +16,7 @@ describe.each(storeKinds())('management API on $name', (kind) => {
   const lines: string[] = [];
   beforeAll(async () => {
     api = await startApi(kind, { logger: new TextLogger({ json: true, sink: { write: (l) => lines.push(l) } }) });
-  });
+  }, 60_000);
   afterAll(() => api.close());
 
   it('answers 401 unauthorized without or with a bad token, in the exact error format, with X-Request-Id', async () => {
@@ -20,7 +24,7 @@ describe.each(storeKinds())('management API on $name', (kind) => {
       const r = await api.call('GET', '/connectors', undefined, { token });
       expect(r.status).toBe(401);
       expect(Object.keys(r.body)).toEqual(['error']);
-      expect(r.body).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
+      expect(r.body).toEqual({ error: { code: 'unauthorized', message: anyString } });
       expect(r.headers.get('x-request-id')).toMatch(/^req_[0-9a-f]{20}$/);
     }
   });
@@ -41,7 +45,7 @@ describe.each(storeKinds())('management API on $name', (kind) => {
     expect((await api.call('GET', '/connectors', undefined, { token: ro })).status).toBe(200);
     const w = await api.call('POST', '/connectors', { name: 'x', config: nativeConfig('http://127.0.0.1:9', api.dir) }, { token: ro });
     expect(w.status).toBe(403);
-    expect(w.body).toEqual({ error: { code: 'forbidden', message: expect.stringContaining('read-only') } });
+    expect(w.body).toEqual({ error: { code: 'forbidden', message: containing('read-only') } });
   });
 
   it('reports config errors as validation_error with floe config paths', async () => {
@@ -54,16 +58,16 @@ describe.each(storeKinds())('management API on $name', (kind) => {
       error: {
         code: 'validation_error',
         message: 'Request validation failed.',
-        details: expect.arrayContaining([
-          { field: 'config.endpoints[0].pagination.cursor_path', message: expect.stringContaining('required') },
-          { field: 'config.endpoints[0]', message: expect.stringContaining('"colour"') },
+        details: arrayContaining([
+          { field: 'config.endpoints[0].pagination.cursor_path', message: containing('required') },
+          { field: 'config.endpoints[0]', message: containing('"colour"') },
         ]),
       },
     });
     const missing = await api.call('POST', '/connectors', { config: { ...nativeConfig('http://127.0.0.1:9', api.dir) } });
-    expect((missing.body as { error: { details: unknown } }).error.details).toEqual([{ field: 'name', message: expect.any(String) }]);
+    expect((missing.body as { error: { details: unknown } }).error.details).toEqual([{ field: 'name', message: anyString }]);
     const schedule = await api.call('POST', '/connectors', { name: 's', config: nativeConfig('http://127.0.0.1:9', api.dir), schedule: { mode: 'hours', every: 2, offset_minutes: 500 } });
-    expect(schedule.body).toEqual({ error: { code: 'validation_error', message: 'Request validation failed.', details: [{ field: 'schedule.offset_minutes', message: expect.any(String) }] } });
+    expect(schedule.body).toEqual({ error: { code: 'validation_error', message: 'Request validation failed.', details: [{ field: 'schedule.offset_minutes', message: anyString }] } });
     const json = await api.call('POST', '/connectors', undefined, { raw: '{"name": ' });
     expect(json.status).toBe(400);
     expect((json.body as { error: { code: string } }).error.code).toBe('validation_error');
@@ -80,7 +84,7 @@ describe.each(storeKinds())('management API on $name', (kind) => {
     expect((again.body as { error: { code: string } }).error.code).toBe('conflict');
     const run = await api.call('POST', `/connectors/${first.body.id}/runs`, { endpoints: ['nope'] });
     expect(run.status).toBe(422);
-    expect((run.body as { error: { code: string; message: string } }).error).toEqual({ code: 'unprocessable_entity', message: expect.stringContaining('"nope"') });
+    expect((run.body as { error: { code: string; message: string } }).error).toEqual({ code: 'unprocessable_entity', message: containing('"nope"') });
   });
 
   it('accepts configs in every dialect, keeps secrets write-only and never stores them in plain text', async () => {
@@ -160,7 +164,7 @@ describe.each(storeKinds())('management API on $name', (kind) => {
     expect(JSON.stringify(list.post!.requestBody)).toContain('"schedule"');
     expect(Object.keys(r.body.paths)).toEqual(expect.arrayContaining(['/api/v1/runs/{id}', '/api/v1/runs/{id}/cancel', '/api/v1/schedules', '/api/v1/ws-tickets']));
   });
-});
+}, 120_000);
 
 describe.each(storeKinds())('per-tenant rate limit on $name', (kind) => {
   it('answers 429 rate_limited with Retry-After once the tenant budget is spent, for every token of the tenant', async () => {
@@ -174,7 +178,7 @@ describe.each(storeKinds())('per-tenant rate limit on $name', (kind) => {
       const limited = await api.call('GET', '/connectors', undefined, { token: other });
       expect(limited.status).toBe(429);
       expect(limited.headers.get('retry-after')).toBe('1');
-      expect(limited.body).toEqual({ error: { code: 'rate_limited', message: expect.any(String) } });
+      expect(limited.body).toEqual({ error: { code: 'rate_limited', message: anyString } });
       expect((await api.call('GET', '/connectors', undefined, { token: await api.newToken({ tenant: 'b' }) })).status).toBe(200);
       clock.advance(1000);
       expect((await api.call('GET', '/connectors')).status).toBe(200);
@@ -182,4 +186,4 @@ describe.each(storeKinds())('per-tenant rate limit on $name', (kind) => {
       await api.close();
     }
   });
-});
+}, 120_000);

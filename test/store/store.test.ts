@@ -64,4 +64,4 @@ describe.each(storeKinds())('store on $name', (kind) => {
       await store.close();
     }
   });
-});
+}, 120_000);

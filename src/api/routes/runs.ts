@@ -49,7 +49,8 @@ export const runRoutes = [
     response: pageOf(runOut),
     handler: async ({ query, auth, serve }) => {
       const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-      const { limit, cursor: _c, ...filters } = query;
+      const { limit, ...rest } = query;
+      const filters = { ...rest, cursor: undefined };
       const rows = await serve.store.runs.page(auth.tenant, limit, after, stripUndefined(filters));
       return toPage(rows, limit, (r) => ({ at: r.created_at, id: r.id }), (r) => presentRun(r, false));
     },

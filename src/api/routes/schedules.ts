@@ -19,9 +19,10 @@ export const scheduleRoutes = [
     handler: async ({ query, auth, serve }) => {
       const after = query.cursor ? decodeCursor(query.cursor) : undefined;
       const rows = await serve.store.connectors.schedulePage(auth.tenant, query.limit, after);
-      return toPage(rows, query.limit, (r) => ({ at: (r as unknown as { created_at: string }).created_at, id: r.connector_id }), (r) => {
-        const { created_at: _c, ...rest } = r as typeof r & { created_at: string };
-        return rest;
+      return toPage(rows, query.limit, (r) => ({ at: r.created_at, id: r.connector_id }), (r) => {
+        const out: Partial<typeof r> = { ...r };
+        delete out.created_at;
+        return out;
       });
     },
   }),

@@ -52,6 +52,7 @@ export function scheduleIssues(spec: ScheduleSpec): { field: string; message: st
   const out: { field: string; message: string }[] = [];
   if (!Number.isInteger(spec.every) || spec.every < 1 || spec.every > MAX_EVERY[spec.mode]) {
     out.push({ field: 'every', message: `must be a whole number from 1 to ${MAX_EVERY[spec.mode]} for ${spec.mode}` });
+    return out;
   }
   if (spec.mode === 'minutes' && spec.offset_minutes !== 0) {
     out.push({ field: 'offset_minutes', message: 'minutes schedules are anchored on the connector creation time; offset_minutes must be 0' });
