@@ -4,7 +4,8 @@ import type { Column, EndpointState, StageFile } from '../types.js';
 import type { IncrementalState } from './incremental/incremental-state.js';
 import { FloeError } from '../util/errors.js';
 
-export type RunStatus = 'running' | 'succeeded' | 'partially_failed' | 'failed';
+/** `interrupted`: stopped by a signal with its progress saved; the next run of the config continues it. */
+export type RunStatus = 'running' | 'succeeded' | 'partially_failed' | 'failed' | 'interrupted';
 export type EndpointStatus = 'pending' | 'running' | 'succeeded' | 'failed';
 
 export interface EndpointErrorRecord {
@@ -71,6 +72,8 @@ export interface RunRecord {
   config_name: string;
   config_file?: string;
   destination: string;
+  /** Where the tables land, e.g. `duckdb .floe/w.duckdb, schema main`. */
+  target?: string;
   status: RunStatus;
   started_at: string;
   finished_at?: string;
