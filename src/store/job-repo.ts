@@ -96,6 +96,11 @@ export class JobRepo {
     return rows.length > 0;
   }
 
+  /** Puts a job this worker holds back in the queue (interrupted by a shutdown; resumed later). */
+  async requeue(id: string, workerId: string): Promise<void> {
+    await this.db.query(`UPDATE ${this.table} SET status = 'queued', worker_id = NULL WHERE id = $1 AND worker_id = $2 AND status = 'running'`, [id, workerId]);
+  }
+
   async get(tenant: string, id: string): Promise<JobRow | undefined> {
     const rows = await this.db.query<Record<string, unknown>>(`SELECT * FROM ${this.table} WHERE id = $1 AND tenant = $2`, [id, tenant]);
     return rows[0] ? toJobRow(rows[0]) : undefined;

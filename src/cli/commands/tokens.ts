@@ -1,54 +1,77 @@
-import { openStore } from '../../store/store.js';
+import { Option, type Command } from 'commander';
+import type { Store } from '../../store/store.js';
 import { FloeError } from '../../util/errors.js';
-import { EXIT, parse, type CliIo } from '../cli.js';
+import type { CliContext } from '../cli-context.js';
+import { EXIT } from '../exit.js';
+import { OPTIONS } from '../options.js';
 import { table } from '../render.js';
+import { dataDirOption } from './serve.js';
 
 /**
- * `floe tokens create [--read-only] [--name n] [--tenant t]`, `floe tokens list`, `floe tokens
- * revoke <id>`: API tokens in the serve store (FLOE_DATABASE_URL, or the embedded one in
- * --data-dir; stop an embedded `floe serve` first, or use POST /api/v1/tokens). The token is
- * printed once; only its hash is stored.
+ * `floe tokens create|list|revoke`: API tokens in the serve store (FLOE_DATABASE_URL, or the
+ * embedded one in --data-dir: stop an embedded `floe serve` first, or use POST /api/v1/tokens).
+ * A token is printed once; only its hash is stored.
  */
-export async function tokensCommand(args: string[], io: CliIo): Promise<number> {
-  const [action, ...rest] = args;
-  if (action !== 'create' && action !== 'list' && action !== 'revoke') {
-    throw new FloeError('USAGE', 'config', 'tokens: use `floe tokens create [--read-only] [--name n] [--tenant t]`, `floe tokens list` or `floe tokens revoke <id>`');
-  }
-  const { values, positionals } = parse(
-    rest,
-    {
-      'read-only': { type: 'boolean' },
-      name: { type: 'string', default: 'cli' },
-      tenant: { type: 'string', default: 'default' },
-      'data-dir': { type: 'string', default: '.floe-server' },
-      json: { type: 'boolean' },
-    },
-    `tokens ${action}`,
-  );
-  const store = await openStore({ databaseUrl: io.env.FLOE_DATABASE_URL, dataDir: values['data-dir'], env: io.env });
-  try {
-    if (action === 'create') {
-      const { token, info } = await store.tokens.create({ tenant: values.tenant, name: values.name, readOnly: values['read-only'] ?? false });
-      if (values.json) io.stdout.write(JSON.stringify({ ...info, token }) + '\n');
-      else io.stdout.write(`${token}\n`);
-      io.stderr.write(`token ${info.id} (tenant ${info.tenant}${info.read_only ? ', read-only' : ''}) created; it is shown only now\n`);
-      return EXIT.ok;
+export function tokensCommand(program: Command, cli: CliContext): Command {
+  const tokens = program.command('tokens').summary('API tokens for floe serve').description('Create, list and revoke bearer tokens of the management API.');
+  const withStore = async (dataDir: string, fn: (s: Store) => Promise<number>): Promise<number> => {
+    const { openStore } = await import('../../store/store.js');
+    const store = await openStore({ databaseUrl: cli.env.FLOE_DATABASE_URL, dataDir, env: cli.env });
+    try {
+      return await fn(store);
+    } finally {
+      await store.close();
     }
-    if (action === 'list') {
-      const list = await store.tokens.list();
-      io.stdout.write(
-        values.json
-          ? JSON.stringify(list) + '\n'
-          : table(['id', 'tenant', 'name', 'access', 'created', 'revoked'], list.map((t) => [t.id, t.tenant, t.name, t.read_only ? 'read-only' : 'read-write', t.created_at, t.revoked_at ?? '-'])) + '\n',
-      );
-      return EXIT.ok;
-    }
-    const id = positionals[0];
-    if (!id) throw new FloeError('USAGE', 'config', 'tokens revoke: give the token id (see `floe tokens list`)');
-    if (!(await store.tokens.revoke(id))) throw new FloeError('USAGE', 'config', `tokens revoke: no live token ${id}`);
-    io.stdout.write(`token ${id} revoked\n`);
-    return EXIT.ok;
-  } finally {
-    await store.close();
-  }
+  };
+  tokens
+    .command('create')
+    .summary('create a token (printed once)')
+    .addOption(new Option('--read-only', 'GET only: writes answer 403 forbidden'))
+    .addOption(new Option('--name <name>', 'what the token is for').default('cli'))
+    .addOption(new Option('--tenant <tenant>', 'the tenant it acts for (connectors, runs and the rate limit are per tenant)').default('default'))
+    .addOption(dataDirOption())
+    .addOption(OPTIONS.json())
+    .action(
+      cli.action((opts: { readOnly?: boolean; name: string; tenant: string; dataDir: string; json?: boolean }) =>
+        withStore(opts.dataDir, async (store) => {
+          const { token, info } = await store.tokens.create({ tenant: opts.tenant, name: opts.name, readOnly: opts.readOnly ?? false });
+          cli.io.stdout.write(opts.json ? JSON.stringify({ ...info, token }) + '\n' : `${token}\n`);
+          cli.io.stderr.write(`token ${info.id} (tenant ${info.tenant}${info.read_only ? ', read-only' : ''}) created; it is shown only now\n`);
+          return EXIT.ok;
+        }),
+      ),
+    );
+  tokens
+    .command('list')
+    .summary('every token (never the token itself)')
+    .addOption(dataDirOption())
+    .addOption(OPTIONS.json())
+    .action(
+      cli.action((opts: { dataDir: string; json?: boolean }) =>
+        withStore(opts.dataDir, async (store) => {
+          const list = await store.tokens.list();
+          cli.io.stdout.write(
+            opts.json
+              ? JSON.stringify(list) + '\n'
+              : table(['id', 'tenant', 'name', 'access', 'created', 'revoked'], list.map((t) => [t.id, t.tenant, t.name, t.read_only ? 'read-only' : 'read-write', t.created_at, t.revoked_at ?? '-'])) + '\n',
+          );
+          return EXIT.ok;
+        }),
+      ),
+    );
+  tokens
+    .command('revoke')
+    .summary('revoke a token at once')
+    .argument('<id>', 'token id (tok_…), see floe tokens list')
+    .addOption(dataDirOption())
+    .action(
+      cli.action((id: string, opts: { dataDir: string }) =>
+        withStore(opts.dataDir, async (store) => {
+          if (!(await store.tokens.revoke(id))) throw new FloeError('USAGE', 'config', `tokens revoke: no live token ${id}`);
+          cli.io.stdout.write(`token ${id} revoked\n`);
+          return EXIT.ok;
+        }),
+      ),
+    );
+  return tokens;
 }

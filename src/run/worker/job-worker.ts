@@ -149,7 +149,7 @@ export class JobWorker {
       connector_id: row.connector_id,
       ...(row.request_id ? { request_id: row.request_id } : {}),
     });
-    let status: JobStatus = 'failed';
+    let status: JobStatus | 'interrupted' = 'failed';
     let reason: string | undefined;
     const events = repo.table === 'runs' ? new RunEvents(store, row, clock, log) : undefined;
     try {
@@ -173,7 +173,7 @@ export class JobWorker {
           },
           { clock, logger: log, parts, history: events.history },
         );
-        status = record.status === 'running' ? 'failed' : record.status;
+        status = outcome(record.status);
       } else {
         const params = row.params as { from: string; to: string; step: string; endpoints?: string[] | null; concurrency?: number };
         const record = await runBackfill(
@@ -197,7 +197,7 @@ export class JobWorker {
             },
           },
         );
-        status = record.status === 'running' ? 'failed' : record.status;
+        status = outcome(record.status);
       }
       if (job.cancelled) status = 'cancelled';
     } catch (e) {
@@ -208,6 +208,13 @@ export class JobWorker {
     } finally {
       this.running.delete(row.id);
     }
+    if (status === 'interrupted') {
+      // Stopped by a shutdown with its progress saved: back to the queue, so another worker (or
+      // this one after a restart) continues it under the same id.
+      await repo.requeue(row.id, this.id).catch(() => undefined);
+      log.info('job interrupted; queued again to be resumed');
+      return;
+    }
     const kept = await repo.finish(row.id, this.id, status, clock.now(), reason).catch((e: unknown) => {
       log.error('could not record the end of the job', { error: toFloeError(e).message });
       return false;
@@ -216,4 +223,8 @@ export class JobWorker {
     else events?.finished(status, reason);
     log.info('job finished', { status });
   }
+}
+
+function outcome(status: string): JobStatus | 'interrupted' {
+  return status === 'succeeded' || status === 'partially_failed' || status === 'failed' || status === 'interrupted' ? status : 'failed';
 }
