@@ -37,10 +37,10 @@ function startReplica(env: Record<string, string>, dataDir: string): Promise<{ c
   });
   children.push(child);
   let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   return new Promise((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /floe serve: (http:\/\/\S+)\/api\/v1/.exec(out);
       if (m) resolve({ child, url: m[1]! });
