@@ -107,6 +107,19 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
     if (!ctx.keepStage) await rm(dir, { recursive: true, force: true });
   } catch (e) {
     const err = toFloeError(e);
+    if (ctx.signal?.aborted) {
+      // Stopped by a signal: like a crash, keep the stage files, the manifest and the checkpoint,
+      // so the next run of this config continues under the same run id.
+      record.status = 'interrupted';
+      log.warn('interrupted; the next run continues from here', {
+        pages: record.pages,
+        rows: record.rows,
+        ...(record.staged ? { staged_files: record.staged.files.length } : {}),
+        ...(record.checkpoint ? { checkpoint_pages: record.checkpoint.pages } : {}),
+      });
+      progress('interrupted');
+      return;
+    }
     record.status = 'failed';
     delete record.staged;
     delete record.checkpoint;

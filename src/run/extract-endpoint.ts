@@ -2,6 +2,7 @@ import { rm, stat } from 'node:fs/promises';
 import type { EndpointConfig, FloeConfig } from '../config/schema.js';
 import { canResume } from '../source/rest/index.js';
 import type { Column, StageFile } from '../types.js';
+import { FloeError } from '../util/errors.js';
 import { HeapGuard } from '../util/heap-guard.js';
 import type { Logger } from '../util/logger.js';
 import { joinTypes, isInferredType } from '../normalize/type-lattice.js';
@@ -78,13 +79,35 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
     ...(endpoint.columns ? { columns: endpoint.columns } : {}),
     ...(endpoint.schema ? { schema: endpoint.schema } : {}),
   });
+  // The writer does not see the run's signal: on Ctrl-C or SIGTERM the files so far are completed
+  // and checkpointed below (a crash keeps them too), not deleted.
   const writer = ctx.parts.createStageWriter({
     dir: ctx.dir,
     fileMaxBytes: ctx.config.stage.file_max_mb * 1024 * 1024,
     firstPart: before.length,
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
+  /** Completes the files so far and saves where the next page starts. */
+  const checkpoint = async (next: unknown): Promise<void> => {
+    const last = normalizer.flush();
+    if (last) await writer.write(last);
+    files = [...before, ...(await writer.checkpoint())];
+    carriedMax = maxCursor(carriedMax, filter?.max);
+    record.checkpoint = {
+      next,
+      vars,
+      files: [...files],
+      columns: unionColumns(columnsBefore, normalizer.columns),
+      pages: record.pages,
+      rows: record.rows,
+      bytes: record.bytes,
+      ...(carriedMax ? { max: nextIncrementalState(undefined, carriedMax)! } : {}),
+    };
+    await ctx.save();
+    ctx.log.debug('checkpoint', { pages: record.pages, rows: record.rows });
+  };
   let sincePoint = 0;
+  /** The last processed page's next token: where a stopped extraction resumes. */
+  let lastNext: unknown;
   const heap = new HeapGuard();
   try {
     const pages = ctx.source.pages(endpoint, { ...(ctx.signal ? { signal: ctx.signal } : {}), vars, ...(from ? { resumeFrom: from.next } : {}) });
@@ -95,34 +118,45 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
       record.pages += 1;
       record.rows += records.length;
       record.bytes += page.bytes;
+      lastNext = page.next;
       ctx.onPage();
       heap.check();
+      if (ctx.signal?.aborted && page.next !== undefined) break; // no new request after a signal
       if (resumable && ++sincePoint >= every && page.next !== undefined) {
         sincePoint = 0;
-        const last = normalizer.flush();
-        if (last) await writer.write(last);
-        files = [...before, ...(await writer.checkpoint())];
-        carriedMax = maxCursor(carriedMax, filter?.max);
-        record.checkpoint = {
-          next: page.next,
-          vars,
-          files: [...files],
-          columns: unionColumns(columnsBefore, normalizer.columns),
-          pages: record.pages,
-          rows: record.rows,
-          bytes: record.bytes,
-          ...(carriedMax ? { max: nextIncrementalState(undefined, carriedMax)! } : {}),
-        };
-        await ctx.save();
-        ctx.log.debug('checkpoint', { pages: record.pages, rows: record.rows });
+        await checkpoint(page.next);
       }
     }
+    if (ctx.signal?.aborted && lastNext !== undefined) throw aborted(ctx.signal);
     const last = normalizer.flush();
     if (last) await writer.write(last);
     files = [...before, ...(await writer.close())];
   } catch (e) {
+    if (ctx.signal?.aborted) {
+      await stopGracefully();
+      throw aborted(ctx.signal, e);
+    }
     await writer.abort().catch(() => undefined);
     throw e;
+  }
+
+  /**
+   * Interrupted by a signal: the last page that was processed is checkpointed (its rows are in
+   * the completed files), so the next run starts at the page after it, not at the last regular
+   * checkpoint or page 1. Without a resumable pagination the extraction restarts anyway.
+   */
+  async function stopGracefully(): Promise<void> {
+    try {
+      if (resumable && lastNext !== undefined) {
+        await checkpoint(lastNext);
+        ctx.log.info('interrupted: checkpoint saved', { pages: record.pages, rows: record.rows, files: files.length });
+      }
+      await writer.close().catch(() => undefined);
+    } catch (e) {
+      // The checkpoint could not be completed: the last regular one (if any) still holds.
+      ctx.log.warn('interrupted: could not save a checkpoint', { error: (e as Error).message });
+      await writer.close().catch(() => undefined);
+    }
   }
   record.files = files.length;
   const columns = unionColumns(columnsBefore, normalizer.columns);
@@ -137,6 +171,13 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
   // State is committed with the data; a run that loads nothing leaves it as it was.
   const state = next && rows > 0 ? { endpoint: ctx.name, value: { ...next, ...(seenNow ? { seen: seenNow } : {}) } } : undefined;
   return { files, columns, rows, ...(state ? { state } : {}) };
+}
+
+/** The error an extraction stopped by a signal ends with; the signal's reason names it. */
+function aborted(signal: AbortSignal, cause?: unknown): FloeError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof FloeError && reason.code === 'ABORTED') return reason;
+  return new FloeError('ABORTED', 'terminal', 'interrupted', { cause: cause ?? reason });
 }
 
 /** A checkpoint whose files are all still on disk. */

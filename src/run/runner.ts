@@ -88,9 +88,10 @@ async function openRecord(
   const hash = hashConfig(config);
   const names = selected.map(endpointName);
   const now = new Date(clock.now()).toISOString();
-  // We hold the lock, so a run of this config still marked `running` is one whose process died.
+  // We hold the lock, so a run of this config still marked `running` is one whose process died;
+  // an `interrupted` one was stopped by a signal after saving its progress. Both are continued.
   const last = (await history.list(50)).find((r) => r.config_name === config.name);
-  if (last?.status === 'running') {
+  if (last?.status === 'running' || last?.status === 'interrupted') {
     const same =
       last.config_hash === hash && last.endpoints.map((e) => e.name).join('\n') === names.join('\n');
     if (same && opts.resume !== false) {
@@ -154,8 +155,10 @@ async function execute(
         .map((endpoint, i) => [endpoint, record.endpoints[i]!] as const)
         .filter(([, r]) => r.status !== 'succeeded') // finished before an interruption
         .map(([endpoint, endpointRecord]) =>
-          queue.add(() =>
-            runEndpoint(endpoint, endpointRecord, {
+          queue.add(async () => {
+            // After a signal no endpoint starts; it stays pending for the run that continues this one.
+            if (opts.signal?.aborted) return;
+            await runEndpoint(endpoint, endpointRecord, {
               runId: record.run_id,
               config,
               stageRoot: join(ctx.stateDir, 'stage'),
@@ -171,23 +174,26 @@ async function execute(
               keepStage: opts.keepStage ?? false,
               onProgress: opts.onProgress ?? (() => undefined),
               onUpdate: save,
-            }),
-          ),
+            });
+          }),
         ),
     );
   } finally {
     await shared.close(logger);
   }
 
-  record.status = runStatus(record);
+  record.status = runStatus(record, opts.signal);
   record.finished_at = new Date(clock.now()).toISOString();
   record.duration_ms = Date.parse(record.finished_at) - Date.parse(record.started_at);
   await save();
-  logger.info('run finished', { status: record.status, duration_ms: record.duration_ms });
+  if (record.status === 'interrupted') {
+    logger.warn('run interrupted; run the same command again to continue it under this run id', { duration_ms: record.duration_ms });
+  } else logger.info('run finished', { status: record.status, duration_ms: record.duration_ms });
   return record;
 }
 
-function runStatus(record: RunRecord): RunStatus {
+function runStatus(record: RunRecord, signal: AbortSignal | undefined): RunStatus {
+  if (signal?.aborted && record.endpoints.some((e) => e.status !== 'succeeded' && e.status !== 'failed')) return 'interrupted';
   const failed = record.endpoints.filter((e) => e.status === 'failed').length;
   if (failed === 0) return 'succeeded';
   return failed === record.endpoints.length ? 'failed' : 'partially_failed';
