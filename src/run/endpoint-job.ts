@@ -15,6 +15,7 @@ import { computeIncrementalRange, type IncrementalRange } from './incremental/st
 import type { Parts, SourcePart } from './parts.js';
 import type { EndpointErrorRecord, EndpointRunRecord, StagedManifest } from './run-history.js';
 import type { StateStore } from './state-store.js';
+import { CheckpointTokens } from './checkpoint-tokens.js';
 
 export interface ProgressEvent {
   readonly endpoint: string;
@@ -33,6 +34,8 @@ export interface EndpointJobContext {
   /** Opened lazily by the first endpoint that needs it, so an empty run never wakes a warehouse. */
   readonly destination: () => Promise<Destination>;
   readonly state: StateStore;
+  /** Resume tokens of checkpoints, kept out of the run history. */
+  readonly tokens: CheckpointTokens;
   readonly parts: Parts;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -103,6 +106,7 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
     }
     record.status = 'succeeded';
     delete record.staged;
+    await ctx.tokens.drop(ctx.runId, name);
     progress('succeeded');
     if (!ctx.keepStage) await rm(dir, { recursive: true, force: true });
   } catch (e) {
@@ -123,6 +127,7 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
     record.status = 'failed';
     delete record.staged;
     delete record.checkpoint;
+    await ctx.tokens.drop(ctx.runId, name).catch(() => undefined);
     if (!ctx.keepStage) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
     record.error = errorRecord(err, ctx.redactor);
     log.error('endpoint failed', { code: err.code, error: record.error.message });
@@ -153,6 +158,11 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
       previousSeen,
       onPage: () => progress('extracting'),
       save: ctx.onUpdate,
+      tokens: {
+        save: (next) => ctx.tokens.save(ctx.runId, name, next),
+        load: () => ctx.tokens.load(ctx.runId, name),
+        shown: (next) => CheckpointTokens.shown(ctx.redactor.value(next)),
+      },
     });
     record.extract_ms = ctx.clock.now() - started;
     log.info('extracted', { pages: record.pages, rows: record.rows, files: manifest.files.length });

@@ -34,6 +34,8 @@ export interface ExtractContext {
   readonly onPage: () => void;
   /** Persists the record (with its checkpoint). */
   readonly save: () => Promise<void>;
+  /** Where this extraction's resume token is kept, out of the run history. */
+  readonly tokens: { save(next: unknown): Promise<void>; load(): Promise<unknown>; shown(next: unknown): unknown };
 }
 
 /**
@@ -45,7 +47,7 @@ export interface ExtractContext {
 export async function extractEndpoint(endpoint: EndpointConfig, record: EndpointRunRecord, ctx: ExtractContext): Promise<StagedManifest> {
   const every = ctx.config.stage.checkpoint_pages;
   const resumable = canResume(endpoint.pagination);
-  const from = resumable ? await usableCheckpoint(record.checkpoint, ctx.log) : undefined;
+  const from = resumable ? await usableCheckpoint(record.checkpoint, ctx) : undefined;
   if (from) {
     // Files written after the checkpoint were cut short; the writer overwrites them by name.
     Object.assign(record, { rows: from.rows, pages: from.pages, bytes: from.bytes });
@@ -92,8 +94,9 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
     if (last) await writer.write(last);
     files = [...before, ...(await writer.checkpoint())];
     carriedMax = maxCursor(carriedMax, filter?.max);
+    await ctx.tokens.save(next);
     record.checkpoint = {
-      next,
+      next: ctx.tokens.shown(next),
       vars,
       files: [...files],
       columns: unionColumns(columnsBefore, normalizer.columns),
@@ -118,13 +121,13 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
       record.pages += 1;
       record.rows += records.length;
       record.bytes += page.bytes;
-      lastNext = page.next;
+      lastNext = page.resume ?? page.next;
       ctx.onPage();
       heap.check();
       if (ctx.signal?.aborted && page.next !== undefined) break; // no new request after a signal
       if (resumable && ++sincePoint >= every && page.next !== undefined) {
         sincePoint = 0;
-        await checkpoint(page.next);
+        await checkpoint(lastNext);
       }
     }
     if (ctx.signal?.aborted && lastNext !== undefined) throw aborted(ctx.signal);
@@ -180,15 +183,19 @@ function aborted(signal: AbortSignal, cause?: unknown): FloeError {
   return new FloeError('ABORTED', 'terminal', 'interrupted', { cause: cause ?? reason });
 }
 
-/** A checkpoint whose files are all still on disk. */
-async function usableCheckpoint(c: ExtractCheckpoint | undefined, log: Logger): Promise<ExtractCheckpoint | undefined> {
+/**
+ * A checkpoint whose files are all still on disk, with its resume token from the token file
+ * (a record written before tokens moved there holds it itself).
+ */
+async function usableCheckpoint(c: ExtractCheckpoint | undefined, ctx: ExtractContext): Promise<ExtractCheckpoint | undefined> {
   if (!c) return undefined;
   if (!(await allOnDisk(c.files))) {
-    log.warn('the checkpoint files of the interrupted run are gone; extracting from the first page');
+    ctx.log.warn('the checkpoint files of the interrupted run are gone; extracting from the first page');
     return undefined;
   }
-  log.info('resuming extraction from a checkpoint', { pages: c.pages, rows: c.rows, files: c.files.length });
-  return c;
+  ctx.log.info('resuming extraction from a checkpoint', { pages: c.pages, rows: c.rows, files: c.files.length });
+  const next = await ctx.tokens.load();
+  return next === undefined ? c : { ...c, next };
 }
 
 /** Whether every stage file an interrupted run recorded is still there to be reused. */

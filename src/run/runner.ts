@@ -85,7 +85,7 @@ async function openRecord(
   clock: Clock,
 ): Promise<RunRecord> {
   const { config } = loaded;
-  const hash = hashConfig(config);
+  const hash = hashConfig(loaded);
   const names = selected.map(endpointName);
   const now = new Date(clock.now()).toISOString();
   // We hold the lock, so a run of this config still marked `running` is one whose process died;
@@ -165,6 +165,7 @@ async function execute(
               source: shared.source,
               destination: shared.destination,
               state: shared.state,
+              tokens: shared.tokens,
               vars: opts.vars ?? {},
               parts,
               clock,
@@ -199,8 +200,13 @@ function runStatus(record: RunRecord, signal: AbortSignal | undefined): RunStatu
   return failed === record.endpoints.length ? 'failed' : 'partially_failed';
 }
 
-function hashConfig(config: LoadedConfig['config']): string {
-  return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
+/**
+ * Identifies the config's content without its secrets: a rotated API key or token (in a secret
+ * field, or from `{{ env.X }}` in a URL or header) is the same config, so an interrupted run is
+ * still continued after the rotation instead of reloading what it already committed.
+ */
+function hashConfig({ config, redactor }: LoadedConfig): string {
+  return createHash('sha256').update(JSON.stringify(redactor.value(config))).digest('hex').slice(0, 16);
 }
 
 export function selectEndpoints(

@@ -124,6 +124,7 @@ export async function runBackfill(
                 source: shared.source,
                 destination: shared.destination,
                 state: shared.state,
+              tokens: shared.tokens,
                 vars: {},
                 window,
                 parts,

@@ -193,7 +193,7 @@ export class RestSource {
           status: res.status,
           records,
           bytes: res.bytes,
-          ...(next !== undefined ? { next: redactor.value(next) } : {}),
+          ...(next !== undefined ? { next: redactor.value(next), resume: next } : {}),
         };
         if (next === undefined || nextReq === undefined) return;
         token = next;
