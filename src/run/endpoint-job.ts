@@ -67,10 +67,16 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
     ctx.onProgress({ endpoint: name, phase, pages: record.pages, rows: record.rows, bytes: record.bytes, elapsedMs: ctx.clock.now() - started });
 
   let previousSeen: string[] | undefined;
+  /** The staged files being loaded (set once the extraction is complete). */
+  let loading: StagedManifest | undefined;
   record.status = 'running';
   await ctx.onUpdate();
   try {
     const staged = (await usableManifest(record.staged)) ?? (await extract());
+    // Files staged by an earlier run are loaded under that run's id: the ledger then knows
+    // whether that load already committed (exactly once), whichever run retries it.
+    const loadRunId = staged.run_id ?? ctx.runId;
+    loading = staged;
     if (staged.rows === 0) {
       log.info('no rows; nothing to load');
     } else {
@@ -81,7 +87,7 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
       const destination = await ctx.destination();
       const result = await destination.load(
         {
-          runId: ctx.runId,
+          runId: loadRunId,
           endpoint: name,
           table,
           columns: staged.columns,
@@ -108,7 +114,7 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
     delete record.staged;
     await ctx.tokens.drop(ctx.runId, name);
     progress('succeeded');
-    if (!ctx.keepStage) await rm(dir, { recursive: true, force: true });
+    if (!ctx.keepStage) await rm(join(ctx.stageRoot, loadRunId, table), { recursive: true, force: true });
   } catch (e) {
     const err = toFloeError(e);
     if (ctx.signal?.aborted) {
@@ -125,12 +131,23 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
       return;
     }
     record.status = 'failed';
-    delete record.staged;
     delete record.checkpoint;
     await ctx.tokens.drop(ctx.runId, name).catch(() => undefined);
-    if (!ctx.keepStage) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
     record.error = errorRecord(err, ctx.redactor);
-    log.error('endpoint failed', { code: err.code, error: record.error.message });
+    if (loading && loading.rows > 0) {
+      // The extraction is complete and on disk; only the load failed (a locked DuckDB file, a
+      // warehouse outage). Keep the files: the next run loads them without fetching again.
+      record.staged = { ...loading, run_id: loading.run_id ?? ctx.runId };
+      log.error('load failed; the stage files are kept and the next run loads them without fetching again', {
+        code: err.code,
+        error: record.error.message,
+        files: loading.files.length,
+      });
+    } else {
+      delete record.staged;
+      if (!ctx.keepStage) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      log.error('endpoint failed', { code: err.code, error: record.error.message });
+    }
     progress('failed');
   } finally {
     await ctx.onUpdate();

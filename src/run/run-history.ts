@@ -56,6 +56,8 @@ export interface ExtractCheckpoint {
 }
 
 export interface StagedManifest {
+  /** The run that staged these files, when an earlier run's failed load is retried by a later run. */
+  readonly run_id?: string;
   readonly files: readonly StageFile[];
   readonly columns: readonly Column[];
   readonly rows: number;

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import PQueue from 'p-queue';
 import { endpointName, type LoadedConfig } from '../config/load-config.js';
 import type { EndpointConfig } from '../config/schema.js';
+import { whereDataGoes } from '../config/where-data-goes.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { FloeError } from '../util/errors.js';
 import { silentLogger, type Logger } from '../util/logger.js';
@@ -56,7 +58,7 @@ export async function runConnector(
   const selected = selectEndpoints(loaded, opts.endpoints);
   const lock = await RunLock.acquire(stateDir, loaded.config.name);
   try {
-    const record = await openRecord(loaded, selected, history, opts, clock);
+    const record = await openRecord(loaded, selected, history, opts, clock, stateDir);
     const logger = (deps.logger ?? silentLogger).child({ run_id: record.run_id });
     if (record.resumed_at) {
       logger.warn('resuming the interrupted run of this config under its run id', {
@@ -83,6 +85,7 @@ async function openRecord(
   history: RunHistory,
   opts: RunOptions,
   clock: Clock,
+  stateDir: string,
 ): Promise<RunRecord> {
   const { config } = loaded;
   const hash = hashConfig(loaded);
@@ -107,16 +110,42 @@ async function openRecord(
     }
     await history.save(last);
   }
-  return {
+  const record: RunRecord = {
     run_id: opts.runId ?? newRunId(clock.now()),
     config_name: config.name,
     ...(loaded.file ? { config_file: loaded.file } : {}),
     destination: config.destination.type,
+    target: loaded.redactor.text(whereDataGoes(config.destination)),
     status: 'running',
     started_at: now,
     config_hash: hash,
     endpoints: selected.map(pendingEndpoint),
   };
+  if (last) {
+    await adoptStagedLoads(last, record, opts.resume !== false && last.config_hash === hash, history, stateDir);
+  }
+  return record;
+}
+
+/**
+ * Endpoints whose extraction finished but whose load failed in the previous run kept their stage
+ * files: this run loads them (under the run id that staged them, so the ledger keeps it exactly
+ * once) instead of fetching again. With a changed config or `--no-resume` the files are dropped.
+ */
+async function adoptStagedLoads(last: RunRecord, record: RunRecord, usable: boolean, history: RunHistory, stateDir: string): Promise<void> {
+  const kept = last.endpoints.filter((e) => e.status === 'failed' && e.staged);
+  if (kept.length === 0) return;
+  for (const e of kept) {
+    const target = record.endpoints.find((r) => r.name === e.name);
+    if (usable && target) {
+      target.staged = { ...e.staged!, run_id: e.staged!.run_id ?? last.run_id };
+    } else {
+      const runId = e.staged!.run_id ?? last.run_id;
+      await rm(join(stateDir, 'stage', runId, e.table), { recursive: true, force: true });
+    }
+    delete e.staged;
+  }
+  await history.save(last);
 }
 
 interface ExecuteContext {
