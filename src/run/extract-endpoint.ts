@@ -111,6 +111,8 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
   let sincePoint = 0;
   /** The last processed page's next token: where a stopped extraction resumes. */
   let lastNext: unknown;
+  let invalidUtf8 = 0;
+  let nonFinite = 0;
   const heap = new HeapGuard();
   try {
     const pages = ctx.source.pages(endpoint, { ...(ctx.signal ? { signal: ctx.signal } : {}), vars, ...(from ? { resumeFrom: from.next } : {}) });
@@ -122,6 +124,8 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
       record.rows += records.length;
       record.bytes += page.bytes;
       lastNext = page.resume ?? page.next;
+      invalidUtf8 += page.invalidUtf8 ?? 0;
+      nonFinite += page.nonFiniteNumbers ?? 0;
       ctx.onPage();
       heap.check();
       if (ctx.signal?.aborted && page.next !== undefined) break; // no new request after a signal
@@ -162,6 +166,10 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
     }
   }
   record.files = files.length;
+  const warnings = dataWarnings(invalidUtf8, nonFinite, normalizer.warnings ?? []);
+  for (const w of warnings) ctx.log.warn(w);
+  if (warnings.length > 0) record.warnings = warnings;
+  else delete record.warnings;
   const columns = unionColumns(columnsBefore, normalizer.columns);
   delete record.checkpoint;
   const runMax = maxCursor(carriedMax, filter?.max);
@@ -175,6 +183,19 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
   const state = next && rows > 0 ? { endpoint: ctx.name, value: { ...next, ...(seenNow ? { seen: seenNow } : {}) } } : undefined;
   return { files, columns, rows, ...(state ? { state } : {}) };
 }
+
+/** The run summary's lines about values that were not loaded as sent, or columns renamed. */
+function dataWarnings(invalidUtf8: number, nonFinite: number, fromNormalizer: readonly string[]): string[] {
+  const out = [...fromNormalizer];
+  if (invalidUtf8 > 0) {
+    out.push(`${invalidUtf8} invalid UTF-8 byte sequence(s) in the responses were loaded as U+FFFD (\ufffd)`);
+  }
+  if (nonFinite > 0) {
+    out.push(`${nonFinite} number(s) beyond the double range (such as 1e400) were loaded as their JSON text`);
+  }
+  return out;
+}
+
 
 /** The error an extraction stopped by a signal ends with; the signal's reason names it. */
 function aborted(signal: AbortSignal, cause?: unknown): FloeError {

@@ -32,6 +32,11 @@ export interface EndpointRunRecord {
   query_ids?: string[];
   error?: EndpointErrorRecord;
   /**
+   * What was loaded but not as the API sent it, or needs a look: invalid UTF-8, numbers beyond
+   * the double range, renamed colliding columns. Each is one human-readable line.
+   */
+  warnings?: string[];
+  /**
    * The endpoint's complete stage files, written before loading. A crashed run is resumed from
    * here: the same run id and the same files, so the destination's ledger makes the load
    * exactly-once.

@@ -97,6 +97,7 @@ export function jsonSummary(r: RunRecord): Record<string, unknown> {
       bytes: e.bytes,
       ...(e.rows_loaded !== undefined ? { rows_loaded: e.rows_loaded } : {}),
       ...(e.query_ids ? { query_ids: e.query_ids } : {}),
+      ...(e.warnings ? { warnings: e.warnings } : {}),
       ...(e.error ? { error: e.error } : {}),
     })),
   };

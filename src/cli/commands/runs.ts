@@ -158,6 +158,9 @@ export function errorDetails(r: RunRecord): string {
     if (err.status !== undefined) out += `  status: ${err.status}\n`;
     if (err.body_excerpt) out += `  body: ${truncate(err.body_excerpt, 300)}\n`;
   }
+  for (const e of r.endpoints.filter((x) => x.warnings?.length)) {
+    out += `\n${e.name}: warnings\n${e.warnings!.map((w) => `  - ${w}\n`).join('')}`;
+  }
   for (const e of r.endpoints.filter((x) => x.query_ids?.length)) out += `\n${e.name}: query ids ${e.query_ids!.join(', ')}\n`;
   return out;
 }
