@@ -33,6 +33,22 @@ export interface Page {
    * last page.
    */
   readonly next?: unknown;
+  /** Totals the API reported on this page through the configured stop signals. */
+  readonly reported?: { readonly records?: number; readonly pages?: number };
+  /** On the first page: what floe detected (records path, `pagination: auto`), to print and pin. */
+  readonly detected?: { readonly records_path?: string; readonly pagination?: unknown };
+  /** On the last page: why the extraction ended, and a warning when it looks short. */
+  readonly end?: PageEnd;
+}
+
+/** Why an extraction ended; `warning` when it ended short of what the API announced. */
+export interface PageEnd {
+  readonly reason: string;
+  readonly warning?: string;
+  /** The warning's code (`TOTAL_SHORT`, `MORE_SUGGESTED`) and counts, for the run record. */
+  readonly code?: string;
+  readonly expected?: number;
+  readonly received?: number;
 }
 
 /**

@@ -30,6 +30,12 @@ export interface EndpointRunRecord {
   load_ms?: number;
   query_ids?: string[];
   error?: EndpointErrorRecord;
+  /** Records the API sent, before the incremental filter (set when the source counts them). */
+  received?: number;
+  /** Records the client-side incremental filter dropped as outside [start, end). */
+  out_of_range?: number;
+  /** What the user should know although the endpoint succeeded (e.g. it ended short of the API's total). */
+  warnings?: EndpointWarning[];
   /**
    * The endpoint's complete stage files, written before loading. A crashed run is resumed from
    * here: the same run id and the same files, so the destination's ledger makes the load
@@ -38,6 +44,14 @@ export interface EndpointRunRecord {
   staged?: StagedManifest;
   /** Progress within the extraction, saved every `stage.checkpoint_pages` pages. */
   checkpoint?: ExtractCheckpoint;
+}
+
+/** A warning about a succeeded endpoint: `TOTAL_SHORT` (with both counts), `MORE_SUGGESTED`. */
+export interface EndpointWarning {
+  readonly code: string;
+  readonly message: string;
+  readonly expected?: number;
+  readonly received?: number;
 }
 
 export interface ExtractCheckpoint {
@@ -50,6 +64,10 @@ export interface ExtractCheckpoint {
   readonly pages: number;
   readonly rows: number;
   readonly bytes: number;
+  /** Records the API had sent by the checkpoint (before the incremental filter). */
+  readonly received?: number;
+  /** Records the incremental filter had dropped by the checkpoint. */
+  readonly out_of_range?: number;
   /** The largest incremental cursor among the rows in `files`. */
   readonly max?: IncrementalState;
 }

@@ -6,6 +6,7 @@ import { TextLogger } from '../../util/logger.js';
 import { EXIT, parse, requireConfigArg, type CliIo } from '../cli.js';
 import { ProgressBoard } from '../progress.js';
 import { duration } from '../render.js';
+import { endpointNotes } from '../endpoint-notes.js';
 import { endpointTable, errorDetails } from './runs.js';
 
 /** `floe run <config>`: one JSON object on stdout with --json; logs always on stderr. */
@@ -79,6 +80,8 @@ export function jsonSummary(r: RunRecord): Record<string, unknown> {
       bytes: e.bytes,
       ...(e.rows_loaded !== undefined ? { rows_loaded: e.rows_loaded } : {}),
       ...(e.query_ids ? { query_ids: e.query_ids } : {}),
+      ...(e.out_of_range !== undefined ? { out_of_range: e.out_of_range } : {}),
+      ...(e.warnings ? { warnings: e.warnings } : {}),
       ...(e.error ? { error: e.error } : {}),
     })),
   };
@@ -87,7 +90,7 @@ export function jsonSummary(r: RunRecord): Record<string, unknown> {
 function summaryText(r: RunRecord): string {
   let out = `\nrun ${r.run_id} ${r.status} in ${duration(r.duration_ms ?? 0)}\n\n`;
   out += endpointTable(r, 'time', (e) => duration((e.extract_ms ?? 0) + (e.load_ms ?? 0)));
-  out += errorDetails(r);
+  out += endpointNotes(r) + errorDetails(r);
   if (r.status !== 'succeeded') out += `\ndetails: floe runs show ${r.run_id}\n`;
   return out;
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { RunHistory, type RunRecord } from '../../run/run-history.js';
 import { EXIT, parse, type CliIo } from '../cli.js';
+import { endpointNotes } from '../endpoint-notes.js';
 import { bytes, duration, int, table, truncate } from '../render.js';
 
 /** `floe runs [--limit N]` and `floe runs show <run_id>`. */
@@ -74,7 +75,7 @@ export function showRun(r: RunRecord): string {
     `run ${r.run_id}  ${r.status}\n` +
     `config ${r.config_name}${r.config_file ? ` (${r.config_file})` : ''} → ${r.destination}\n` +
     `started ${r.started_at}${r.finished_at ? `, finished ${r.finished_at} (${duration(r.duration_ms ?? 0)})` : ' (not finished)'}\n\n`;
-  return head + endpointTable(r, 'error', (e) => e.error?.code ?? '') + errorDetails(r);
+  return head + endpointTable(r, 'error', (e) => e.error?.code ?? '') + endpointNotes(r) + errorDetails(r);
 }
 
 /** One line per endpoint: name, table, status, pages, rows, files, bytes and one more column. */

@@ -11,7 +11,8 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
     endpointName(e),
     tableName(e),
     `${e.method} ${e.path}`,
-    e.pagination?.type ?? 'none',
+    e.pagination?.type === 'auto' ? 'auto (detected on the first page; see floe preview)' : (e.pagination?.type ?? 'none'),
+    e.records_path ?? 'auto (array, data/results/items/…, else the object)',
     e.write_disposition ?? config.destination.write_disposition,
   ]);
   if (values.json) {
@@ -21,14 +22,14 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
         dialect,
         name: config.name,
         destination: config.destination.type,
-        endpoints: rows.map(([name, tbl, request, pagination, disposition]) => ({ name, table: tbl, request, pagination, write_disposition: disposition })),
+        endpoints: rows.map(([name, tbl, request, pagination, records, disposition]) => ({ name, table: tbl, request, pagination, records, write_disposition: disposition })),
       }) + '\n',
     );
     return EXIT.ok;
   }
   io.stdout.write(
     `${file}: valid${dialect === 'native' ? '' : ` (${dialect} dialect)`} — connector "${config.name}", ${config.endpoints.length} endpoint(s) → ${config.destination.type}\n\n` +
-      table(['endpoint', 'table', 'request', 'pagination', 'write'], rows) +
+      table(['endpoint', 'table', 'request', 'pagination', 'records', 'write'], rows) +
       '\n',
   );
   return EXIT.ok;

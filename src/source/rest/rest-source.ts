@@ -1,6 +1,6 @@
 import { endpointName } from '../../config/load-config.js';
 import type { EndpointConfig, FloeConfig } from '../../config/schema.js';
-import type { Page } from '../../types.js';
+import type { Page, PageEnd } from '../../types.js';
 import type { Clock } from '../../util/clock.js';
 import { FloeError, isFloeError, toFloeError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
@@ -18,6 +18,14 @@ import { authQueryParam, resumeStart } from './resume.js';
 import { parseJsonBody, statusError } from './response.js';
 import { compileSelector } from './selector.js';
 import { createUndiciTransport, type PooledTransport } from './undici-transport.js';
+import { CredentialScope } from './credential-scope.js';
+import { detectRecords } from './detect-records.js';
+import { bodyExcerpt } from './excerpt.js';
+import { pageEnd } from './page-end.js';
+import { endSettings, errorShape, reportedTotals, totalSource } from './page-rules.js';
+import { errorPageError, repeatedPageError, urlLoopError } from './pagination-errors.js';
+import { StopSignals } from './stop-signals.js';
+import { detectPagination } from './paginators/detect-pagination.js';
 
 export interface RestSourceDeps {
   clock: Clock;
@@ -48,6 +56,11 @@ export interface PagesOptions {
    * secrets and `RESUME_SUPPORT` for what each pagination type does.
    */
   resumeFrom?: unknown;
+  /**
+   * With `resumeFrom`: the pages and records the interrupted extraction had received, so totals
+   * and `total_pages_path` count from there.
+   */
+  resumedAt?: { pages: number; records: number };
 }
 
 /**
@@ -59,6 +72,7 @@ export class RestSource {
   private readonly client: Transport;
   private readonly pool: PooledTransport | undefined;
   private readonly auth: Auth | undefined;
+  private readonly scope: CredentialScope;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -71,6 +85,7 @@ export class RestSource {
       : createUndiciTransport({ timeoutMs: config.timeout_seconds * 1000, redactor });
     const transport = deps.transport ?? (this.pool as PooledTransport).transport;
     this.auth = createAuth(config.auth, { clock, logger, redactor, transport });
+    this.scope = new CredentialScope(config);
     this.client = createHttpClient(config, {
       clock,
       logger,
@@ -78,6 +93,7 @@ export class RestSource {
       transport,
       limiter: new RateLimiter(rateLimitIntervalMs(config.rate_limit), clock),
       auth: this.auth,
+      trusts: (url) => this.scope.trusts(url),
       retryJitter: deps.retryJitter,
       random: deps.random,
     });
@@ -109,13 +125,19 @@ export class RestSource {
     const name = endpointName(endpoint);
     const { redactor } = this.deps;
     const logger = this.deps.logger.child({ endpoint: name });
-    const paginator: Paginator = createPaginator(endpoint.pagination);
-    const select = compileSelector(endpoint.records_path);
+    const pagination = endpoint.pagination;
+    const paginator: Paginator = createPaginator(pagination);
+    let signals = new StopSignals(pagination);
+    const ends = endSettings(pagination);
+    let recordsPath = endpoint.records_path;
+    let select = recordsPath === undefined ? undefined : compileSelector(recordsPath);
     const rendered = renderRequestConfig(this.config, endpoint, opts.vars ?? {});
     const template = requestTemplate(rendered.config, rendered.endpoint);
-    const maxPages = endpoint.pagination?.type === 'single_page' ? undefined : endpoint.pagination?.max_pages;
+    const maxPages = pagination?.type === 'single_page' ? undefined : pagination?.max_pages;
+    const authParam = authQueryParam(this.config.auth);
     const stop = new AbortController();
     const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+    const base = opts.resumedAt ?? { pages: 0, records: 0 };
 
     let token: unknown;
     let req: HttpRequest;
@@ -123,23 +145,20 @@ export class RestSource {
       token = paginator.first();
       req = pageRequest(template, paginator.target(token));
     } else {
-      const start = resumeStart(paginator, opts.resumeFrom, {
-        endpoint: name,
-        template,
-        authQueryParam: authQueryParam(this.config.auth),
-        redactor,
-      });
+      const start = resumeStart(paginator, opts.resumeFrom, { endpoint: name, template, authQueryParam: authParam, redactor });
       token = start.token;
-      req = pageRequest(template, start.target);
-      logger.info('resuming from a stored page token', {
-        pagination: paginator.type,
-        url: redactor.url(req.url),
-      });
+      req = this.scoped(pageRequest(template, start.target), name, authParam);
+      const pinned = paginator.detected?.(token);
+      if (pinned !== undefined) signals = new StopSignals(pinned);
+      logger.info('resuming from a stored page token', { pagination: paginator.type, url: redactor.url(req.url) });
     }
     const seen = new Map<string, number>([[req.url, 0]]);
     // An API that ignores the paging parameter answers every request with the same page: the URLs
     // differ, so the URL check cannot see it; an identical non-empty body after the first can.
     let previousBody: string | undefined;
+    let received = base.records;
+    let totalRecords: number | undefined;
+    let totalPages: number | undefined;
     let inflight = this.send(req, signal);
     // The request not yet awaited, to cancel and settle if the consumer stops early.
     let pending: Promise<HttpResponse> | undefined = inflight;
@@ -151,40 +170,87 @@ export class RestSource {
         const origin = { endpoint: name, url, status: res.status };
         if (!isSuccess(res.status)) throw statusError(req.method, res, origin, redactor);
         const body = parseJsonBody(res, origin, redactor);
-        const records = select(body, origin);
-        if (records.length > 0 && res.body === previousBody) {
-          throw new FloeError(
-            'PAGINATION_LOOP',
-            'terminal',
-            `Endpoint "${name}": pagination loop (${paginator.type}): page ${index} (${url}) has exactly the same content as page ${index - 1}; ` +
-              'the API seems to ignore the paging parameters. Stopping instead of loading the same records forever. Check the pagination settings.',
-            { details: { endpoint: name, url, path: 'pagination', page: index } },
-          );
+        const here = { endpoint: name, url, index, body, headers: res.headers };
+        let detected: { records_path?: string; pagination?: unknown } | undefined;
+        if (select === undefined) {
+          const found = detectRecords(body);
+          recordsPath = found.path;
+          select = compileSelector(found.path);
+          detected = { records_path: found.path };
+          logger.info('records detected', { records_path: found.path, why: found.why });
         }
+        const records = select(body, origin);
+        let declaredEnd: string | undefined;
+        if (records.length === 0 && index + base.pages > 0) {
+          const shape = errorShape(res.status, body, recordsPath);
+          if (shape !== undefined) {
+            if (!ends[shape]) throw errorPageError(here, shape, res.status, recordsPath ?? '$', bodyExcerpt(res.body, redactor));
+            declaredEnd = shape === 'no_content' ? 'a 204, declared as the end' : 'records null, declared as the end';
+          }
+        }
+        if (records.length > 0 && res.body === previousBody) throw repeatedPageError(here, paginator);
         previousBody = res.body;
-        let next = paginator.next({
-          token,
-          endpoint: name,
-          requestUrl: req.url,
-          sanitizedUrl: url,
-          status: res.status,
-          headers: res.headers,
-          body,
-          recordCount: records.length,
-        });
+        received += records.length;
+        const reported = signals.read({ endpoint: name, sanitizedUrl: url, body, headers: res.headers, first: index === 0 });
+        if (reported.totalRecords !== undefined) totalRecords = reported.totalRecords;
+        if (reported.totalPages !== undefined) totalPages = reported.totalPages;
+        let next =
+          declaredEnd !== undefined
+            ? undefined
+            : paginator.next({
+                token,
+                endpoint: name,
+                requestUrl: req.url,
+                sanitizedUrl: url,
+                status: res.status,
+                headers: res.headers,
+                body,
+                recordCount: records.length,
+                reported,
+                position: { pages: base.pages + index + 1, records: received },
+              });
+        if (paginator.type === 'auto' && index === 0 && opts.resumeFrom === undefined) {
+          const pinned = next === undefined ? undefined : paginator.detected?.(next);
+          if (pinned !== undefined) signals = new StopSignals(pinned);
+          const found = pinned ?? detectPagination({ headers: res.headers, body, query: new Map(new URL(req.url).searchParams) });
+          detected = { ...detected, pagination: found ?? { type: 'single_page' } };
+          logger.info('pagination detected', { pagination: JSON.stringify(detected.pagination) });
+        }
+        let maxPagesReached = false;
         if (next !== undefined && maxPages !== undefined && index + 1 >= maxPages) {
           logger.info('max_pages reached; stopping', { max_pages: maxPages, pages: index + 1 });
           next = undefined;
+          maxPagesReached = true;
         }
         let nextReq: HttpRequest | undefined;
+        let end: PageEnd | undefined;
         if (next !== undefined) {
-          nextReq = pageRequest(template, paginator.target(next));
+          const target = paginator.target(next);
+          nextReq = pageRequest(template, target);
+          if (target.kind === 'url') nextReq = this.scoped(nextReq, name, authParam);
           const earlier = seen.get(nextReq.url);
-          if (earlier !== undefined) throw this.loopError(name, paginator, next, nextReq, earlier, index);
+          if (earlier !== undefined) throw urlLoopError(here, paginator, next, redactor.url(nextReq.url), earlier, redactor);
           seen.set(nextReq.url, index + 1);
           // Prefetch; the rejection is handled when awaited, but must not count as unhandled meanwhile.
           inflight = pending = this.send(nextReq, signal);
           inflight.catch(() => undefined);
+        } else {
+          end = pageEnd({
+            endpoint: name,
+            reason: declaredEnd ?? (maxPagesReached ? 'max_pages reached' : 'the pagination ended'),
+            maxPagesReached,
+            received,
+            pages: base.pages + index + 1,
+            totalRecords,
+            totalPages,
+            totalSource: totalSource(pagination),
+            strict: ends.strict,
+            signalsConfigured: !signals.none || ends.emptyPage,
+            paginationType: paginator.type,
+            body,
+            headers: res.headers,
+          });
+          if (end.warning !== undefined) logger.warn(end.warning, { code: end.code });
         }
         logger.debug('page', { index, url, status: res.status, records: records.length, bytes: res.bytes });
         yield {
@@ -194,6 +260,9 @@ export class RestSource {
           records,
           bytes: res.bytes,
           ...(next !== undefined ? { next: redactor.value(next) } : {}),
+          ...(signals.none ? {} : { reported: reportedTotals(reported) }),
+          ...(detected !== undefined ? { detected } : {}),
+          ...(end !== undefined ? { end } : {}),
         };
         if (next === undefined || nextReq === undefined) return;
         token = next;
@@ -214,6 +283,11 @@ export class RestSource {
     return this.closing;
   }
 
+  /** A next-page request as credentials allow it (see CredentialScope). */
+  private scoped(req: HttpRequest, endpoint: string, authParam: string | undefined): HttpRequest {
+    return this.scope.scope(req, { endpoint, authQueryParam: authParam, redactor: this.deps.redactor });
+  }
+
   private send(req: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
     return this.client(req, signal);
   }
@@ -224,26 +298,6 @@ export class RestSource {
     } catch (e) {
       throw inEndpoint(e, endpoint);
     }
-  }
-
-  private loopError(
-    endpoint: string,
-    paginator: Paginator,
-    next: unknown,
-    nextReq: HttpRequest,
-    earlier: number,
-    index: number,
-  ): FloeError {
-    const { redactor } = this.deps;
-    const url = redactor.url(nextReq.url);
-    return new FloeError(
-      'PAGINATION_LOOP',
-      'terminal',
-      `Endpoint "${endpoint}": pagination loop (${paginator.type}): after page ${index}, ${redactor.text(paginator.describe(next))} ` +
-        `leads to ${url}, already requested for page ${earlier} of this extraction. The API repeats itself; ` +
-        'stopping instead of loading the same records forever. Check the pagination settings, or set max_pages.',
-      { details: { endpoint, url, path: 'pagination', page: index } },
-    );
   }
 }
 
