@@ -45,7 +45,9 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
   const every = ctx.config.stage.checkpoint_pages;
   const resumable = canResume(endpoint.pagination);
   const from = resumable ? await usableCheckpoint(record.checkpoint, ctx.log) : undefined;
-  delete record.warnings;
+  delete record.short_of_total;
+  // The source's warnings (short of the API's total, …), then the normalizer's.
+  const sourceWarnings: string[] = [];
   if (from) {
     // Files written after the checkpoint were cut short; the writer overwrites them by name.
     Object.assign(record, { rows: from.rows, pages: from.pages, bytes: from.bytes, received: from.received ?? from.rows });
@@ -86,6 +88,8 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
   let sincePoint = 0;
+  let invalidUtf8 = 0;
+  let nonFinite = 0;
   const heap = new HeapGuard();
   try {
     const resume = from ? { resumeFrom: from.next, resumedAt: { pages: from.pages, records: from.received ?? from.rows } } : {};
@@ -93,8 +97,11 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
     for await (const page of pages) {
       record.received = (record.received ?? 0) + page.records.length;
       if (page.end?.warning !== undefined) {
-        const { code = 'WARNING', warning, expected, received } = page.end;
-        (record.warnings ??= []).push({ code, message: warning, ...(expected !== undefined ? { expected } : {}), ...(received !== undefined ? { received } : {}) });
+        const { code = 'WARNING', warning, expected, received, unit } = page.end;
+        sourceWarnings.push(`${code}: ${warning}`);
+        if (code === 'TOTAL_SHORT' && expected !== undefined && received !== undefined) {
+          record.short_of_total = { expected, received, unit: unit ?? 'records' };
+        }
       }
       const inRange = filter ? filter.filter(page.records) : page.records;
       const records = seen ? seen.filter(inRange) : inRange;
@@ -102,6 +109,8 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
       record.pages += 1;
       record.rows += records.length;
       record.bytes += page.bytes;
+      invalidUtf8 += page.invalidUtf8 ?? 0;
+      nonFinite += page.nonFiniteNumbers ?? 0;
       ctx.onPage();
       heap.check();
       if (resumable && ++sincePoint >= every && page.next !== undefined) {
@@ -134,6 +143,11 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
     throw e;
   }
   record.files = files.length;
+  const data = dataWarnings(invalidUtf8, nonFinite, normalizer.warnings ?? []);
+  for (const w of data) ctx.log.warn(w);
+  const warnings = [...sourceWarnings, ...data];
+  if (warnings.length > 0) record.warnings = warnings;
+  else delete record.warnings;
   const columns = unionColumns(columnsBefore, normalizer.columns);
   delete record.checkpoint;
   const runMax = maxCursor(carriedMax, filter?.max);
@@ -147,6 +161,18 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
   // State is committed with the data; a run that loads nothing leaves it as it was.
   const state = next && rows > 0 ? { endpoint: ctx.name, value: { ...next, ...(seenNow ? { seen: seenNow } : {}) } } : undefined;
   return { files, columns, rows, ...(state ? { state } : {}) };
+}
+
+/** The run summary's lines about values that were not loaded as sent, or columns renamed. */
+function dataWarnings(invalidUtf8: number, nonFinite: number, fromNormalizer: readonly string[]): string[] {
+  const out = [...fromNormalizer];
+  if (invalidUtf8 > 0) {
+    out.push(`${invalidUtf8} invalid UTF-8 byte sequence(s) in the responses were loaded as U+FFFD (\ufffd)`);
+  }
+  if (nonFinite > 0) {
+    out.push(`${nonFinite} number(s) beyond the double range (such as 1e400) were loaded as their JSON text`);
+  }
+  return out;
 }
 
 /** A checkpoint whose files are all still on disk. */

@@ -4,7 +4,8 @@ import type { Column, EndpointState, StageFile } from '../types.js';
 import type { IncrementalState } from './incremental/incremental-state.js';
 import { FloeError } from '../util/errors.js';
 
-export type RunStatus = 'running' | 'succeeded' | 'partially_failed' | 'failed';
+/** `interrupted`: stopped by a signal with its progress saved; the next run of the config continues it. */
+export type RunStatus = 'running' | 'succeeded' | 'partially_failed' | 'failed' | 'interrupted';
 export type EndpointStatus = 'pending' | 'running' | 'succeeded' | 'failed';
 
 export interface EndpointErrorRecord {
@@ -34,8 +35,16 @@ export interface EndpointRunRecord {
   received?: number;
   /** Records the client-side incremental filter dropped as outside [start, end). */
   out_of_range?: number;
-  /** What the user should know although the endpoint succeeded (e.g. it ended short of the API's total). */
-  warnings?: EndpointWarning[];
+  /**
+   * The endpoint ended short of the total the API reported (its `TOTAL_SHORT` warning, as data):
+   * the reported total and what arrived, in records (or pages, for `total_pages_path`).
+   */
+  short_of_total?: { expected: number; received: number; unit: 'records' | 'pages' };
+  /**
+   * What was loaded but not as the API sent it, or needs a look: invalid UTF-8, numbers beyond
+   * the double range, renamed colliding columns. Each is one human-readable line.
+   */
+  warnings?: string[];
   /**
    * The endpoint's complete stage files, written before loading. A crashed run is resumed from
    * here: the same run id and the same files, so the destination's ledger makes the load
@@ -44,14 +53,6 @@ export interface EndpointRunRecord {
   staged?: StagedManifest;
   /** Progress within the extraction, saved every `stage.checkpoint_pages` pages. */
   checkpoint?: ExtractCheckpoint;
-}
-
-/** A warning about a succeeded endpoint: `TOTAL_SHORT` (with both counts), `MORE_SUGGESTED`. */
-export interface EndpointWarning {
-  readonly code: string;
-  readonly message: string;
-  readonly expected?: number;
-  readonly received?: number;
 }
 
 export interface ExtractCheckpoint {
@@ -84,6 +85,8 @@ export interface RunRecord {
   config_name: string;
   config_file?: string;
   destination: string;
+  /** Where the tables land, e.g. `duckdb .floe/w.duckdb, schema main`. */
+  target?: string;
   status: RunStatus;
   started_at: string;
   finished_at?: string;

@@ -169,7 +169,8 @@ export class RestSource {
         const url = redactor.url(req.url);
         const origin = { endpoint: name, url, status: res.status };
         if (!isSuccess(res.status)) throw statusError(req.method, res, origin, redactor);
-        const body = parseJsonBody(res, origin, redactor);
+        const counts = { exactNumbers: 0, nonFiniteNumbers: 0 };
+        const body = parseJsonBody(res, origin, redactor, counts);
         const here = { endpoint: name, url, index, body, headers: res.headers };
         let detected: { records_path?: string; pagination?: unknown } | undefined;
         if (select === undefined) {
@@ -259,6 +260,8 @@ export class RestSource {
           status: res.status,
           records,
           bytes: res.bytes,
+          ...(res.invalidUtf8 ? { invalidUtf8: res.invalidUtf8 } : {}),
+          ...(counts.nonFiniteNumbers > 0 ? { nonFiniteNumbers: counts.nonFiniteNumbers } : {}),
           ...(next !== undefined ? { next: redactor.value(next) } : {}),
           ...(signals.none ? {} : { reported: reportedTotals(reported) }),
           ...(detected !== undefined ? { detected } : {}),

@@ -1,5 +1,6 @@
 import { Agent, request } from 'undici';
 import type { Redactor } from '../../util/redact.js';
+import { decodeUtf8 } from './decode-utf8.js';
 import type { HttpResponse, Transport } from './http.js';
 import { isFloeError } from '../../util/errors.js';
 import { decodeBody } from './decode-body.js';
@@ -40,11 +41,13 @@ export function createUndiciTransport(opts: { timeoutMs: number; redactor: Redac
       const headers = flattenHeaders(res.headers);
       const wire = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       const decoded = await decodeBody(wire, headers['content-encoding'], label);
+      const { text, invalidUtf8 } = decodeUtf8(decoded);
       return {
         status: res.statusCode,
         headers,
-        body: decoded.toString('utf8'),
+        body: text,
         bytes: bytes.byteLength,
+        ...(invalidUtf8 > 0 ? { invalidUtf8 } : {}),
       } satisfies HttpResponse;
     } catch (e) {
       if (signal?.aborted) throw abortedError(signal.reason);

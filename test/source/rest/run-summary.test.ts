@@ -54,13 +54,12 @@ describe('ending short of the API’s total', () => {
     expect(run.status).toBe('succeeded');
     const e = run.endpoints[0]!;
     expect(e.rows).toBe(45);
-    expect(e.warnings).toEqual([
-      expect.objectContaining({ code: 'TOTAL_SHORT', expected: 50, received: 45 }),
-    ]);
+    expect(e.warnings).toEqual([expect.stringMatching(/^TOTAL_SHORT: the API reported 50 records .* after 45$/)]);
+    expect(e.short_of_total).toEqual({ expected: 50, received: 45, unit: 'records' });
     const stored = await new RunHistory(join(dir, 'state')).get(run.run_id);
-    expect(stored.endpoints[0]?.warnings?.[0]?.code).toBe('TOTAL_SHORT');
-    expect(JSON.stringify(jsonSummary(stored))).toContain('"TOTAL_SHORT"');
-    expect(showRun(stored)).toMatch(/items: warning TOTAL_SHORT: .*50.*45/);
+    expect(stored.endpoints[0]?.short_of_total).toEqual({ expected: 50, received: 45, unit: 'records' });
+    expect(jsonSummary(stored)).toMatchObject({ endpoints: [{ short_of_total: { expected: 50, received: 45 } }] });
+    expect(showRun(stored)).toMatch(/items: warnings\n {2}- TOTAL_SHORT: .*50.*45/);
   });
 
   it('is an error with strict_totals: nothing is loaded', async () => {
