@@ -12,7 +12,10 @@ import { isSuccess, type HttpRequest, type HttpResponse, type Transport } from '
 import { createPaginator } from './paginators/create-paginator.js';
 import type { Paginator } from './paginators/paginator.js';
 import { RateLimiter, rateLimitIntervalMs } from './rate-limiter.js';
-import { renderRequestConfig, type TemplateVars } from './render-templates.js';
+import { renderRequestConfig } from './render-templates.js';
+import type { PagesOptions } from './pages-options.js';
+
+export type { PagesOptions } from './pages-options.js';
 import { pageRequest, requestTemplate } from './request-builder.js';
 import { authQueryParam, resumeStart } from './resume.js';
 import { parseJsonBody, statusError } from './response.js';
@@ -37,30 +40,6 @@ export interface RestSourceDeps {
   retryJitter?: number;
   /** Randomness for the jitter; default `Math.random`. */
   random?: () => number;
-}
-
-/** Options of one extraction. */
-export interface PagesOptions {
-  signal?: AbortSignal;
-  /**
-   * Values of the runtime template variables (`incremental.start_value`, `incremental.end_value`,
-   * `dt`), rendered once into the endpoint's path, query params, headers and body; see
-   * `renderRequestConfig`. A resumed extraction must get the same values as the one that stored
-   * the token.
-   */
-  vars?: TemplateVars;
-  /**
-   * A `Page.next` value from an earlier extraction of the same endpoint (read back from a
-   * checkpoint, JSON round trip allowed): the first request is the one it describes, with the
-   * endpoint's static params, headers, body and auth as always. See `resumeStart` for masked
-   * secrets and `RESUME_SUPPORT` for what each pagination type does.
-   */
-  resumeFrom?: unknown;
-  /**
-   * With `resumeFrom`: the pages and records the interrupted extraction had received, so totals
-   * and `total_pages_path` count from there.
-   */
-  resumedAt?: { pages: number; records: number };
 }
 
 /**
@@ -106,10 +85,17 @@ export class RestSource {
    *
    * Throws a FloeError naming the endpoint and the sanitized URL: `HTTP_STATUS` (4xx, other
    * non-retried statuses), `HTTP_RETRIES_EXHAUSTED`, `HTTP_RATE_LIMITED`, `HTTP_TIMEOUT`,
-   * `HTTP_NETWORK`, `AUTH_FAILED`, `RESPONSE_NOT_JSON`, `RECORDS_PATH_NO_MATCH`,
-   * `PAGINATION_LOOP`, `PAGINATION_INVALID` (all kind `terminal` for the endpoint), `ABORTED`
+   * `HTTP_NETWORK`, `AUTH_FAILED`, `RESPONSE_NOT_JSON`, `RESPONSE_ENCODING`, `RECORDS_PATH_NO_MATCH`,
+   * `RESPONSE_ERROR_PAGE` (a 204 or null records after the first page), `HTTP_FOREIGN_HOST` (a next
+   * link to a host not in `allowed_hosts`), `PAGINATION_LOOP` (naming the stop signal the response
+   * offers), `PAGINATION_INVALID`, `PAGINATION_SHORT` (`strict_totals`) (all kind `terminal` for the endpoint), `ABORTED`
    * when `signal` aborts, `CONFIG_INVALID` for an unknown type. A page whose next pointer loops is
    * not yielded: the error surfaces as soon as the loop is known.
+   *
+   * Without `records_path` the first page decides where the records are (`detectRecords`); with
+   * `pagination: auto` it decides the pagination. Both are reported on the first page's
+   * `Page.detected`. Stop signals are read from every response (`Page.reported`); the last page's
+   * `Page.end` says why it ended and warns when that is short of a reported total.
    *
    * `Page.url` is sanitized; `Page.next` is the paginator's token (e.g. `{ offset: 200 }`,
    * `{ cursor: "…" }`, `{ url: "…" }`) with registered secrets masked: plain JSON, to checkpoint
