@@ -47,6 +47,11 @@ export interface Page {
   readonly detected?: { readonly records_path?: string; readonly pagination?: unknown };
   /** On the last page: why the extraction ended, and a warning when it looks short. */
   readonly end?: PageEnd;
+  /**
+   * `next` unmasked: what a resume must send (a secret in the base_url path, a credential the API
+   * put in its next link). Only for the private checkpoint token file (mode 0600), never shown.
+   */
+  readonly resume?: unknown;
 }
 
 /** Why an extraction ended; `warning` when it ended short of what the API announced. */

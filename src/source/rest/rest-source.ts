@@ -248,7 +248,7 @@ export class RestSource {
           bytes: res.bytes,
           ...(res.invalidUtf8 ? { invalidUtf8: res.invalidUtf8 } : {}),
           ...(counts.nonFiniteNumbers > 0 ? { nonFiniteNumbers: counts.nonFiniteNumbers } : {}),
-          ...(next !== undefined ? { next: redactor.value(next) } : {}),
+          ...(next !== undefined ? { next: redactor.value(next), resume: next } : {}),
           ...(signals.none ? {} : { reported: reportedTotals(reported) }),
           ...(detected !== undefined ? { detected } : {}),
           ...(end !== undefined ? { end } : {}),
