@@ -79,6 +79,7 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
       const result = await destination.load(
         {
           runId: ctx.runId,
+          connector: ctx.config.name,
           endpoint: name,
           table,
           columns: staged.columns,
