@@ -36,15 +36,15 @@ export interface DialectCapabilities {
 /** Identifier folding and quoting: every name reaching SQL goes through these. */
 export interface NamePolicy {
   /** The stored form of a data name (table, column): Snowflake upper-cases, DuckDB keeps it. */
-  stored(name: string): string;
+  readonly stored: (name: string) => string;
   /** A stored name as a quoted identifier, embedded quotes doubled. */
-  quote(stored: string): string;
+  readonly quote: (stored: string) => string;
   /** A string literal, for the few values SQL cannot bind (file paths, stage locations). */
-  literal(value: string): string;
+  readonly literal: (value: string) => string;
   /** The key two names collide on (DuckDB and Snowflake both match names case-insensitively). */
-  collisionKey(name: string): string;
+  readonly collisionKey: (name: string) => string;
   /** Throws SCHEMA_MISMATCH for a column name this warehouse cannot load faithfully. */
-  checkColumn?(table: string, name: string): void;
+  readonly checkColumn?: (table: string, name: string) => void;
 }
 
 /** Logical types → column types, and what happens when an existing column's type differs. */

@@ -6,7 +6,7 @@
  */
 import type { StageFile } from '../types.js';
 
-type Conn = { runAndReadAll(sql: string): Promise<{ getRowObjectsJS(): Record<string, unknown>[] }>; closeSync(): void };
+type Conn = { runAndReadAll(sql: string): Promise<{ getRowObjectsJS(): Record<string, unknown>[] }> };
 
 const literal = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
@@ -15,11 +15,8 @@ export async function parquetNonNullCounts(files: readonly StageFile[], columns:
   const paths = files.filter((f) => f.rows > 0).map((f) => f.path);
   const counts = columns.map(() => 0);
   if (paths.length === 0) return counts;
-  // DuckDB reads Parquet footers natively; it is imported only for this check (Snowflake loads).
-  const { DuckDBInstance } = await import('@duckdb/node-api');
-  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
-  const conn = (await instance.connect()) as unknown as Conn;
-  try {
+  const conn = await connection();
+  {
     const meta = await conn.runAndReadAll(
       `SELECT file_name, path_in_schema AS field, sum(row_group_num_rows) AS n, sum(stats_null_count) AS nulls, ` +
         `bool_or(stats_null_count IS NULL) AS unknown FROM parquet_metadata([${paths.map(literal).join(', ')}]) GROUP BY ALL`,
@@ -38,8 +35,19 @@ export async function parquetNonNullCounts(files: readonly StageFile[], columns:
       counts[i] = (counts[i] ?? 0) + nonNull;
     }
     return counts;
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
   }
+}
+
+let shared: Promise<Conn> | undefined;
+
+/**
+ * One in-memory DuckDB for the process (it holds no data, only reads footers). DuckDB reads
+ * Parquet natively; it is imported only when a Snowflake load first needs it.
+ */
+function connection(): Promise<Conn> {
+  shared ??= import('@duckdb/node-api').then(async ({ DuckDBInstance }) => {
+    const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+    return await instance.connect();
+  });
+  return shared;
 }

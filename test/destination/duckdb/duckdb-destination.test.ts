@@ -11,14 +11,15 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DuckdbDestination } from '../../../src/destination/duckdb/duckdb-destination.js';
 import type { Column, StageFile } from '../../../src/types.js';
-import { FakeClock, systemClock } from '../../../src/util/clock.js';
+import { FakeClock, systemClock, type Clock } from '../../../src/util/clock.js';
+import type { Logger } from '../../../src/util/logger.js';
 import { FloeError } from '../../../src/util/errors.js';
 import { silentLogger } from '../../../src/util/logger.js';
 import { captureLogger } from '../snowflake/helpers.js';
 
 let dir: string;
 const path = (): string => join(dir, 'w.duckdb');
-const open = (extra: { lock_timeout_seconds?: number } = {}, deps = { clock: new FakeClock(), logger: silentLogger }) =>
+const open = (extra: { lock_timeout_seconds?: number } = {}, deps: { clock: Clock; logger: Logger } = { clock: new FakeClock(), logger: silentLogger }) =>
   DuckdbDestination.open({ type: 'duckdb', path: path(), schema: 'main', write_disposition: 'append', memory_limit: '256MB', ...extra }, deps);
 
 beforeEach(async () => {
