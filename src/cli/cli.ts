@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isFloeError, FloeError } from '../util/errors.js';
 import { floeVersion } from '../util/project-files.js';
 import { previewCommand } from './commands/preview.js';
+import { pushCommand } from './commands/push.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
 import { backfillCommand } from './commands/backfill.js';
@@ -33,6 +34,8 @@ Usage:
   floe state show <config> [--endpoint <name>]   committed incremental state
   floe state reset <config> --endpoint <name>    start the endpoint from initial_value again
   floe state set <config> --endpoint <name> --value <cursor>
+  floe push <config> [--output <name> ...] [--json] [--history]
+                                                 send warehouse rows to REST APIs in batches; re-run to resume
 
 Exit codes: 0 succeeded, 3 partially failed, 1 failed, 2 invalid config or usage.
 Docs: README.md`;
@@ -46,6 +49,7 @@ const COMMANDS: Record<string, Command> = {
   runs: runsCommand,
   backfill: backfillCommand,
   state: stateCommand,
+  push: pushCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code; never throws. */

@@ -1,0 +1,116 @@
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { FloeError } from '../util/errors.js';
+import { Redactor } from '../util/redact.js';
+import { isDltConfig } from './dialects/dlt.js';
+import { hasRestApiOutputs, translateRestApiYamlOutputs } from './dialects/rest-api-yaml.js';
+import { formatIssues } from './format-issues.js';
+import { floePushConfig, type FloePushConfig } from './output-schema.js';
+import type { AuthConfig } from './schema.js';
+import { hasTemplate, resolveEnv } from './template.js';
+
+export interface LoadedPushConfig {
+  readonly config: FloePushConfig;
+  /** Knows every secret of this config; pass it to logging, errors and history. */
+  readonly redactor: Redactor;
+  readonly file: string | undefined;
+  /** `native` or `rest_api` (the pipeline YAML's outputs). */
+  readonly dialect: 'native' | 'rest_api';
+}
+
+/** Env values at these paths are credentials (or may carry them) and are masked everywhere. */
+const SECRET_PATH = /^(outputs\[\d+\]\.(auth\.|headers\.|url$)|destination\.(password|token|private_key_passphrase))/;
+
+/** Reads and validates a `floe push` config file (YAML or JSON, native or the rest_api pipeline YAML). */
+export async function loadPushConfigFile(file: string, env = process.env): Promise<LoadedPushConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new FloeError('CONFIG_NOT_FOUND', 'config', code === 'ENOENT' ? `config file not found: ${file}` : `cannot read config file ${file}: ${code ?? String(e)}`, { cause: e });
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { prettyErrors: true });
+  } catch (e) {
+    throw new FloeError('CONFIG_INVALID', 'config', `${file}: not valid YAML/JSON: ${(e as Error).message.split('\n')[0] ?? ''}`, { cause: e });
+  }
+  return parsePushConfig(raw, env, file);
+}
+
+/** Validates an already-parsed push config tree. */
+export function parsePushConfig(raw: unknown, env: Record<string, string | undefined> = process.env, file?: string): LoadedPushConfig {
+  const where = file ?? 'config';
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new FloeError('CONFIG_INVALID', 'config', `${where}: expected a mapping at the top level`);
+  }
+  const tree = raw as Record<string, unknown>;
+  let dialect: LoadedPushConfig['dialect'] = 'native';
+  let native = tree;
+  if (hasRestApiOutputs(tree)) {
+    dialect = 'rest_api';
+    native = translateRestApiYamlOutputs(tree, file ? basename(file, extname(file)) : 'push');
+  } else if (isDltConfig(tree)) {
+    throw new FloeError('CONFIG_INVALID', 'config', `${where}: a dlt rest_api_source config describes inputs only; floe push needs outputs (see README: floe push)`);
+  } else if (tree.outputs === undefined && tree.endpoints !== undefined) {
+    throw new FloeError('CONFIG_INVALID', 'config', `${where}: this is a floe run config (endpoints); floe push needs a config with outputs (see README: floe push)`);
+  }
+  const redactor = new Redactor();
+  const resolved = resolveEnv(native, env, (path, value) => {
+    if (SECRET_PATH.test(path)) redactor.add(value);
+  });
+  const result = floePushConfig.safeParse(resolved);
+  if (!result.success) {
+    throw new FloeError('CONFIG_INVALID', 'config', formatIssues(result.error.issues, resolved, file), {
+      details: { path: result.error.issues[0]?.path.map(String).join('.') ?? '' },
+    });
+  }
+  const config = result.data;
+  for (const o of config.outputs) registerAuth(o.auth, redactor);
+  const d = config.destination;
+  if (d.type === 'snowflake') for (const s of [d.password, d.token, d.private_key_passphrase]) redactor.add(s);
+  checkSemantics(config, where);
+  return { config, redactor, file, dialect };
+}
+
+function registerAuth(auth: AuthConfig | undefined, redactor: Redactor): void {
+  if (!auth) return;
+  switch (auth.type) {
+    case 'api_key':
+      redactor.add(auth.key_value);
+      break;
+    case 'bearer':
+      redactor.add(auth.token);
+      break;
+    case 'basic':
+      redactor.add(auth.password);
+      redactor.add(`${auth.username}:${auth.password}`);
+      break;
+    case 'oauth2_client_credentials':
+      redactor.add(auth.client_secret);
+      redactor.add(`${auth.client_id}:${auth.client_secret}`);
+      break;
+  }
+}
+
+function checkSemantics(config: FloePushConfig, where: string): void {
+  const seen = new Map<string, number>();
+  config.outputs.forEach((o, i) => {
+    const fail = (field: string, message: string): never => {
+      const path = `outputs[${i}]${field ? `.${field}` : ''}`;
+      throw new FloeError('CONFIG_INVALID', 'config', `${where}: ${path}: ${message}`, { details: { path } });
+    };
+    const before = seen.get(o.name);
+    if (before !== undefined) fail('name', `duplicate output name "${o.name}" (also outputs[${before}])`);
+    seen.set(o.name, i);
+    for (const [field, value] of [['url', o.url], ...Object.entries(o.headers ?? {}).map(([k, v]) => [`headers.${k}`, v])] as const) {
+      if (hasTemplate(value)) fail(field, 'floe push resolves only {{ env.NAME }} templates');
+    }
+    const rl = o.rate_limit;
+    if (rl && rl.requests_per_second === undefined && rl.requests_per_minute === undefined && !rl.respect_retry_after) {
+      fail('rate_limit', 'set requests_per_second and/or requests_per_minute');
+    }
+  });
+}
