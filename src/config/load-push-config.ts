@@ -19,8 +19,11 @@ export interface LoadedPushConfig {
   readonly dialect: 'native' | 'rest_api';
 }
 
-/** Env values at these paths are credentials (or may carry them) and are masked everywhere. */
-const SECRET_PATH = /^(outputs\[\d+\]\.(auth\.|headers\.|url$)|destination\.(password|token|private_key_passphrase))/;
+/**
+ * Env values at these paths are credentials and are masked everywhere. (Secret-looking query
+ * parameters of an output's URL are masked by name, as on the source side.)
+ */
+const SECRET_PATH = /^(outputs\[\d+\]\.(auth|headers)\.|destination\.(password|token|private_key_passphrase))/;
 
 /** Reads and validates a `floe push` config file (YAML or JSON, native or the rest_api pipeline YAML). */
 export async function loadPushConfigFile(file: string, env = process.env): Promise<LoadedPushConfig> {

@@ -6,7 +6,8 @@
  *   batch, then answer only after `hangMs` — past the client's timeout — or `drop`: take the batch
  *   and reset the connection);
  * - `quotaAfter`: after that many taken batches, answer 429 with a day-long Retry-After;
- * - `onRequest`: called as a request arrives (before it is answered), e.g. to kill the pusher.
+ * - `onRequest`: called as a request arrives; `onTaken`: called when a batch's rows were taken,
+ *   before the answer is written (e.g. to kill the pusher at the worst moment).
  * A key it has already taken is answered 200 again without taking the rows twice (as an API with
  * idempotency keys does); `taken` counts every acceptance, so tests see both views.
  */
@@ -55,6 +56,8 @@ export interface Receiver {
   /** Answers for the next requests, consumed in order. */
   readonly script: Scripted[];
   onRequest: ((n: number) => void) | undefined;
+  /** Called with the count of batches taken so far, right after taking one and before answering. */
+  onTaken: ((taken: number) => void) | undefined;
   /** After this many taken batches, 429 with a day-long Retry-After; `undefined` lifts it. */
   quotaAfter: number | undefined;
   /** Every row taken, with the key it came under (a replayed key is not counted again). */
@@ -83,6 +86,7 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Receive
     requests,
     script,
     onRequest: undefined,
+    onTaken: undefined,
     quotaAfter: opts.quotaAfter,
     taken: () => rowsTaken,
     close: () =>
@@ -120,6 +124,7 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Receive
       takenBatches++;
       if (key !== undefined) takenKeys.add(key);
       for (const row of rows) rowsTaken.push({ row, key });
+      receiver.onTaken?.(takenBatches);
     };
     receiver.onRequest?.(requests.length + 1);
     if (url.pathname !== path || req.method === 'GET') {

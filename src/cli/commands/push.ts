@@ -93,7 +93,7 @@ function summaryText(r: PushRecord): string {
   let out = `\npush ${r.push_id} ${r.status} in ${duration(r.duration_ms ?? 0)}\n\n`;
   out +=
     table(
-      ['output', 'status', 'rows', 'sent', 'batches', 'skipped', 'rejected', 'retried', 'bytes', 'time'],
+      ['output', 'status', 'rows', 'sent', 'batches', 'skipped', 'rejected', 'retried', 'http retries', 'bytes', 'time'],
       r.outputs.map((o) => [
         o.name,
         o.status,
@@ -103,6 +103,7 @@ function summaryText(r: PushRecord): string {
         int(o.rows_skipped),
         int(o.rows_rejected),
         int(o.rows_retried),
+        int(o.http_retries),
         bytes(o.bytes_sent),
         duration(o.duration_ms ?? 0),
       ]),
