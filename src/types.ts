@@ -7,10 +7,14 @@ import type { ColumnType, WriteDisposition } from './config/schema.js';
 export type { ColumnType, WriteDisposition };
 
 /**
- * A column's logical type: the spec's declared types, plus `json` for arrays (and values that mix
- * objects with scalars) kept as JSON text. `json` lands as VARCHAR by default.
+ * A column's logical type: the spec's declared types, plus
+ * - `json` for arrays (and values that mix objects with scalars) kept as JSON text; VARCHAR by default;
+ * - `decimal` for integers beyond 64 bits (up to 38 digits), loaded exactly as DECIMAL(38,0) /
+ *   NUMBER(38,0);
+ * - `null` for a field that has only ever been null: it still gets a column (VARCHAR until a value
+ *   arrives), and takes the real type when one does.
  */
-export type LogicalType = ColumnType | 'json';
+export type LogicalType = ColumnType | 'json' | 'decimal' | 'null';
 
 export interface Column {
   /** Final name (after flattening and rename), spelled as the source spelled it. */
@@ -28,6 +32,10 @@ export interface Page {
   readonly records: readonly unknown[];
   /** Size of the response body in bytes. */
   readonly bytes: number;
+  /** Invalid UTF-8 sequences in the body (each loaded as U+FFFD); absent when none. */
+  readonly invalidUtf8?: number;
+  /** Numbers beyond the double range (`1e400`), loaded as their JSON text; absent when none. */
+  readonly nonFiniteNumbers?: number;
   /**
    * The request for the next page, as a serializable value (for checkpoints); undefined on the
    * last page.
@@ -38,7 +46,7 @@ export interface Page {
 /**
  * Rows in column-major form: `values[c][r]` is row r of column c; `null` is SQL NULL. Values are
  * already converted to the column's logical type: numbers for long/integer/float/double (a long
- * beyond ±2^53, e.g. a declared long from a digit string, may be a bigint),
+ * beyond ±2^53 is a bigint; a decimal is a number or a bigint; a null column holds only nulls),
  * booleans, strings (json columns hold the JSON text), ISO strings for timestamp/date, and
  * Uint8Array or base64 strings for binary.
  */

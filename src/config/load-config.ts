@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { FloeError } from '../util/errors.js';
 import { Redactor } from '../util/redact.js';
@@ -32,13 +32,7 @@ export async function loadConfigFile(file: string, env = process.env): Promise<L
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new FloeError(
-      'CONFIG_NOT_FOUND',
-      'config',
-      code === 'ENOENT' ? `config file not found: ${file}` : `cannot read config file ${file}: ${code ?? String(e)}`,
-      { cause: e },
-    );
+    throw new FloeError('CONFIG_NOT_FOUND', 'config', await unreadable(file, e), { cause: e });
   }
   let raw: unknown;
   try {
@@ -52,6 +46,19 @@ export async function loadConfigFile(file: string, env = process.env): Promise<L
     );
   }
   return parseConfig(raw, env, file);
+}
+
+/** Why a config path cannot be read, in words: missing, a directory (listing its configs), no permission. */
+async function unreadable(file: string, e: unknown): Promise<string> {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return `config file not found: ${file}`;
+  if (code === 'EISDIR') {
+    const configs = (await readdir(file).catch(() => [])).filter((n) => /\.(ya?ml|json)$/i.test(n)).sort();
+    return `${file} is a directory, not a config file; ` +
+      (configs.length ? `configs in it: ${configs.slice(0, 8).join(', ')}${configs.length > 8 ? ', …' : ''}` : 'it holds no .yaml, .yml or .json file');
+  }
+  if (code === 'EACCES') return `cannot read config file ${file}: permission denied`;
+  return `cannot read config file ${file}: ${code ?? String(e)}`;
 }
 
 /** Validates an already-parsed config tree (YAML/JSON object) in any supported dialect. */

@@ -33,6 +33,11 @@ export interface ColumnState {
   readonly convert: DeclaredConverter | undefined;
   /** The flattened (pre-rename) name of the path that feeds it; undefined while unclaimed. */
   source: string | undefined;
+  /**
+   * It has held an integer a double cannot hold exactly: meeting a double then widens it to json
+   * (exact text) instead of double.
+   */
+  exact: boolean;
 }
 
 /** One key path seen in the records. */
@@ -171,11 +176,15 @@ export class ColumnRegistry {
    * Records that `node` held a value of inferred type `type`: creates its leaf column or widens it.
    * Returns the column (undefined when excluded). Declared columns never change type.
    */
-  observe(node: FieldNode, type: InferredType): ColumnState | undefined {
-    if (!node.hasLeaf) return this.#createLeaf(node, this.#freeRaw(node.joined), type);
-    const col = node.column;
+  observe(node: FieldNode, type: InferredType, exact = false): ColumnState | undefined {
+    const col = node.hasLeaf ? node.column : this.#createLeaf(node, this.#freeRaw(node.joined), type);
     if (col === undefined || col.convert !== undefined || !isInferredType(col.type)) return col;
-    const wider = joinTypes(col.type, type);
+    if (exact && !col.exact) {
+      col.exact = true;
+      this.version++;
+    }
+    let wider = joinTypes(col.type, type);
+    if (wider === 'double' && col.exact) wider = 'json';
     if (wider !== col.type) {
       const from = col.type;
       col.type = wider;
@@ -226,7 +235,7 @@ export class ColumnRegistry {
     convert: DeclaredConverter | undefined,
     source: string | undefined,
   ): ColumnState {
-    const col: ColumnState = { name, type, index: this.columns.length, convert, source };
+    const col: ColumnState = { name, type, index: this.columns.length, convert, source, exact: false };
     this.columns.push(col);
     this.#byName.set(name, col);
     return col;

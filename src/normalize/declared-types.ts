@@ -4,6 +4,7 @@
  */
 import type { ColumnType } from '../types.js';
 import { FloeError } from '../util/errors.js';
+import { ExactNumber } from '../util/exact-number.js';
 import { toCanonicalDate, toCanonicalTimestamp } from './iso-time.js';
 import { toJsonText } from './type-lattice.js';
 
@@ -32,6 +33,7 @@ export function sampleOf(v: unknown): string {
 
 function parseNumber(v: unknown): number | undefined {
   if (typeof v === 'number') return v;
+  if (v instanceof ExactNumber) return Number(v.text);
   if (typeof v === 'string') {
     const s = v.trim();
     if (NUMERIC.test(s)) return Number(s);
@@ -49,6 +51,7 @@ function toInteger(v: unknown): number | undefined {
  * becomes a bigint so no digit is lost.
  */
 function toLong(v: unknown): number | bigint | undefined {
+  if (v instanceof ExactNumber) return v.kind === 'long' ? v.big : undefined;
   if (typeof v === 'string') {
     const s = v.trim();
     if (DIGITS.test(s) && s.replace(/^[+-]?0*/, '').length > 15) {

@@ -10,6 +10,7 @@
  * that record to the generic path, which learns from it, and regenerates.
  */
 import type { ColumnRegistry, ColumnState, FieldNode } from './column-registry.js';
+import { ExactNumber, exactJsonText } from '../util/exact-number.js';
 import type { DeclaredConverter } from './declared-types.js';
 import { toJsonText } from './type-lattice.js';
 
@@ -29,6 +30,8 @@ export type FastFlatten = (
 
 interface Helpers {
   readonly text: (v: unknown) => string;
+  readonly arr: (v: unknown) => string;
+  readonly EN: typeof ExactNumber;
   readonly own: (this: object, key: PropertyKey) => boolean;
   readonly convs: readonly (DeclaredConverter | undefined)[];
 }
@@ -60,19 +63,23 @@ function leaf(node: FieldNode): string {
   const c = node.column;
   if (c === undefined) return ''; // excluded: any value is fine
   const dst = `c${c.index}[row]`;
+  // Exact numbers (integers beyond 2^53) are rare: a long column that has held one takes more.
+  const exactLong = c.exact ? ` else if (v instanceof EN && v.kind === 'long') ${dst} = v.big;` : '';
   switch (c.type) {
     case 'long':
-      return `if (typeof v === 'number' && Number.isInteger(v) && v >= -${INT64} && v < ${INT64}) ${dst} = v; else break outer;`;
+      return `if (typeof v === 'number' && Number.isInteger(v) && v >= -${INT64} && v < ${INT64}) ${dst} = v;${exactLong} else break outer;`;
+    case 'decimal':
+      return `if (typeof v === 'number' && Number.isInteger(v) && v >= -${INT64} && v < ${INT64}) ${dst} = v; else if (v instanceof EN && v.kind !== 'json') ${dst} = v.big; else break outer;`;
     case 'double':
       return `if (typeof v === 'number') ${dst} = v; else break outer;`;
     case 'boolean':
       return `if (typeof v === 'boolean') ${dst} = v; else break outer;`;
     case 'json':
-      return `if (typeof v === 'string') break outer; ${dst} = Array.isArray(v) ? JSON.stringify(v) : text(v);`;
+      return `if (typeof v === 'string') break outer; ${dst} = Array.isArray(v) ? arr(v) : text(v);`;
     case 'string':
-      return `${dst} = typeof v === 'string' ? v : Array.isArray(v) ? JSON.stringify(v) : text(v);`;
+      return `${dst} = typeof v === 'string' ? v : Array.isArray(v) ? arr(v) : text(v);`;
     default:
-      return 'break outer;'; // declared types are handled by the caller; unreachable
+      return 'break outer;'; // null, timestamp and date columns are learned by the generic path
   }
 }
 
@@ -94,7 +101,7 @@ function nodeCode(node: FieldNode, obj: string, count: string, depth: number): s
     `k = 0; for (const _ in ${o}) k++; if (k !== ${n}) break outer;`;
   return (
     `${readV} ${absent} else { ${count}++;\n` +
-    `if (typeof v === 'object' && !Array.isArray(v)) { ${objectBranch} }\n` +
+    `if (typeof v === 'object' && !Array.isArray(v) && !(v instanceof EN)) { ${objectBranch} }\n` +
     `else { ${nulls(below)} ${leaf(node)} } }`
   );
 }
@@ -110,7 +117,7 @@ export function generateSource(registry: ColumnRegistry): string {
     .join('\n');
   const body = registry.root.childList.map((c) => nodeCode(c, 'r0', 'n0', 0)).join('\n');
   return `"use strict";
-const { text, own, convs } = h;
+const { text, arr, EN, own, convs } = h;
 ${convs}
 return function fast(recs, i, end, row, maxRow, cols, recBase) {
   ${decls.length > 0 ? `const ${decls};` : ''}
@@ -131,6 +138,8 @@ ${body}
 export function generateFlattener(registry: ColumnRegistry): FastFlatten {
   const helpers: Helpers = {
     text: toJsonText,
+    arr: exactJsonText,
+    EN: ExactNumber,
     // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(obj, key)
     own: Object.prototype.hasOwnProperty,
     convs: registry.columns.map((c) => c.convert),

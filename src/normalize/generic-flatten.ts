@@ -5,6 +5,7 @@
  * and a differential test holds it to that.
  */
 import { FloeError } from '../util/errors.js';
+import { ExactNumber } from '../util/exact-number.js';
 import type { BatchBuffer } from './batch-buffer.js';
 import type { ColumnRegistry, ColumnState, FieldNode } from './column-registry.js';
 import { sampleOf } from './declared-types.js';
@@ -12,7 +13,7 @@ import { inferType, toInferred, type InferredType } from './type-lattice.js';
 
 /** True for values that flatten into child columns. */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof ExactNumber);
 }
 
 /** `RECORDS_NOT_OBJECTS`, naming the endpoint, the record and a sample. */
@@ -45,7 +46,7 @@ function walk(registry: ColumnRegistry, node: FieldNode, obj: Record<string, unk
     } else if (isPlainObject(v)) {
       walk(registry, child, v);
     } else {
-      const c = registry.observe(child, inferType(v));
+      const c = registry.observe(child, inferType(v), v instanceof ExactNumber);
       if (c !== undefined) {
         hitCols.push(c);
         hitVals.push(v);

@@ -116,7 +116,7 @@ export async function pushOutput(output: RestOutputConfig, record: OutputPushRec
   } catch (e) {
     const err = toFloeError(e);
     const quota = err.code === 'HTTP_RATE_LIMITED' || (err.code === 'HTTP_RETRIES_EXHAUSTED' && err.details.status === 429);
-    record.status = quota ? 'partial' : 'failed';
+    record.status = err.code === 'ABORTED' ? 'interrupted' : quota ? 'partial' : 'failed';
     const wait = err.details.retry_after_ms;
     if (typeof wait === 'number') record.resume_after = new Date(clock.now() + wait).toISOString();
     record.error = {

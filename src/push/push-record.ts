@@ -1,8 +1,9 @@
 import type { DeliveryCounts } from './deliver/deliver-batches.js';
 
-export type PushStatus = 'running' | 'succeeded' | 'partially_failed' | 'failed';
+/** `interrupted`: stopped by SIGINT/SIGTERM; the next push finishes it. */
+export type PushStatus = 'running' | 'succeeded' | 'partially_failed' | 'failed' | 'interrupted';
 /** `partial`: some rows were rejected, or the API's quota ran out; the next push carries on. */
-export type OutputStatus = 'pending' | 'running' | 'succeeded' | 'partial' | 'failed';
+export type OutputStatus = 'pending' | 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted';
 
 export interface OutputErrorRecord {
   readonly code: string;

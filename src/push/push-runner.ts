@@ -84,7 +84,7 @@ export async function runPush(loaded: LoadedPushConfig, opts: PushOptions = {}, 
     for (const [i, output] of selected.entries()) {
       const out = record.outputs[i]!;
       if (opts.signal?.aborted) {
-        out.status = 'failed';
+        out.status = 'interrupted';
         out.error = { code: 'ABORTED', kind: 'terminal', message: 'not started: the push was interrupted' };
         continue;
       }
@@ -113,7 +113,7 @@ export async function runPush(loaded: LoadedPushConfig, opts: PushOptions = {}, 
       await history.save(record);
     }
     const finished = clock.now();
-    record.status = overall(record.outputs);
+    record.status = opts.signal?.aborted ? 'interrupted' : overall(record.outputs);
     record.finished_at = new Date(finished).toISOString();
     record.duration_ms = finished - started;
     await history.save(record);

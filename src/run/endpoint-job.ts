@@ -18,7 +18,7 @@ import type { StateStore } from './state-store.js';
 
 export interface ProgressEvent {
   readonly endpoint: string;
-  readonly phase: 'extracting' | 'loading' | 'succeeded' | 'failed';
+  readonly phase: 'extracting' | 'loading' | 'succeeded' | 'failed' | 'interrupted';
   readonly pages: number;
   readonly rows: number;
   readonly bytes: number;

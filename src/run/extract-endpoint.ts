@@ -85,6 +85,8 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
   let sincePoint = 0;
+  let invalidUtf8 = 0;
+  let nonFinite = 0;
   const heap = new HeapGuard();
   try {
     const pages = ctx.source.pages(endpoint, { ...(ctx.signal ? { signal: ctx.signal } : {}), vars, ...(from ? { resumeFrom: from.next } : {}) });
@@ -95,6 +97,8 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
       record.pages += 1;
       record.rows += records.length;
       record.bytes += page.bytes;
+      invalidUtf8 += page.invalidUtf8 ?? 0;
+      nonFinite += page.nonFiniteNumbers ?? 0;
       ctx.onPage();
       heap.check();
       if (resumable && ++sincePoint >= every && page.next !== undefined) {
@@ -125,6 +129,10 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
     throw e;
   }
   record.files = files.length;
+  const warnings = dataWarnings(invalidUtf8, nonFinite, normalizer.warnings ?? []);
+  for (const w of warnings) ctx.log.warn(w);
+  if (warnings.length > 0) record.warnings = warnings;
+  else delete record.warnings;
   const columns = unionColumns(columnsBefore, normalizer.columns);
   delete record.checkpoint;
   const runMax = maxCursor(carriedMax, filter?.max);
@@ -137,6 +145,18 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
   // State is committed with the data; a run that loads nothing leaves it as it was.
   const state = next && rows > 0 ? { endpoint: ctx.name, value: { ...next, ...(seenNow ? { seen: seenNow } : {}) } } : undefined;
   return { files, columns, rows, ...(state ? { state } : {}) };
+}
+
+/** The run summary's lines about values that were not loaded as sent, or columns renamed. */
+function dataWarnings(invalidUtf8: number, nonFinite: number, fromNormalizer: readonly string[]): string[] {
+  const out = [...fromNormalizer];
+  if (invalidUtf8 > 0) {
+    out.push(`${invalidUtf8} invalid UTF-8 byte sequence(s) in the responses were loaded as U+FFFD (\ufffd)`);
+  }
+  if (nonFinite > 0) {
+    out.push(`${nonFinite} number(s) beyond the double range (such as 1e400) were loaded as their JSON text`);
+  }
+  return out;
 }
 
 /** A checkpoint whose files are all still on disk. */

@@ -21,6 +21,8 @@ export interface NormalizerPart {
   flush(): ColumnBatch | undefined;
   readonly columns: readonly Column[];
   readonly rows: number;
+  /** Warnings for the run summary (renamed colliding columns, …). */
+  readonly warnings?: readonly string[];
 }
 
 export interface StageWriterPart {

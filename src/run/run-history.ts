@@ -4,7 +4,8 @@ import type { Column, EndpointState, StageFile } from '../types.js';
 import type { IncrementalState } from './incremental/incremental-state.js';
 import { FloeError } from '../util/errors.js';
 
-export type RunStatus = 'running' | 'succeeded' | 'partially_failed' | 'failed';
+/** `interrupted`: stopped by a signal with its progress saved; the next run of the config continues it. */
+export type RunStatus = 'running' | 'succeeded' | 'partially_failed' | 'failed' | 'interrupted';
 export type EndpointStatus = 'pending' | 'running' | 'succeeded' | 'failed';
 
 export interface EndpointErrorRecord {
@@ -30,6 +31,11 @@ export interface EndpointRunRecord {
   load_ms?: number;
   query_ids?: string[];
   error?: EndpointErrorRecord;
+  /**
+   * What was loaded but not as the API sent it, or needs a look: invalid UTF-8, numbers beyond
+   * the double range, renamed colliding columns. Each is one human-readable line.
+   */
+  warnings?: string[];
   /**
    * The endpoint's complete stage files, written before loading. A crashed run is resumed from
    * here: the same run id and the same files, so the destination's ledger makes the load
@@ -66,6 +72,8 @@ export interface RunRecord {
   config_name: string;
   config_file?: string;
   destination: string;
+  /** Where the tables land, e.g. `duckdb .floe/w.duckdb, schema main`. */
+  target?: string;
   status: RunStatus;
   started_at: string;
   finished_at?: string;

@@ -7,11 +7,13 @@ import {
   Binary,
   Bool,
   DateDay,
+  Decimal,
   Field,
   Float32,
   Float64,
   Int32,
   Int64,
+  Null,
   RecordBatch,
   Schema,
   Struct,
@@ -39,6 +41,10 @@ export function arrowType(t: LogicalType): DataType {
       return new Utf8();
     case 'long':
       return new Int64();
+    case 'decimal':
+      return new Decimal(0, 38, 128);
+    case 'null':
+      return new Null();
     case 'integer':
       return new Int32();
     case 'double':
@@ -196,6 +202,32 @@ export class ArrowEncoder {
           ? makeData({ type: type as Int64, ...common(big) })
           : makeData({ type: type as TimestampMicrosecond, ...common(big) });
       }
+      case 'decimal': {
+        // 128-bit little-endian two's complement: the low and high 64-bit words of each value.
+        const big = new BigInt64Array(s.fixed(16 * n), 0, 2 * n);
+        for (let i = 0; i < n; i++) {
+          const v = values[start + i];
+          if (v === null || v === undefined) {
+            validity.nulls++;
+            big[2 * i] = 0n;
+            big[2 * i + 1] = 0n;
+            continue;
+          }
+          const b = typeof v === 'bigint' ? v : typeof v === 'number' && Number.isSafeInteger(v) ? BigInt(v) : undefined;
+          if (b === undefined || b >= DECIMAL38 || b <= -DECIMAL38) throw bad(i, v);
+          validity.valid(i);
+          big[2 * i] = BigInt.asIntN(64, b);
+          big[2 * i + 1] = BigInt.asIntN(64, b >> 64n);
+        }
+        return makeData({ type: type as Decimal, ...common(new Uint32Array(big.buffer, 0, 4 * n)) });
+      }
+      case 'null': {
+        for (let i = 0; i < n; i++) {
+          const v = values[start + i];
+          if (v !== null && v !== undefined) throw bad(i, v);
+        }
+        return makeData({ type: type as Null, length: n, nullCount: n });
+      }
       case 'integer':
       case 'date': {
         const out = new Int32Array(s.fixed(4 * n), 0, n);
@@ -250,6 +282,8 @@ export class ArrowEncoder {
     }
   }
 }
+
+const DECIMAL38 = 10n ** 38n;
 
 function int32(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647 ? v : undefined;

@@ -50,6 +50,16 @@ function converter(vector: Vector): (i: number) => unknown {
       return null;
     };
   }
+  if (typeId.startsWith('Decimal')) {
+    // apache-arrow hands out the 4 little-endian 32-bit words of each 128-bit value.
+    return (i) => {
+      const v = vector.get(i) as Uint32Array | null;
+      if (v === null) return null;
+      const w = new BigUint64Array(v.buffer, v.byteOffset, 2);
+      const b = (BigInt.asIntN(64, w[1] as bigint) << 64n) | (w[0] as bigint);
+      return b >= -TWO53 && b <= TWO53 ? Number(b) : b;
+    };
+  }
   if (typeId.startsWith('Date')) {
     return (i) => {
       const v = vector.get(i) as number | Date | null;
@@ -65,7 +75,7 @@ function converter(vector: Vector): (i: number) => unknown {
 
 /**
  * Every row of a Parquet file as `{ column: value }`, with values as a {@link ColumnBatch} holds
- * them: numbers (bigint beyond ±2^53), booleans, strings, timestamps as
+ * them: numbers (bigint beyond ±2^53, decimals too), booleans, strings, timestamps as
  * `YYYY-MM-DDTHH:MM:SS.ffffffZ`, dates as `YYYY-MM-DD`, binary as Uint8Array, NULL as null.
  */
 export async function readParquetRows(

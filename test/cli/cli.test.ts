@@ -118,6 +118,18 @@ describe('floe CLI', () => {
     expect(only.stdout).toMatch(/missing\s+missing\s+failed/);
   });
 
+  it('run: the summary says where the data went; floe runs counts the rows loaded', async () => {
+    const file = await demoConfig(TWO_ENDPOINTS);
+    const state = join(dir, 'state-where');
+    const r = await floe(['run', file, '--state-dir', state], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`data: duckdb ${join(dir, 'w.duckdb')}, schema main; tables users, orders`);
+    expect(r.stdout).toMatch(/users\s+users\s+succeeded\s+3\s+120\s+120/);
+    const runs = await floe(['runs', '--state-dir', state], env);
+    expect(runs.stdout).toMatch(/rows loaded/);
+    expect(runs.stdout).toMatch(/succeeded .* 2\/2 ok\s+180$/m);
+  });
+
   it('run: an unknown --endpoint exits 2 and lists the known ones', async () => {
     const file = await demoConfig(TWO_ENDPOINTS);
     const r = await floe(['run', file, '--endpoint', 'nope', '--state-dir', join(dir, 's3')], env);

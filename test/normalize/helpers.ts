@@ -49,7 +49,10 @@ export function checkBatch(b: ColumnBatch): void {
 function fits(v: unknown, t: LogicalType): boolean {
   switch (t) {
     case 'long':
+    case 'decimal':
       return (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'bigint';
+    case 'null':
+      return false;
     case 'integer':
       return typeof v === 'number' && Number.isInteger(v);
     case 'double':

@@ -1,65 +1,83 @@
-import { loadConfigFile } from '../../config/load-config.js';
+import { Option, type Command } from 'commander';
+import type { DestinationConfig } from '../../config/schema.js';
 import { runConnector } from '../../run/runner.js';
 import type { RunRecord } from '../../run/run-history.js';
-import { FloeError } from '../../util/errors.js';
-import { TextLogger } from '../../util/logger.js';
-import { EXIT, parse, requireConfigArg, type CliIo } from '../cli.js';
+import type { CliContext } from '../cli-context.js';
+import { OPTIONS } from '../options.js';
 import { ProgressBoard } from '../progress.js';
 import { duration } from '../render.js';
+import { whereDataGoes } from '../where-data-goes.js';
 import { endpointTable, errorDetails } from './runs.js';
 
+interface RunOpts {
+  endpoint?: string[];
+  json?: boolean;
+  stateDir: string;
+  concurrency: number;
+  keepStage?: boolean;
+  logFormat: 'text' | 'json';
+  verbose?: boolean;
+  resume: boolean;
+  dt?: string;
+}
+
 /** `floe run <config>`: one JSON object on stdout with --json; logs always on stderr. */
-export async function runCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(
-    args,
-    {
-      endpoint: { type: 'string', multiple: true },
-      json: { type: 'boolean' },
-      'state-dir': { type: 'string', default: '.floe' },
-      concurrency: { type: 'string', default: '4' },
-      'keep-stage': { type: 'boolean' },
-      'log-format': { type: 'string', default: 'text' },
-      verbose: { type: 'boolean' },
-      'no-resume': { type: 'boolean' },
-      dt: { type: 'string' },
-    },
-    'run',
-  );
-  const file = requireConfigArg(positionals, 'run');
-  const concurrency = Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new FloeError('USAGE', 'config', `run: --concurrency must be a positive integer, got "${values.concurrency}"`);
-  }
-  if (values['log-format'] !== 'text' && values['log-format'] !== 'json') {
-    throw new FloeError('USAGE', 'config', `run: --log-format must be text or json, got "${values['log-format']}"`);
-  }
-  const loaded = await loadConfigFile(file, io.env);
-  // A live board on a terminal; plain log lines everywhere else (cron, CI, Airflow, Kubernetes).
-  const board = io.stderr.isTTY && !values.json && !values.verbose ? new ProgressBoard(io.stderr) : undefined;
-  const logger = new TextLogger({
-    sink: io.stderr,
-    redactor: loaded.redactor,
-    level: values.verbose ? 'debug' : board ? 'warn' : 'info',
-    json: values['log-format'] === 'json',
-  });
-  const record = await runConnector(
-    loaded,
-    {
-      ...(values.endpoint ? { endpoints: values.endpoint } : {}),
-      stateDir: values['state-dir'],
-      concurrency,
-      keepStage: values['keep-stage'] ?? false,
-      resume: !(values['no-resume'] ?? false),
-      ...(values.dt ? { vars: { dt: values.dt } } : {}),
-      ...(io.signal ? { signal: io.signal } : {}),
-      ...(board ? { onProgress: (e) => board.update(e) } : {}),
-    },
-    { logger },
-  );
-  board?.finish();
-  if (values.json) io.stdout.write(JSON.stringify(jsonSummary(record)) + '\n');
-  else io.stdout.write(summaryText(record));
-  return record.status === 'succeeded' ? EXIT.ok : record.status === 'partially_failed' ? EXIT.partial : EXIT.failed;
+export function runCommand(program: Command, cli: CliContext): Command {
+  return program
+    .command('run')
+    .summary('extract, stage and load (continues an interrupted run)')
+    .description(
+      'Extract every endpoint (or the named ones), stage the rows as Parquet and load each endpoint in one transaction. ' +
+        'If the last run of this config was interrupted (crash, kill, Ctrl-C, SIGTERM), it is continued under its run id.',
+    )
+    .argument('<config>', 'config file (YAML or JSON)')
+    .addOption(OPTIONS.endpoint())
+    .addOption(OPTIONS.json())
+    .addOption(OPTIONS.stateDir())
+    .addOption(OPTIONS.concurrency('endpoints extracted'))
+    .addOption(OPTIONS.keepStage())
+    .addOption(OPTIONS.logFormat())
+    .addOption(OPTIONS.verbose())
+    .option('--no-resume', 'close an interrupted run of this config as failed and start afresh')
+    .addOption(new Option('--dt <date>', 'the {{ dt }} template variable, e.g. 2024-05-01'))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  floe run config/github.yaml\n  floe run config/github.yaml --endpoint issues --endpoint pulls --json\n' +
+        '  floe --env-file .env run config/github.yaml --log-format json   # under cron, Airflow, Kubernetes\n\n' +
+        'Exit codes: 0 succeeded, 3 partially failed, 1 failed, 2 invalid config, 130 (SIGINT) / 143 (SIGTERM) interrupted:\n' +
+        'the same `floe run` continues it.',
+    )
+    .action(
+      cli.action(async (file: string, opts: RunOpts) => {
+        const loaded = await cli.loadConfig(file);
+        // A live board on a terminal; plain log lines everywhere else (cron, CI, Airflow, Kubernetes).
+        const board = cli.io.stderr.isTTY && !opts.json && !opts.verbose ? new ProgressBoard(cli.io.stderr) : undefined;
+        const logger = cli.logger(loaded, {
+          level: opts.verbose ? 'debug' : board ? 'warn' : 'info',
+          json: opts.logFormat === 'json',
+          ...(board ? { sink: board } : {}),
+        });
+        const record = await runConnector(
+          loaded,
+          {
+            ...(opts.endpoint ? { endpoints: opts.endpoint } : {}),
+            stateDir: opts.stateDir,
+            concurrency: opts.concurrency,
+            keepStage: opts.keepStage ?? false,
+            resume: opts.resume,
+            ...(opts.dt ? { vars: { dt: opts.dt } } : {}),
+            ...(cli.io.signal ? { signal: cli.io.signal } : {}),
+            ...(board ? { onProgress: (e) => board.update(e) } : {}),
+          },
+          { logger },
+        );
+        board?.finish();
+        const shown = loaded.redactor.value(record);
+        if (opts.json) cli.io.stdout.write(JSON.stringify(jsonSummary(shown)) + '\n');
+        else cli.io.stdout.write(summaryText(shown, loaded.config.destination, file, opts.stateDir));
+        return cli.statusCode(record.status);
+      }),
+    );
 }
 
 /** The documented `--json` shape. */
@@ -79,15 +97,22 @@ export function jsonSummary(r: RunRecord): Record<string, unknown> {
       bytes: e.bytes,
       ...(e.rows_loaded !== undefined ? { rows_loaded: e.rows_loaded } : {}),
       ...(e.query_ids ? { query_ids: e.query_ids } : {}),
+      ...(e.warnings ? { warnings: e.warnings } : {}),
       ...(e.error ? { error: e.error } : {}),
     })),
   };
 }
 
-function summaryText(r: RunRecord): string {
-  let out = `\nrun ${r.run_id} ${r.status} in ${duration(r.duration_ms ?? 0)}\n\n`;
+function summaryText(r: RunRecord, destination: DestinationConfig, file: string, stateDir: string): string {
+  let out = `\nrun ${r.run_id} ${r.status} in ${duration(r.duration_ms ?? 0)}\n`;
+  const loaded = r.endpoints.filter((e) => e.status === 'succeeded').map((e) => e.table);
+  out += `data: ${whereDataGoes(destination)}${loaded.length ? `; tables ${loaded.join(', ')}` : ''}\n\n`;
   out += endpointTable(r, 'time', (e) => duration((e.extract_ms ?? 0) + (e.load_ms ?? 0)));
   out += errorDetails(r);
-  if (r.status !== 'succeeded') out += `\ndetails: floe runs show ${r.run_id}\n`;
+  if (r.status === 'interrupted') {
+    const dir = stateDir === '.floe' ? '' : ` --state-dir ${stateDir}`;
+    out += `\ninterrupted: finished endpoints are committed; the rest keep their stage files and checkpoints.\n` +
+      `continue it (same run id, nothing loaded twice): floe run ${file}${dir}\n`;
+  } else if (r.status !== 'succeeded') out += `\ndetails: floe runs show ${r.run_id}\n`;
   return out;
 }

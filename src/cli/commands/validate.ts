@@ -1,35 +1,48 @@
-import { endpointName, loadConfigFile, tableName } from '../../config/load-config.js';
-import { EXIT, parse, requireConfigArg, type CliIo } from '../cli.js';
+import type { Command } from 'commander';
+import { endpointName, tableName } from '../../config/load-config.js';
+import type { CliContext } from '../cli-context.js';
+import { EXIT } from '../exit.js';
+import { OPTIONS } from '../options.js';
 import { table } from '../render.js';
+import { whereDataGoes } from '../where-data-goes.js';
 
 /** `floe validate <config>`: parse, resolve env, check, and show what a run would load. */
-export async function validateCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 'validate');
-  const file = requireConfigArg(positionals, 'validate');
-  const { config, dialect } = await loadConfigFile(file, io.env);
-  const rows = config.endpoints.map((e) => [
-    endpointName(e),
-    tableName(e),
-    `${e.method} ${e.path}`,
-    e.pagination?.type ?? 'none',
-    e.write_disposition ?? config.destination.write_disposition,
-  ]);
-  if (values.json) {
-    io.stdout.write(
-      JSON.stringify({
-        valid: true,
-        dialect,
-        name: config.name,
-        destination: config.destination.type,
-        endpoints: rows.map(([name, tbl, request, pagination, disposition]) => ({ name, table: tbl, request, pagination, write_disposition: disposition })),
-      }) + '\n',
+export function validateCommand(program: Command, cli: CliContext): Command {
+  return program
+    .command('validate')
+    .summary('check a config and print what it will load')
+    .description('Parse a config, resolve {{ env.X }}, check every field, and print each endpoint\'s table, request and pagination. Exit 2 names the field of each problem.')
+    .argument('<config>', 'config file (YAML or JSON)')
+    .addOption(OPTIONS.json())
+    .addHelpText('after', '\nExamples:\n  floe validate config/github.yaml\n  floe --env-file .env validate config/github.yaml --json')
+    .action(
+      cli.action(async (file: string, opts: { json?: boolean }) => {
+        const { config, dialect, redactor } = await cli.loadConfig(file);
+        const rows = config.endpoints.map((e) => [
+          endpointName(e),
+          tableName(e),
+          redactor.url(`${e.method} ${e.path}`),
+          e.pagination?.type ?? 'none',
+          e.write_disposition ?? config.destination.write_disposition,
+        ]);
+        if (opts.json) {
+          cli.io.stdout.write(
+            JSON.stringify({
+              valid: true,
+              dialect,
+              name: config.name,
+              destination: config.destination.type,
+              endpoints: rows.map(([name, tbl, request, pagination, disposition]) => ({ name, table: tbl, request, pagination, write_disposition: disposition })),
+            }) + '\n',
+          );
+          return EXIT.ok;
+        }
+        cli.io.stdout.write(
+          `${file}: valid${dialect === 'native' ? '' : ` (${dialect} dialect)`} — connector "${config.name}", ${config.endpoints.length} endpoint(s) → ${redactor.text(whereDataGoes(config.destination))}\n\n` +
+            table(['endpoint', 'table', 'request', 'pagination', 'write'], rows) +
+            '\n',
+        );
+        return EXIT.ok;
+      }),
     );
-    return EXIT.ok;
-  }
-  io.stdout.write(
-    `${file}: valid${dialect === 'native' ? '' : ` (${dialect} dialect)`} — connector "${config.name}", ${config.endpoints.length} endpoint(s) → ${config.destination.type}\n\n` +
-      table(['endpoint', 'table', 'request', 'pagination', 'write'], rows) +
-      '\n',
-  );
-  return EXIT.ok;
 }

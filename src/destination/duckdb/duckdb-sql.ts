@@ -31,6 +31,8 @@ export const DUCKDB_TYPES: Record<LogicalType, string> = {
   json: 'VARCHAR',
   integer: 'INTEGER',
   long: 'BIGINT',
+  decimal: 'DECIMAL(38,0)',
+  null: 'VARCHAR',
   float: 'FLOAT',
   double: 'DOUBLE',
   boolean: 'BOOLEAN',
@@ -39,11 +41,14 @@ export const DUCKDB_TYPES: Record<LogicalType, string> = {
   binary: 'BLOB',
 };
 
-const NUMERIC_RANK: Record<string, number> = { INTEGER: 1, BIGINT: 2, FLOAT: 3, DOUBLE: 4 };
+const DECIMAL = 'DECIMAL(38,0)';
+const NUMERIC_RANK: Record<string, number> = { INTEGER: 1, BIGINT: 2, [DECIMAL]: 2.5, FLOAT: 3, DOUBLE: 4 };
 
 /**
- * The narrowest type both values fit in: numbers widen within numbers (INTEGER < BIGINT < DOUBLE),
- * anything else that differs becomes VARCHAR, which every value can be cast to.
+ * The narrowest type both values fit in: numbers widen within numbers (INTEGER < BIGINT <
+ * DECIMAL(38,0), INTEGER < BIGINT < DOUBLE), anything else that differs becomes VARCHAR, which
+ * every value can be cast to — as does DECIMAL(38,0) with a float type, which holds neither
+ * exactly.
  */
 export function widenSqlType(a: string, b: string): string {
   const x = normalizeSqlType(a);
@@ -52,6 +57,7 @@ export function widenSqlType(a: string, b: string): string {
   const rx = NUMERIC_RANK[x];
   const ry = NUMERIC_RANK[y];
   if (rx !== undefined && ry !== undefined) {
+    if ((x === DECIMAL && ry >= 3) || (y === DECIMAL && rx >= 3)) return 'VARCHAR';
     // FLOAT with an integer type loses integer precision; DOUBLE keeps 53 bits.
     return rx >= 3 || ry >= 3 ? 'DOUBLE' : rx > ry ? x : y;
   }
@@ -83,6 +89,10 @@ export function normalizeSqlType(t: string): string {
     case 'TEXT':
     case 'STRING':
       return 'VARCHAR';
+    case 'HUGEINT':
+    case 'INT128':
+    case 'DECIMAL(38, 0)':
+      return DECIMAL;
     default:
       return u;
   }

@@ -8,7 +8,8 @@
  * |--------------------|--------------------|
  * | string             | VARCHAR            |
  * | json (arrays, …)   | VARCHAR, or VARIANT with `json_columns: variant` |
- * | integer, long      | NUMBER(38,0)       |
+ * | integer, long, decimal | NUMBER(38,0)   |
+ * | null (only nulls so far) | VARCHAR, retyped when values come |
  * | float, double      | FLOAT              |
  * | boolean            | BOOLEAN            |
  * | date               | DATE               |
@@ -19,7 +20,19 @@ import type { LogicalType } from '../../types.js';
 
 /** Snowflake type families as INFORMATION_SCHEMA.COLUMNS.DATA_TYPE reports them, grouped. */
 export type Family =
-  'VARCHAR' | 'NUMBER' | 'FLOAT' | 'BOOLEAN' | 'DATE' | 'TIMESTAMP' | 'BINARY' | 'VARIANT' | 'OTHER';
+  | 'VARCHAR'
+  | 'NUMBER'
+  | 'FLOAT'
+  | 'BOOLEAN'
+  | 'DATE'
+  | 'TIMESTAMP'
+  | 'BINARY'
+  | 'VARIANT'
+  | 'OTHER'
+  /** Integers beyond 64 bits: NUMBER(38,0) too, but a FLOAT column cannot hold them exactly. */
+  | 'DECIMAL'
+  /** Only NULLs so far (created VARCHAR): any family holds it, and it takes any family. */
+  | 'NULL';
 
 /** How `json` columns are typed (config `json_columns`). */
 export type JsonColumns = 'varchar' | 'variant';
@@ -34,6 +47,10 @@ export function familyOf(t: LogicalType, json: JsonColumns): Family {
     case 'integer':
     case 'long':
       return 'NUMBER';
+    case 'decimal':
+      return 'DECIMAL';
+    case 'null':
+      return 'NULL';
     case 'float':
     case 'double':
       return 'FLOAT';
@@ -52,7 +69,10 @@ export function familyOf(t: LogicalType, json: JsonColumns): Family {
 export function ddlType(f: Family): string {
   switch (f) {
     case 'NUMBER':
+    case 'DECIMAL':
       return 'NUMBER(38,0)';
+    case 'NULL':
+      return 'VARCHAR';
     case 'TIMESTAMP':
       return 'TIMESTAMP_TZ(6)';
     case 'OTHER':
@@ -83,8 +103,11 @@ export function familyOfDataType(dataType: string): Family {
  * alone: the INSERT casts, and Snowflake fails loudly if it cannot.
  */
 export function holds(existing: Family, incoming: Family): boolean {
+  if (incoming === 'NULL') return true;
+  if (existing === 'NULL') return false;
   if (existing === incoming || existing === 'VARCHAR' || existing === 'VARIANT' || existing === 'OTHER')
     return true;
+  if ((existing === 'NUMBER' || existing === 'DECIMAL') && (incoming === 'NUMBER' || incoming === 'DECIMAL')) return true;
   if (existing === 'FLOAT' && incoming === 'NUMBER') return true;
   if (existing === 'TIMESTAMP' && incoming === 'DATE') return true;
   return false;
@@ -92,6 +115,8 @@ export function holds(existing: Family, incoming: Family): boolean {
 
 /** The narrowest family that holds both; VARCHAR when nothing narrower does. */
 export function widen(a: Family, b: Family): Family {
+  if (a === 'NULL') return b;
+  if (b === 'NULL') return a;
   if (holds(a, b)) return a;
   if (holds(b, a)) return b;
   return 'VARCHAR';

@@ -24,6 +24,8 @@ export interface HttpResponse {
   readonly body: string;
   /** Size of the body on the wire (after any transfer decoding), in bytes. */
   readonly bytes: number;
+  /** Invalid UTF-8 sequences in the body (each became U+FFFD in `body`); absent when none. */
+  readonly invalidUtf8?: number;
 }
 
 /** Sends one request. Rejects on network failure or abort; any status resolves. */

@@ -2,15 +2,22 @@ import { STATUS_CODES } from 'node:http';
 import { FloeError } from '../../util/errors.js';
 import type { Redactor } from '../../util/redact.js';
 import { bodyExcerpt } from './excerpt.js';
+import { parseExactJson, type JsonNumberCounts } from './exact-json.js';
 import type { HttpResponse } from './http.js';
 import type { ResponseOrigin } from './selector.js';
 
 /**
  * Parses a 2xx body as JSON. A 204 (or an empty body with status 204/205) is `null`, which the
  * selector reads as "no records". Anything else that is not JSON, e.g. an HTML error page a proxy
- * served with 200, fails with `RESPONSE_NOT_JSON` (terminal).
+ * served with 200, fails with `RESPONSE_NOT_JSON` (terminal). Numbers a double cannot hold exactly
+ * are kept exact (see exact-json.ts) and counted in `counts`.
  */
-export function parseJsonBody(res: HttpResponse, origin: ResponseOrigin, redactor: Redactor): unknown {
+export function parseJsonBody(
+  res: HttpResponse,
+  origin: ResponseOrigin,
+  redactor: Redactor,
+  counts?: JsonNumberCounts,
+): unknown {
   if ((res.status === 204 || res.status === 205) && res.body.trim() === '') return null;
   const contentType = res.headers['content-type'] ?? '(none)';
   let reason: string;
@@ -18,7 +25,7 @@ export function parseJsonBody(res: HttpResponse, origin: ResponseOrigin, redacto
     reason = 'it is HTML';
   } else {
     try {
-      return JSON.parse(res.body) as unknown;
+      return parseExactJson(res.body, counts);
     } catch (e) {
       reason = res.body.trim() === '' ? 'the body is empty' : `it does not parse (${(e as Error).message})`;
     }

@@ -150,7 +150,8 @@ export class RestSource {
         const url = redactor.url(req.url);
         const origin = { endpoint: name, url, status: res.status };
         if (!isSuccess(res.status)) throw statusError(req.method, res, origin, redactor);
-        const body = parseJsonBody(res, origin, redactor);
+        const counts = { exactNumbers: 0, nonFiniteNumbers: 0 };
+        const body = parseJsonBody(res, origin, redactor, counts);
         const records = select(body, origin);
         if (records.length > 0 && res.body === previousBody) {
           throw new FloeError(
@@ -193,6 +194,8 @@ export class RestSource {
           status: res.status,
           records,
           bytes: res.bytes,
+          ...(res.invalidUtf8 ? { invalidUtf8: res.invalidUtf8 } : {}),
+          ...(counts.nonFiniteNumbers > 0 ? { nonFiniteNumbers: counts.nonFiniteNumbers } : {}),
           ...(next !== undefined ? { next: redactor.value(next) } : {}),
         };
         if (next === undefined || nextReq === undefined) return;

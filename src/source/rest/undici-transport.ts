@@ -1,5 +1,6 @@
 import { Agent, request } from 'undici';
 import type { Redactor } from '../../util/redact.js';
+import { decodeUtf8 } from './decode-utf8.js';
 import type { HttpResponse, Transport } from './http.js';
 import { abortedError, networkError, timeoutError } from './network-errors.js';
 
@@ -34,11 +35,13 @@ export function createUndiciTransport(opts: { timeoutMs: number; redactor: Redac
         signal: combined,
       });
       const bytes = await res.body.bytes();
+      const { text, invalidUtf8 } = decodeUtf8(bytes);
       return {
         status: res.statusCode,
         headers: flattenHeaders(res.headers),
-        body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
+        body: text,
         bytes: bytes.byteLength,
+        ...(invalidUtf8 > 0 ? { invalidUtf8 } : {}),
       } satisfies HttpResponse;
     } catch (e) {
       if (signal?.aborted) throw abortedError(signal.reason);

@@ -18,6 +18,8 @@ const MAPPING: Record<LogicalType, string> = {
   json: 'VARCHAR',
   integer: 'NUMBER(38,0)',
   long: 'NUMBER(38,0)',
+  decimal: 'NUMBER(38,0)',
+  null: 'VARCHAR',
   float: 'FLOAT',
   double: 'FLOAT',
   boolean: 'BOOLEAN',
@@ -27,7 +29,7 @@ const MAPPING: Record<LogicalType, string> = {
 };
 
 describe('type mapping', () => {
-  it.each([...COLUMN_TYPES, 'json' as const])('%s has a documented Snowflake type', (t) => {
+  it.each([...COLUMN_TYPES, 'json' as const, 'decimal' as const, 'null' as const])('%s has a documented Snowflake type', (t) => {
     expect(ddlType(familyOf(t, 'varchar'))).toBe(MAPPING[t]);
   });
 
