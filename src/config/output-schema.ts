@@ -38,7 +38,7 @@ export const restOutputConfig = z
       .union([nonEmpty, z.array(nonEmpty).min(1)])
       .transform((k) => (typeof k === 'string' ? [k] : k))
       .optional()
-      .describe('Columns that identify a row; batches are formed in key order. Default: all columns (files: file order).'),
+      .describe('Columns that identify a row; batches are formed in key order (ties broken by the whole row). Default: the whole row.'),
     cursor: nonEmpty
       .optional()
       .describe('Incremental push: only rows whose cursor column is at or past the last push (late rows at the boundary included).'),

@@ -2,9 +2,12 @@
  * Push configs: the native `outputs` and the rest_api pipeline YAML's `outputs` (the seed's write
  * example, fed by `CONFIG.inputs` or a table), with errors that name the path in the file.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { parsePushConfig } from '../../src/config/load-push-config.js';
+import { floePushJsonSchema } from '../../scripts/generate-schema.js';
+import { loadPushConfigFile, parsePushConfig } from '../../src/config/load-push-config.js';
 import { FloeError } from '../../src/util/errors.js';
 
 /** The seed's write example, with the customer-sync input feeding it. */
@@ -50,7 +53,19 @@ function configError(raw: unknown, env: Record<string, string> = ENV): FloeError
   throw new Error('expected a config error');
 }
 
+const root = join(import.meta.dirname, '..', '..');
+
 describe('push config', () => {
+  it('config/floe-push.schema.json is generated from the zod schemas and up to date', () => {
+    const committed = JSON.parse(readFileSync(join(root, 'config', 'floe-push.schema.json'), 'utf8')) as unknown;
+    expect(committed).toEqual(floePushJsonSchema());
+  });
+
+  it('config/demo-push.yaml is a valid push config', async () => {
+    const loaded = await loadPushConfigFile(join(root, 'config', 'demo-push.yaml'), { DEMO_KEY: 'k-123456', DEMO_PORT: '4011' });
+    expect(loaded.config.outputs[0]).toMatchObject({ name: 'contacts', key: ['id'], batch_size: 100, wrap_key: 'contacts', url: 'http://127.0.0.1:4011/v2/contacts/batch' });
+  });
+
   it("translates the rest_api YAML's write example: the input's table, auth, batch size, rate limit and retry_on", () => {
     const loaded = parsePushConfig(parseYaml(pipeline), ENV, 'pipeline.yaml');
     expect(loaded.dialect).toBe('rest_api');
