@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 export type JsonReady = null | boolean | number | bigint | string | JsonReady[] | { [k: string]: JsonReady };
 
 /**
- * Converts a driver value: `Date` → ISO-8601 UTC (`date` → `YYYY-MM-DD`), bytes → base64,
+ * Converts a driver value: `Date` → ISO-8601 UTC (a DATE → `YYYY-MM-DD`), bytes → base64,
  * non-finite numbers → null (JSON has none), nested lists and structs recursively. `sqlType` is
  * the column's declared type where the driver reports one (DuckDB `DESCRIBE`), to tell DATE
  * from TIMESTAMP.
@@ -30,7 +30,7 @@ export function jsonReady(value: unknown, sqlType?: string): JsonReady {
   }
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) return null;
-    return sqlType === 'DATE' ? value.toISOString().slice(0, 10) : value.toISOString();
+    return sqlType === 'DATE' || isSnowflakeDate(value) ? value.toISOString().slice(0, 10) : value.toISOString();
   }
   if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
   if (Array.isArray(value)) return value.map((v) => jsonReady(v));
@@ -43,6 +43,12 @@ export function jsonReady(value: unknown, sqlType?: string): JsonReady {
     if (typeof toString === 'function' && toString !== Object.prototype.toString) return toString.call(value);
   }
   return jsonPlain(value);
+}
+
+/** snowflake-sdk returns DATE and TIMESTAMP values as Dates that carry their output format. */
+function isSnowflakeDate(d: Date): boolean {
+  const format = (d as Date & { getFormat?: () => unknown }).getFormat?.();
+  return typeof format === 'string' && !/HH|MI|SS/i.test(format);
 }
 
 function jsonPlain(value: object): { [k: string]: JsonReady } {

@@ -22,6 +22,8 @@ export interface Recorded {
   readonly key: string | undefined;
   readonly headers: IncomingMessage['headers'];
   readonly rows: Row[];
+  /** The body as sent. */
+  readonly raw: string;
   readonly status: number;
   /** True when the receiver took the rows (2xx, or taken before a hang/drop). */
   readonly taken: boolean;
@@ -112,7 +114,7 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Receive
       rows = [];
     }
     const record = (status: number, taken: boolean, replay = false): Recorded => {
-      const r: Recorded = { method: req.method ?? '', path: url.pathname, key, headers: req.headers, rows, status, taken, replay };
+      const r: Recorded = { method: req.method ?? '', path: url.pathname, key, headers: req.headers, rows, raw: text, status, taken, replay };
       requests.push(r);
       return r;
     };
