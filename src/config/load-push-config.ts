@@ -5,9 +5,9 @@ import { FloeError } from '../util/errors.js';
 import { Redactor } from '../util/redact.js';
 import { isDltConfig } from './dialects/dlt.js';
 import { hasRestApiOutputs, translateRestApiYamlOutputs } from './dialects/rest-api-yaml.js';
-import { formatIssues } from './format-issues.js';
+import { formatIssues, formatPath } from './format-issues.js';
 import { floePushConfig, type FloePushConfig } from './output-schema.js';
-import type { AuthConfig } from './schema.js';
+import { secretValues } from './secret-fields.js';
 import { hasTemplate, resolveEnv } from './template.js';
 
 export interface LoadedPushConfig {
@@ -20,10 +20,11 @@ export interface LoadedPushConfig {
 }
 
 /**
- * Env values at these paths are credentials and are masked everywhere. (Secret-looking query
- * parameters of an output's URL are masked by name, as on the source side.)
+ * Where a value from `{{ env.X }}` is a secret even outside a `secret()` field: what travels in a
+ * request (the URL, headers, auth), as on the source side. Secret fields themselves (tokens, keys,
+ * passwords) are declared on the schema.
  */
-const SECRET_PATH = /^(outputs\[\d+\]\.(auth|headers)\.|destination\.(password|token|private_key_passphrase))/;
+const ENV_SECRET_PATH = /^outputs\[\d+\]\.(url$|auth\.|headers\.)/;
 
 /** Reads and validates a `floe push` config file (YAML or JSON, native or the rest_api pipeline YAML). */
 export async function loadPushConfigFile(file: string, env = process.env): Promise<LoadedPushConfig> {
@@ -61,40 +62,31 @@ export function parsePushConfig(raw: unknown, env: Record<string, string | undef
     throw new FloeError('CONFIG_INVALID', 'config', `${where}: this is a floe run config (endpoints); floe push needs a config with outputs (see README: floe push)`);
   }
   const redactor = new Redactor();
-  const resolved = resolveEnv(native, env, (path, value) => {
-    if (SECRET_PATH.test(path)) redactor.add(value);
-  });
-  const result = floePushConfig.safeParse(resolved);
-  if (!result.success) {
-    throw new FloeError('CONFIG_INVALID', 'config', formatIssues(result.error.issues, resolved, file), {
-      details: { path: result.error.issues[0]?.path.map(String).join('.') ?? '' },
+  // Every env value, to keep out of error messages whatever field it landed in.
+  const fromEnv = new Redactor();
+  try {
+    const resolved = resolveEnv(native, env, (path, value) => {
+      fromEnv.add(value);
+      if (ENV_SECRET_PATH.test(path)) redactor.add(value);
     });
-  }
-  const config = result.data;
-  for (const o of config.outputs) registerAuth(o.auth, redactor);
-  const d = config.destination;
-  if (d.type === 'snowflake') for (const s of [d.password, d.token, d.private_key_passphrase]) redactor.add(s);
-  checkSemantics(config, where);
-  return { config, redactor, file, dialect };
-}
-
-function registerAuth(auth: AuthConfig | undefined, redactor: Redactor): void {
-  if (!auth) return;
-  switch (auth.type) {
-    case 'api_key':
-      redactor.add(auth.key_value);
-      break;
-    case 'bearer':
-      redactor.add(auth.token);
-      break;
-    case 'basic':
-      redactor.add(auth.password);
-      redactor.add(`${auth.username}:${auth.password}`);
-      break;
-    case 'oauth2_client_credentials':
-      redactor.add(auth.client_secret);
-      redactor.add(`${auth.client_id}:${auth.client_secret}`);
-      break;
+    const result = floePushConfig.safeParse(resolved);
+    if (!result.success) {
+      // Values are quoted from the file as written (`{{ env.X }}`, not what it resolved to).
+      throw new FloeError('CONFIG_INVALID', 'config', formatIssues(result.error.issues, native, file), {
+        details: { path: formatPath(result.error.issues[0]?.path ?? []) },
+      });
+    }
+    const config = result.data;
+    for (const s of secretValues(floePushConfig, config)) redactor.add(s.value);
+    // Basic auth sends base64(username:password): the composite is a secret of its own.
+    for (const o of config.outputs) if (o.auth?.type === 'basic') redactor.add(`${o.auth.username}:${o.auth.password}`);
+    checkSemantics(config, where);
+    return { config, redactor, file, dialect };
+  } catch (e) {
+    if (e instanceof FloeError && e.kind === 'config') {
+      throw new FloeError(e.code, e.kind, fromEnv.text(redactor.text(e.message)), { details: fromEnv.value(e.details), cause: e });
+    }
+    throw e;
   }
 }
 

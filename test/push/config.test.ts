@@ -151,12 +151,15 @@ describe('push config', () => {
     expect(e.message).toContain(message);
   });
 
-  it('masks secrets from env in output headers, and secret-looking parameters of output URLs', () => {
+  it('masks env values in output URLs, headers and auth, and quotes the file (not the secret) in errors', () => {
     const loaded = parsePushConfig(
-      { name: 'x', outputs: [{ name: 'o', table: 't', url: 'https://x.example.com:{{ env.PORT }}/in?sig={{ env.SIG }}', headers: { 'X-Token': '{{ env.HDR }}' } }] },
-      { SIG: 'sig-abcdef', HDR: 'hdr-abcdef', PORT: '4010' },
+      { name: 'x', outputs: [{ name: 'o', table: 't', url: 'https://x.example.com/in/{{ env.HOOK }}', headers: { 'X-Token': '{{ env.HDR }}' } }] },
+      { HOOK: 'hook-abcdef', HDR: 'hdr-abcdef' },
     );
+    expect(loaded.redactor.url(loaded.config.outputs[0]!.url)).toBe('https://x.example.com/in/***');
     expect(loaded.redactor.text('hdr-abcdef')).toBe('***');
-    expect(loaded.redactor.url(loaded.config.outputs[0]!.url)).toBe('https://x.example.com:4010/in?sig=***');
+    const e = configError({ name: 'x', outputs: [{ name: 'o', table: 't', url: '{{ env.BAD }}' }] }, { BAD: 'not-a-url-secret' });
+    expect(e.message).toContain('outputs[0].url');
+    expect(e.message).not.toContain('not-a-url-secret');
   });
 });
