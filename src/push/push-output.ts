@@ -59,7 +59,7 @@ export async function pushOutput(output: RestOutputConfig, record: OutputPushRec
       record.resumed_push_id = plan.push_id;
       logger.warn('finishing the interrupted push of this output first (its batches, its idempotency keys)', { push_id: plan.push_id });
     } else {
-      const reader = await (ctx.createReader ?? ((o: RowOrigin) => createRowReader(o, ctx.destination, { logger, redactor })))(origin);
+      const reader = await (ctx.createReader ?? ((o: RowOrigin) => createRowReader(o, ctx.destination, { clock, logger, redactor })))(origin);
       try {
         plan = await buildPlan({
           files,

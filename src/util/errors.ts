@@ -34,6 +34,7 @@ export type ErrorCode =
   | 'STATE_INVALID'
   | 'RUN_LOCKED'
   | 'PUSH_SOURCE_FAILED'
+  | 'DESTINATION_LOCKED'
   | 'ABORTED'
   | 'INTERNAL';
 

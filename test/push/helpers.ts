@@ -3,7 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
-import { openDuckdb } from '../../src/destination/duckdb/duckdb-client.js';
+import { openDuckdb } from '../../src/destination/duckdb/duckdb-driver.js';
+import { systemClock } from '../../src/util/clock.js';
+import { silentLogger } from '../../src/util/logger.js';
 import { parsePushConfig, type LoadedPushConfig } from '../../src/config/load-push-config.js';
 import { runPush, type PushDeps, type PushOptions } from '../../src/push/push-runner.js';
 import type { PushRecord, OutputPushRecord } from '../../src/push/push-record.js';
@@ -26,10 +28,10 @@ export async function receiver(opts: ReceiverOptions = {}): Promise<Receiver> {
 
 /** Runs SQL statements on a DuckDB file (created if missing), then closes it. */
 export async function duck(path: string, ...statements: string[]): Promise<Record<string, unknown>[]> {
-  const db = await openDuckdb(path);
+  const db = await openDuckdb(path, {}, { clock: systemClock, logger: silentLogger });
   try {
     let last: Record<string, unknown>[] = [];
-    for (const s of statements) last = await db.all({ sql: s, binds: [] });
+    for (const s of statements) last = await db.query(s);
     return last;
   } finally {
     await db.close();

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { DestinationConfig } from '../../config/schema.js';
+import type { Clock } from '../../util/clock.js';
 import { FloeError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import type { Redactor } from '../../util/redact.js';
@@ -10,11 +11,15 @@ import type { RowOrigin, RowReader } from './row-reader.js';
  * destination is; tables and queries with the destination's engine. Each engine's module is
  * imported only when used (DuckDB's native library alone is ~30 MB).
  */
-export async function createRowReader(origin: RowOrigin, destination: DestinationConfig, deps: { logger: Logger; redactor: Redactor }): Promise<RowReader> {
+export async function createRowReader(
+  origin: RowOrigin,
+  destination: DestinationConfig,
+  deps: { clock: Clock; logger: Logger; redactor: Redactor },
+): Promise<RowReader> {
   if (origin.kind === 'file') {
     if (!existsSync(origin.file)) throw new FloeError('PUSH_SOURCE_FAILED', 'config', `file not found: ${origin.file}`);
     const { DuckdbRowReader } = await import('./duckdb-row-reader.js');
-    return new DuckdbRowReader({ path: ':memory:', schema: 'main' });
+    return new DuckdbRowReader({ path: ':memory:', schema: 'main' }, deps);
   }
   switch (destination.type) {
     case 'duckdb': {
@@ -27,7 +32,8 @@ export async function createRowReader(origin: RowOrigin, destination: Destinatio
         schema: destination.schema,
         memoryLimit: destination.memory_limit,
         ...(destination.threads ? { threads: destination.threads } : {}),
-      });
+        ...(destination.lock_timeout_seconds !== undefined ? { lockTimeoutSeconds: destination.lock_timeout_seconds } : {}),
+      }, deps);
     }
     case 'snowflake': {
       const { SnowflakeRowReader } = await import('./snowflake-row-reader.js');

@@ -1,5 +1,7 @@
-import { openDuckdb, type DuckdbClient } from '../../destination/duckdb/duckdb-client.js';
-import type { Statement } from '../../destination/duckdb/duckdb-sql.js';
+import type { CompiledStatement } from '../../destination/compiled-statement.js';
+import { openDuckdb, type DuckdbDriver } from '../../destination/duckdb/duckdb-driver.js';
+import type { Clock } from '../../util/clock.js';
+import type { Logger } from '../../util/logger.js';
 import { FloeError } from '../../util/errors.js';
 import { jsonReady, type JsonReady } from '../json-text.js';
 import { duckDescribe, duckDropSnapshot, duckFrom, duckPage, duckSnapshot, ROW_NUMBER, type ReadStatement } from './read-sql.js';
@@ -15,6 +17,8 @@ export interface DuckdbReaderOptions {
   readonly schema: string;
   readonly memoryLimit?: string;
   readonly threads?: number;
+  /** How long to wait for the file while another process (a `floe run`, a notebook) holds it. */
+  readonly lockTimeoutSeconds?: number;
 }
 
 /**
@@ -23,15 +27,18 @@ export interface DuckdbReaderOptions {
  * order, so paging is cheap and the order total; the database is opened only for the read.
  */
 export class DuckdbRowReader implements RowReader {
-  private client: DuckdbClient | undefined;
+  private client: DuckdbDriver | undefined;
 
-  constructor(private readonly opts: DuckdbReaderOptions) {}
+  constructor(
+    private readonly opts: DuckdbReaderOptions,
+    private readonly deps: { clock: Clock; logger: Logger },
+  ) {}
 
   async *rows(req: ReadRequest): AsyncGenerator<readonly JsonRow[]> {
     const client = await this.open();
     const from = duckFrom(req.origin, this.opts.schema);
     const types = new Map<string, string>();
-    for (const c of await this.exec(client, duckDescribe(from), req, 'all')) {
+    for (const c of await this.exec(client, duckDescribe(from), req)) {
       types.set(String(c.column_name), String(c.column_type));
     }
     for (const k of [...(req.key ?? []), ...(req.cursor !== undefined ? [req.cursor] : [])]) {
@@ -40,11 +47,11 @@ export class DuckdbRowReader implements RowReader {
       }
     }
     if (types.has(ROW_NUMBER)) throw new FloeError('PUSH_SOURCE_FAILED', 'config', `${describeOrigin(req)}: the column name ${ROW_NUMBER} is floe's own`);
-    await this.exec(client, duckSnapshot(from, req.key ?? [], req.cursor, req.since), req, 'run');
+    await this.exec(client, duckSnapshot(from, req.key ?? [], req.cursor, req.since), req);
     try {
       for (let after = 0; ; after += PAGE_ROWS) {
         req.signal?.throwIfAborted();
-        const page = await this.exec(client, duckPage(after, PAGE_ROWS), req, 'all');
+        const page = await this.exec(client, duckPage(after, PAGE_ROWS), req);
         if (page.length === 0) return;
         yield page.map((row) => {
           const out: Record<string, JsonReady> = {};
@@ -54,7 +61,7 @@ export class DuckdbRowReader implements RowReader {
         if (page.length < PAGE_ROWS) return;
       }
     } finally {
-      await client.run(duckDropSnapshot() as Statement).catch(() => undefined);
+      await client.execute(duckDropSnapshot() as CompiledStatement).catch(() => undefined);
     }
   }
 
@@ -64,26 +71,29 @@ export class DuckdbRowReader implements RowReader {
     await c?.close();
   }
 
-  private async open(): Promise<DuckdbClient> {
+  private async open(): Promise<DuckdbDriver> {
     if (this.client) return this.client;
     try {
-      this.client = await openDuckdb(this.opts.path, {
-        ...(this.opts.memoryLimit ? { memoryLimit: this.opts.memoryLimit } : {}),
-        ...(this.opts.threads ? { threads: this.opts.threads } : {}),
-      });
+      this.client = await openDuckdb(
+        this.opts.path,
+        {
+          ...(this.opts.memoryLimit ? { memoryLimit: this.opts.memoryLimit } : {}),
+          ...(this.opts.threads ? { threads: this.opts.threads } : {}),
+          ...(this.opts.lockTimeoutSeconds !== undefined ? { lockTimeoutSeconds: this.opts.lockTimeoutSeconds } : {}),
+        },
+        this.deps,
+      );
     } catch (e) {
+      if (e instanceof FloeError && e.code === 'DESTINATION_LOCKED') throw e;
       throw new FloeError('PUSH_SOURCE_FAILED', 'terminal', `cannot open DuckDB ${this.opts.path}: ${(e as Error).message}`, { cause: e });
     }
     return this.client;
   }
 
-  private async exec(client: DuckdbClient, s: ReadStatement, req: ReadRequest, how: 'run'): Promise<number>;
-  private async exec(client: DuckdbClient, s: ReadStatement, req: ReadRequest, how: 'all'): Promise<Record<string, unknown>[]>;
-  private async exec(client: DuckdbClient, s: ReadStatement, req: ReadRequest, how: 'run' | 'all'): Promise<number | Record<string, unknown>[]> {
+  private async exec(client: DuckdbDriver, s: ReadStatement, req: ReadRequest): Promise<readonly Record<string, unknown>[]> {
     // bigint binds (cursors past 2^53) are DuckDB values too; the destination's type only lists JSON scalars.
-    const statement = s as unknown as Statement;
     try {
-      return how === 'run' ? await client.run(statement) : await client.all(statement);
+      return (await client.execute(s as unknown as CompiledStatement)).rows;
     } catch (e) {
       if (e instanceof FloeError) throw e;
       throw new FloeError('PUSH_SOURCE_FAILED', 'terminal', `reading ${describeOrigin(req)} from DuckDB failed: ${(e as Error).message}`, { cause: e });

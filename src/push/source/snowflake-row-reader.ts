@@ -2,7 +2,8 @@ import type { SnowflakeDestinationConfig } from '../../config/schema.js';
 import { qualified, storedConfigName, storedName } from '../../destination/snowflake/identifiers.js';
 import { resolveSnowflakeSettings } from '../../destination/snowflake/settings.js';
 import { createSnowflakeClient, type SnowflakeClient } from '../../destination/snowflake/snowflake-client.js';
-import { alterSession, type Bind as SfBind } from '../../destination/snowflake/sql-builder.js';
+import type { Bind as SfBind } from '../../destination/compiled-statement.js';
+import { alterSession } from '../../destination/snowflake/snowflake-sql.js';
 import { FloeError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import type { Redactor } from '../../util/redact.js';
@@ -29,7 +30,8 @@ export class SnowflakeRowReader implements RowReader {
     for (const s of [settings.password, settings.token, settings.privateKeyPassphrase]) deps.redactor.add(s);
     this.database = storedConfigName(settings.database);
     this.schema = storedConfigName(settings.schema);
-    this.client = createSnowflakeClient(settings, { ...deps, sessionSetup: [alterSession()] });
+    const limits = { lockTimeoutSeconds: settings.lockTimeoutSeconds, statementTimeoutSeconds: settings.statementTimeoutSeconds };
+    this.client = createSnowflakeClient(settings, { ...deps, sessionSetup: [alterSession(limits)] });
   }
 
   async *rows(req: ReadRequest): AsyncGenerator<readonly JsonRow[]> {
