@@ -3,7 +3,7 @@
  * batching, idempotency keys, the delivered-batch ledger, split retries of refused batches,
  * rejected rows retried by the next push, retries on the spec's schedule, quota exhaustion.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/util/clock.js';
@@ -166,6 +166,15 @@ describe('floe push', () => {
     expect(only(second)).toMatchObject({ status: 'succeeded', rows: 3, rows_sent: 3, rows_retried: 1, rows_rejected: 0 });
     expect(r.requests.slice(before).map((q) => q.rows.map((x) => x.id))).toEqual([[4], [13, 14]]);
     expect(takenIds(r)).toEqual({ ids: range(1, 14), dupes: [] });
+  });
+
+  it('refuses to start while another push of the same config runs (one request in flight, one pusher)', async () => {
+    const dir = await warehouse(5);
+    const r = await receiver();
+    await mkdir(join(dir, 'state', 'locks'), { recursive: true });
+    await writeFile(join(dir, 'state', 'locks', 'push-sync.lock'), JSON.stringify({ pid: process.ppid, started_at: '2026-01-01T00:00:00Z' }));
+    await expect(push(pushConfig(dir, { url: r.url }), dir)).rejects.toMatchObject({ code: 'RUN_LOCKED' });
+    expect(r.requests).toEqual([]);
   });
 
   it('pushes only rows changed since the last push (cursor), late rows at the boundary included', async () => {
