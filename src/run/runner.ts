@@ -56,7 +56,12 @@ export async function runConnector(
   const stateDir = resolve(opts.stateDir ?? '.floe');
   const history = new RunHistory(stateDir);
   const selected = selectEndpoints(loaded, opts.endpoints);
-  const lock = await RunLock.acquire(stateDir, loaded.config.name);
+  // A run whose lease another host took over (this process stalled past its TTL) stops at once.
+  const lost = new AbortController();
+  const lock = await RunLock.acquire(stateDir, loaded.config.name, {
+    onLost: () => lost.abort(new FloeError('RUN_LOCKED', 'terminal', 'the run lock was taken over by another process; stopping')),
+  });
+  opts = { ...opts, signal: opts.signal ? AbortSignal.any([opts.signal, lost.signal]) : lost.signal };
   try {
     const record = await openRecord(loaded, selected, history, opts, clock, stateDir);
     const logger = (deps.logger ?? silentLogger).child({ run_id: record.run_id });
