@@ -163,7 +163,7 @@ async function readLease(file: string): Promise<Lease | 'missing' | 'unreadable'
       owner: typeof v.owner === 'string' ? v.owner : `pid-${v.pid}`,
       host: typeof v.host === 'string' ? v.host : hostname(),
       pid: v.pid,
-      acquired_at: String(v.acquired_at ?? legacy.started_at ?? ''),
+      acquired_at: typeof v.acquired_at === 'string' ? v.acquired_at : typeof legacy.started_at === 'string' ? legacy.started_at : '',
       renewed_at: typeof v.renewed_at === 'number' ? v.renewed_at : 0,
       ttl_ms: typeof v.ttl_ms === 'number' ? v.ttl_ms : DEFAULT_TTL_MS,
     };

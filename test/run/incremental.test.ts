@@ -13,7 +13,7 @@ import { FakeClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { Redactor } from '../../src/util/redact.js';
 import { startSnowflakeEmulator, type SnowflakeEmulator } from '../support/snowflake-emulator/index.js';
-import { dyingAtLoadOf } from '../support/dying-parts.js';
+import { dyingAtLoadOf, leaseOfDeadRun } from '../support/dying-parts.js';
 import { useMockApi, type MockApi } from '../support/mock-api.js';
 
 interface Ticket {
@@ -154,7 +154,8 @@ describe.each<Target>(['duckdb', 'snowflake'])('incremental sync into %s', (targ
     tickets.serve(api);
     const { parts, died } = dyingAtLoadOf('tickets', true);
     void runConnector(config(api), { stateDir: join(dir, 'state') }, { parts, clock: new FakeClock() });
-    await died; // committed rows + state in the destination; the run record and state mirror never heard
+    await died;
+    await leaseOfDeadRun(join(dir, 'state')); // committed rows + state in the destination; the run record and state mirror never heard
     const resumed = await run(config(api));
     expect(resumed.resumed_at).toHaveLength(1);
     expect(resumed.endpoints[0]).toMatchObject({ status: 'succeeded', rows_loaded: 15 });
