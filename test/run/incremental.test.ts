@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig, type LoadedConfig } from '../../src/config/load-config.js';
 import { createDestination } from '../../src/destination/create-destination.js';
 import { runConnector } from '../../src/run/runner.js';
@@ -15,6 +15,9 @@ import { Redactor } from '../../src/util/redact.js';
 import { startSnowflakeEmulator, type SnowflakeEmulator } from '../support/snowflake-emulator/index.js';
 import { dyingAtLoadOf, leaseOfDeadRun } from '../support/dying-parts.js';
 import { useMockApi, type MockApi } from '../support/mock-api.js';
+
+// Real servers, processes and databases on a shared machine: generous timeouts.
+vi.setConfig({ testTimeout: 30_000 });
 
 interface Ticket {
   id: number;

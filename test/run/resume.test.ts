@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { DuckdbDestination } from '../../src/destination/duckdb/duckdb-destination.js';
 import { RunHistory, type RunRecord } from '../../src/run/run-history.js';
@@ -17,6 +17,9 @@ import { silentLogger } from '../../src/util/logger.js';
 import { dyingAtLoadOf, leaseOfDeadRun } from '../support/dying-parts.js';
 import { killHard, runFloe, startFloe, waitFor } from '../support/floe-process.js';
 import { dataset, offsetPages, reply, useMockApi, type MockApi } from '../support/mock-api.js';
+
+// Real servers, processes and databases on a shared machine: generous timeouts.
+vi.setConfig({ testTimeout: 30_000 });
 
 let dir: string;
 beforeEach(async () => {
