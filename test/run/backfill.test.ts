@@ -65,7 +65,7 @@ function configJson(api: MockApi, target: Target = 'duckdb'): Record<string, unk
       {
         path: '/events',
         query_params: { since: '{{ incremental.start_value }}', until: '{{ incremental.end_value }}', day: '{{ dt }}' },
-        pagination: { type: 'page_number', page_param: 'page', page_size_value: 3 },
+        pagination: { type: 'page_number', page_param: 'page', page_size_param: 'per_page', page_size_value: 3 },
         incremental: { cursor_path: '$.at', initial_value: '2024-01-01T00:00:00Z' },
         write_disposition: 'merge',
         primary_key: ['id'],
@@ -103,7 +103,7 @@ function windowsRequested(api: MockApi, from = 0): string[] {
   return [...new Set(api.requests.slice(from).map((r) => r.query.since!))].sort();
 }
 
-describe.each<Target>(['duckdb', 'snowflake'])('floe backfill into %s', (target) => {
+describe.each<Target>(['duckdb', 'snowflake'])('floe backfill into %s', { timeout: 30_000 }, (target) => {
   it('splits the range into windows bound to the templates, and a re-run skips every completed window', async () => {
     const api = await useMockApi();
     serve(api);
@@ -121,7 +121,7 @@ describe.each<Target>(['duckdb', 'snowflake'])('floe backfill into %s', (target)
     const again = await runBackfill(loaded, opts, { clock: new FakeClock() });
     expect(again.windows.every((w) => w.skipped)).toBe(true);
     expect(api.requests.length).toBe(before);
-  });
+  }, 30_000);
 
   it('a failing window fails alone; running the command again fetches only that window', async () => {
     const api = await useMockApi();
@@ -139,7 +139,7 @@ describe.each<Target>(['duckdb', 'snowflake'])('floe backfill into %s', (target)
     expect(retry.status).toBe('succeeded');
     expect(windowsRequested(api, before)).toEqual(['2024-03-05T00:00:00Z']);
     expect(await count(target)).toBe(28);
-  });
+  }, 30_000);
 });
 
 describe('floe backfill, interrupted', () => {
