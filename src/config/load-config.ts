@@ -70,7 +70,8 @@ export function parseConfig(
   try {
     const resolved = resolveEnv(tree, env, (path, value) => {
       fromEnv.add(value);
-      if (ENV_SECRET_PATH.test(path)) redactor.add(value);
+      // A port (`http://127.0.0.1:{{ env.PORT }}`) is not a secret, and masking it would mask that number everywhere.
+      if (ENV_SECRET_PATH.test(path) && !/^\d{1,5}$/.test(value)) redactor.add(value);
     });
     const result = floeConfig.safeParse(resolved);
     if (!result.success) {

@@ -223,7 +223,11 @@ async function execute(
   await save();
   if (record.status === 'interrupted') {
     logger.warn('run interrupted; run the same command again to continue it under this run id', { duration_ms: record.duration_ms });
-  } else logger.info('run finished', { status: record.status, duration_ms: record.duration_ms });
+  } else {
+    logger.info('run finished', { status: record.status, duration_ms: record.duration_ms });
+    // Every endpoint ended, so no resume token is needed any more.
+    await rm(join(ctx.stateDir, 'checkpoints', record.run_id), { recursive: true, force: true }).catch(() => undefined);
+  }
   return record;
 }
 
