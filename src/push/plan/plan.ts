@@ -56,9 +56,12 @@ export async function writePlan(files: OutputFiles, plan: Plan): Promise<void> {
   await writeDurably(files.plan, JSON.stringify(plan) + '\n');
 }
 
-/** Removes the plan and its files: after a commit, or a plan already committed. */
+/**
+ * Removes the plan and its files: after a commit, or a plan already committed. `plan.json` goes
+ * last, so a plan that is gone has no journal left behind either.
+ */
 export async function discardPlan(files: OutputFiles): Promise<void> {
-  await removeFiles([files.plan, files.spool, files.retry, files.journal]);
+  await removeFiles([files.journal, files.spool, files.retry, files.plan]);
 }
 
 /** The plan's batches in order: retried rows first (batched on their own), then the rows read. */
