@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FloeError } from '../util/errors.js';
-import { writeDurably } from './ledger/durable-file.js';
+import { writeDurably } from '../util/durable-file.js';
 import type { PushRecord } from './push-record.js';
 
 /**

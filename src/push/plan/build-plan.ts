@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { removeFiles } from '../ledger/durable-file.js';
+import { removeFiles } from '../../util/durable-file.js';
 import type { OutputFiles, OutputState } from '../ledger/output-state.js';
 import { compareCursor, cursorValue, jsonText, rowHash, type JsonReady } from '../json-text.js';
 import type { RowOrigin, RowReader } from '../source/row-reader.js';

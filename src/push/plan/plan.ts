@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { FloeError } from '../../util/errors.js';
 import { readJson, type OutputFiles, type OutputState } from '../ledger/output-state.js';
-import { removeFiles, writeDurably } from '../ledger/durable-file.js';
+import { removeFiles, writeDurably } from '../../util/durable-file.js';
 
 /**
  * A push's plan: the rows it sends, fixed before the first request. The rows are spooled to the
