@@ -19,7 +19,13 @@ export interface StageRef {
 
 /** The stage reference a token holds: `@…` written bare, or single-quoted `'@…'`. */
 export function stageText(t: { kind: string; text: string } | undefined): string | undefined {
-  if (t?.kind === 'stage') return t.text;
+  if (t?.kind === 'stage') {
+    // Snowflake reads a bare reference only up to characters such as blanks, ';' or quotes inside
+    // names: one that needs them must be single-quoted.
+    if (/[^A-Za-z0-9_$./"=-]/.test(t.text) || /"[^"]*[^A-Za-z0-9_$]/.test(t.text))
+      throw new SfError('001003', '42000', `SQL compilation error:\nsyntax error: stage reference @${t.text} must be single-quoted`);
+    return t.text;
+  }
   if (t?.kind === 'string' && t.text.startsWith('@')) return t.text.slice(1);
   return undefined;
 }
