@@ -5,6 +5,7 @@ import { previewCommand } from './commands/preview.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
 import { stateCommand } from './commands/state.js';
+import { tablesCommand } from './commands/tables.js';
 import { validateCommand } from './commands/validate.js';
 
 /**
@@ -21,4 +22,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   runsCommand,
   backfillCommand,
   stateCommand,
+  tablesCommand,
 ];
