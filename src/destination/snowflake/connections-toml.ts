@@ -16,7 +16,7 @@ export type TomlTables = Readonly<Record<string, Readonly<Record<string, TomlVal
 export function parseConnectionsToml(text: string, file = 'connections.toml'): TomlTables {
   let doc: Record<string, unknown>;
   try {
-    doc = parse(text) as Record<string, unknown>;
+    doc = parse(text);
   } catch (e) {
     const m = e as { line?: number; column?: number; message?: string };
     const where = m.line !== undefined ? `:${m.line}${m.column !== undefined ? `:${m.column}` : ''}` : '';
