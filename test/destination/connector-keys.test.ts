@@ -47,7 +47,7 @@ function config(api: MockApi, name: string): LoadedConfig {
           table_name: `${name}_events`,
           records_path: '$.data',
           query_params: { since: '{{ incremental.start_value }}' },
-          pagination: { type: 'page_number', page_param: 'page', page_size_value: 100 },
+          pagination: { type: 'page_number', page_param: 'page', page_size_param: 'per_page', page_size_value: 100 },
           incremental: { cursor_path: '$.at', initial_value: '2023-01-01T00:00:00Z' },
         },
       ],

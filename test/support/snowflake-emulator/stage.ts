@@ -22,7 +22,8 @@ export function stageText(t: { kind: string; text: string } | undefined): string
   if (t?.kind === 'stage') {
     // Snowflake reads a bare reference only up to characters such as blanks, ';' or quotes inside
     // names: one that needs them must be single-quoted.
-    if (/[^A-Za-z0-9_$./"=-]/.test(t.text) || /"[^"]*[^A-Za-z0-9_$]/.test(t.text))
+    const quotedParts = [...t.text.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => m[1] ?? '');
+    if (/[^A-Za-z0-9_$./"=~%-]/.test(t.text) || quotedParts.some((q) => /[^A-Za-z0-9_$]/.test(q)))
       throw new SfError('001003', '42000', `SQL compilation error:\nsyntax error: stage reference @${t.text} must be single-quoted`);
     return t.text;
   }
