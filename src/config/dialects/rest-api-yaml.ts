@@ -51,7 +51,8 @@ export function translateRestApiYaml(raw: Json, name: string): Json {
     if (x.headers !== undefined) endpoint.headers = x.headers;
     const params: Json = { ...((x.params ?? {}) as Json) };
     const response = (x.response ?? {}) as Json;
-    if (typeof response.root_key === 'string') endpoint.records_path = `$.${response.root_key}`;
+    // Seed: "Without root_key, the entire response body is treated as the record (or list of records)".
+    endpoint.records_path = typeof response.root_key === 'string' ? `$.${response.root_key}` : '$';
     if (x.pagination !== undefined) Object.assign(endpoint, pagination(x.pagination as Json, `${path}.pagination`, params));
     if (Object.keys(params).length > 0) endpoint.query_params = params;
     if (x.schema !== undefined) endpoint.schema = x.schema;
