@@ -8,6 +8,9 @@ import { runsCommand } from './commands/runs.js';
 import { stateCommand } from './commands/state.js';
 import { tablesCommand } from './commands/tables.js';
 import { validateCommand } from './commands/validate.js';
+import { serveCommand } from './commands/serve.js';
+import { tokensCommand } from './commands/tokens.js';
+import { keysCommand } from './commands/keys.js';
 
 /**
  * Adds one command to the program (arguments, options, help text, action) and returns it. A
@@ -24,5 +27,8 @@ export const COMMANDS: readonly RegisterCommand[] = [
   backfillCommand,
   stateCommand,
   tablesCommand,
+  serveCommand,
+  tokensCommand,
+  keysCommand,
   pushCommand,
 ];
