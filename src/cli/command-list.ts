@@ -30,9 +30,9 @@ export const COMMANDS: readonly RegisterCommand[] = [
   planCommand,
   runSliceCommand,
   stateCommand,
+  tablesCommand,
   serveCommand,
   tokensCommand,
   keysCommand,
-  tablesCommand,
   pushCommand,
 ];
