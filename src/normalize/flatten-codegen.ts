@@ -99,6 +99,8 @@ function nodeCode(node: FieldNode, obj: string, count: string, depth: number): s
   const objectBranch =
     `${col === undefined ? '' : `c${col.index}[row] = null;`} const ${o} = v; let ${n} = 0;\n${children}\n` +
     `k = 0; for (const _ in ${o}) k++; if (k !== ${n}) break outer;`;
+  // Beyond max nesting an object is one JSON-text value: the leaf takes it (or bails).
+  if (node.flat) return `${readV} ${absent} else { ${count}++; ${leaf(node)} }`;
   return (
     `${readV} ${absent} else { ${count}++;\n` +
     `if (typeof v === 'object' && !Array.isArray(v) && !(v instanceof EN)) { ${objectBranch} }\n` +

@@ -140,6 +140,7 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
       previousSeen,
       onPage: () => progress('extracting'),
       save: ctx.onUpdate,
+      columnsFile: join(ctx.stageRoot, '..', 'columns', ctx.config.name.replace(/[^\w.-]/g, '_'), `${table.replace(/[^\w.-]/g, '_')}.json`),
     });
     record.extract_ms = ctx.clock.now() - started;
     log.info('extracted', { pages: record.pages, rows: record.rows, files: manifest.files.length });

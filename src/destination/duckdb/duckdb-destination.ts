@@ -35,6 +35,7 @@ export class DuckdbDestination implements Destination {
     private readonly schema: string,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly memoryLimit = '256MB',
   ) {}
 
   static async open(config: DuckdbDestinationConfig, deps: { clock: Clock; logger: Logger }): Promise<DuckdbDestination> {
@@ -46,7 +47,7 @@ export class DuckdbDestination implements Destination {
         cause: e,
       });
     }
-    const dest = new DuckdbDestination(client, config.schema, deps.clock, deps.logger);
+    const dest = new DuckdbDestination(client, config.schema, deps.clock, deps.logger, config.memory_limit);
     for (const s of sql.bookkeeping(config.schema, readProjectFile('sql/duckdb/bookkeeping.sql'))) await client.run(s);
     return dest;
   }
@@ -114,7 +115,11 @@ export class DuckdbDestination implements Destination {
         });
         const fe = toFloeError(e, 'LOAD_FAILED');
         if (fe.code === 'LOAD_FAILED' && !(e instanceof FloeError)) {
-          throw new FloeError('LOAD_FAILED', 'terminal', `endpoint ${req.endpoint}: loading ${req.table} failed: ${fe.message}`, {
+          // Out of memory on a wide table names the fix instead of DuckDB's generic advice.
+          const hint = /could not allocate|out of memory/i.test(fe.message)
+            ? ` (${req.columns.length} columns: raise destination.memory_limit, now ${this.memoryLimit}; a database file created before floe used 16 KiB blocks needs about 1 MB per column)`
+            : '';
+          throw new FloeError('LOAD_FAILED', 'terminal', `endpoint ${req.endpoint}: loading ${req.table} failed: ${fe.message}${hint}`, {
             cause: e,
             details: { endpoint: req.endpoint },
           });
@@ -162,13 +167,20 @@ export class DuckdbDestination implements Destination {
       return;
     }
     const current = new Map(rows.map((r) => [String(r.column_name).toLowerCase(), String(r.data_type)]));
-    for (const c of incoming) {
+    for (const [i, c] of incoming.entries()) {
       const have = current.get(c.name.toLowerCase());
       if (have === undefined) {
         await this.client.run(sql.addColumn(this.schema, req.table, c.name, c.sqlType));
         continue;
       }
-      const wide = sql.widenSqlType(have, c.sqlType);
+      if (req.columns[i]?.type === 'null') continue; // only NULLs: any column holds them
+      let wide = sql.widenSqlType(have, c.sqlType);
+      // A VARCHAR column that holds only NULLs (a field that was only ever null) takes the type
+      // of the first typed values.
+      if (wide === 'VARCHAR' && c.sqlType !== 'VARCHAR' && sql.normalizeSqlType(have) === 'VARCHAR') {
+        const [row] = await this.client.all(sql.countValues(this.schema, req.table, c.name));
+        if (Number(row?.n ?? 1) === 0) wide = c.sqlType;
+      }
       if (wide !== sql.normalizeSqlType(have)) {
         this.logger.info('widening column', { table: req.table, column: c.name, from: have, to: wide });
         await this.client.run(sql.alterColumnType(this.schema, req.table, c.name, wide));

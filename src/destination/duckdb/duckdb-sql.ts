@@ -183,6 +183,11 @@ export function mergeFromTemp(
   ];
 }
 
+/** Non-NULL values in one column, as `n`. */
+export function countValues(schema: string, table: string, column: string): Statement {
+  return stmt(`SELECT count(${ident(column)})::BIGINT AS n FROM ${qualified(schema, table)}`);
+}
+
 export function countRows(table: string): Statement {
   return stmt(`SELECT count(*)::BIGINT AS n FROM ${ident(table)}`);
 }

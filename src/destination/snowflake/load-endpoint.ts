@@ -22,7 +22,7 @@ import * as l from './load-sql.js';
 import { readLedger, writeStateRows, type Operation } from './session.js';
 import { insertLedger, selectColumns } from './sql-builder.js';
 import { linkStageFiles } from './stage-files.js';
-import type { JsonColumns } from './type-mapping.js';
+import { familyOf, familyOfDataType, type JsonColumns } from './type-mapping.js';
 
 /** Snowflake's limit on FILES = (…) in one COPY. */
 const MAX_FILES_PER_COPY = 1000;
@@ -46,7 +46,7 @@ export async function loadEndpoint(req: LoadRequest, op: Operation, opts: LoadOp
     await cleanup(op, req, l.workTables(storedName(req.table), req.runId, req.endpoint));
     return { rowsLoaded: done.rows, queryIds: op.queryIds, alreadyLoaded: true };
   }
-  const existing = await readColumns(op, storedName(req.table));
+  const existing = await markAllNull(op, storedName(req.table), req, opts.jsonColumns, await readColumns(op, storedName(req.table)));
   const plan = planLoad(req, existing, opts.jsonColumns);
   const work = l.workTables(plan.table, req.runId, req.endpoint);
   const linked = linkStageFiles(req.files);
@@ -127,6 +127,31 @@ async function readColumns(op: Operation, table: string): Promise<ExistingColumn
   const r = await op.run(selectColumns(op.deps.target, table), 'read table columns');
   if (r.rows.length === 0) return undefined;
   return r.rows.map((row) => ({ name: String(row.COLUMN_NAME), dataType: String(row.DATA_TYPE) }));
+}
+
+/**
+ * A VARCHAR column that is NULL in every row (created for a field that was only ever null) takes
+ * the type of the first typed values that arrive: marks such columns, with one COUNT query, and
+ * only when typed data meets a VARCHAR column.
+ */
+async function markAllNull(
+  op: Operation,
+  table: string,
+  req: LoadRequest,
+  json: JsonColumns,
+  existing: ExistingColumn[] | undefined,
+): Promise<ExistingColumn[] | undefined> {
+  if (existing === undefined) return undefined;
+  const incoming = new Map(req.columns.map((c) => [storedName(c.name), familyOf(c.type, json)] as const));
+  const candidates = existing.filter((c) => {
+    const f = incoming.get(c.name);
+    return familyOfDataType(c.dataType) === 'VARCHAR' && f !== undefined && f !== 'VARCHAR' && f !== 'NULL';
+  });
+  if (candidates.length === 0) return existing;
+  const r = await op.run(l.countValues(op.deps.target, table, candidates.map((c) => c.name)), 'count values of untyped columns');
+  const row = r.rows[0] ?? {};
+  const empty = new Set(candidates.filter((c) => Number(row[c.name] ?? 1) === 0).map((c) => c.name));
+  return existing.map((c) => (empty.has(c.name) ? { ...c, allNull: true } : c));
 }
 
 /** Brings `table` to the plan's columns: create, rebuild for widened types, add new columns. */

@@ -23,6 +23,8 @@ export interface ExistingColumn {
   readonly name: string;
   /** DATA_TYPE, e.g. TEXT, NUMBER, TIMESTAMP_TZ. */
   readonly dataType: string;
+  /** Every row is NULL (checked only for VARCHAR columns meeting typed data): it takes the new type. */
+  readonly allNull?: boolean;
 }
 
 /** A target column and its type family after this load. */
@@ -83,7 +85,9 @@ export function planLoad(
       );
   }
 
-  const current = new Map((existing ?? []).map((c) => [c.name, familyOfDataType(c.dataType)] as const));
+  const current = new Map(
+    (existing ?? []).map((c) => [c.name, c.allNull === true ? 'NULL' : familyOfDataType(c.dataType)] as const),
+  );
   const final = new Map<string, Family>(current);
   const widened: (PlannedColumn & { from: Family })[] = [];
   const added: PlannedColumn[] = [];

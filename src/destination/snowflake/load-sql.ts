@@ -116,6 +116,11 @@ export function copyInto(
   );
 }
 
+/** Non-NULL values per column (`COUNT(col) AS col`), to find columns that hold only NULLs. */
+export function countValues(t: Target, table: string, columns: readonly string[]): Sql {
+  return sql(`SELECT ${columns.map((c) => `COUNT(${quote(c)}) AS ${quote(c)}`).join(', ')} FROM ${objectName(t, table)}`);
+}
+
 /** Counts staged rows with a NULL merge key: they could never match and would pile up. */
 export function countNullKeys(t: Target, staging: string, primaryKey: readonly string[]): Sql {
   const where = primaryKey.map((k) => `${quote(k)} IS NULL`).join(' OR ');
