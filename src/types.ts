@@ -41,6 +41,11 @@ export interface Page {
    * last page.
    */
   readonly next?: unknown;
+  /**
+   * `next` unmasked: what a resume must send (a secret in the base_url path, a credential the API
+   * put in its next link). Only for the private checkpoint token file (mode 0600), never shown.
+   */
+  readonly resume?: unknown;
 }
 
 /**

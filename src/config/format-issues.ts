@@ -52,6 +52,7 @@ function describe(issue: z.core.$ZodIssue, tree: unknown): string {
     case 'invalid_value':
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(valueAt(tree, issue.path))}`;
     case 'invalid_format':
+      if (issue.format === 'url') return `expected an http:// or https:// URL, got ${describeValue(valueAt(tree, issue.path))}`;
       return `expected a valid ${issue.format}, got ${describeValue(valueAt(tree, issue.path))}`;
     case 'too_small':
       return issue.origin === 'array'

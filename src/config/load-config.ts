@@ -5,7 +5,8 @@ import { Redactor } from '../util/redact.js';
 import { floeConfig, type EndpointConfig, type FloeConfig } from './schema.js';
 import { resolveEnv } from './template.js';
 import { translateDialect } from './dialects/translate-dialect.js';
-import { formatIssues } from './format-issues.js';
+import { formatIssues, formatPath } from './format-issues.js';
+import { secretValues } from './secret-fields.js';
 
 export interface LoadedConfig {
   readonly config: FloeConfig;
@@ -16,16 +17,13 @@ export interface LoadedConfig {
   readonly dialect: string;
 }
 
-/** Fields whose values are secrets even when written literally (not via `{{ env.X }}`). */
-const SECRET_KEYS = new Set([
-  'key_value',
-  'token',
-  'password',
-  'client_secret',
-  'private_key_passphrase',
-]);
-/** Where an env value counts as a secret: anything sent to the API or the warehouse as credentials. */
-const SECRET_PATH = /^(auth\.|headers\.|endpoints\[\d+\]\.(headers|query_params|body)\b|destination\.(password|token|private_key_passphrase))/;
+/**
+ * Where a value from `{{ env.X }}` is a secret even outside a `secret()` field: everything that
+ * travels in a request — the URL (`base_url`, an endpoint `path`: bot and webhook APIs put the
+ * token there), headers, query parameters, bodies and auth. Secret fields themselves are
+ * declared on the schema (see `secret()`).
+ */
+const ENV_SECRET_PATH = /^(base_url$|auth\.|headers\.|endpoints\[\d+\]\.(path$|headers\.|query_params\.|body\b))/;
 
 export async function loadConfigFile(file: string, env = process.env): Promise<LoadedConfig> {
   let text: string;
@@ -67,47 +65,32 @@ export function parseConfig(raw: unknown, env: Record<string, string | undefined
     throw new FloeError('CONFIG_INVALID', 'config', `${file ?? 'config'}: expected a mapping at the top level`);
   }
   const redactor = new Redactor();
+  // Every env value, to keep out of error messages whatever field it landed in.
+  const fromEnv = new Redactor();
   const { dialect, tree } = translateDialect(raw as Record<string, unknown>, file);
-  const resolved = resolveEnv(tree, env, (path, value) => {
-    if (SECRET_PATH.test(path) || SECRET_KEYS.has(path.split('.').pop() ?? '')) redactor.add(value);
-  });
-  const result = floeConfig.safeParse(resolved);
-  if (!result.success) {
-    throw new FloeError('CONFIG_INVALID', 'config', formatIssues(result.error.issues, resolved, file), {
-      details: { path: result.error.issues[0]?.path.map(String).join('.') ?? '' },
+  try {
+    const resolved = resolveEnv(tree, env, (path, value) => {
+      fromEnv.add(value);
+      if (ENV_SECRET_PATH.test(path)) redactor.add(value);
     });
-  }
-  const config = result.data;
-  registerSecrets(config, redactor);
-  checkSemantics(config, file);
-  return { config, redactor, file, dialect };
-}
-
-function registerSecrets(config: FloeConfig, redactor: Redactor): void {
-  const auth = config.auth;
-  if (auth) {
-    switch (auth.type) {
-      case 'api_key':
-        redactor.add(auth.key_value);
-        break;
-      case 'bearer':
-        redactor.add(auth.token);
-        break;
-      case 'basic':
-        redactor.add(auth.password);
-        redactor.add(`${auth.username}:${auth.password}`);
-        break;
-      case 'oauth2_client_credentials':
-        redactor.add(auth.client_secret);
-        redactor.add(`${auth.client_id}:${auth.client_secret}`);
-        break;
+    const result = floeConfig.safeParse(resolved);
+    if (!result.success) {
+      // Values are quoted from the file as written (`{{ env.X }}`, not what it resolved to).
+      throw new FloeError('CONFIG_INVALID', 'config', formatIssues(result.error.issues, tree, file), {
+        details: { path: formatPath(result.error.issues[0]?.path ?? []) },
+      });
     }
-  }
-  const d = config.destination;
-  if (d.type === 'snowflake') {
-    redactor.add(d.password);
-    redactor.add(d.token);
-    redactor.add(d.private_key_passphrase);
+    const config = result.data;
+    for (const s of secretValues(floeConfig, config)) redactor.add(s.value);
+    // Basic auth sends base64(username:password): the composite is a secret of its own.
+    if (config.auth?.type === 'basic') redactor.add(`${config.auth.username}:${config.auth.password}`);
+    checkSemantics(config, file);
+    return { config, redactor, file, dialect };
+  } catch (e) {
+    if (e instanceof FloeError && e.kind === 'config') {
+      throw new FloeError(e.code, e.kind, fromEnv.text(redactor.text(e.message)), { details: fromEnv.value(e.details), cause: e });
+    }
+    throw e;
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secret } from './secret-fields.js';
 
 /**
  * The one place the config's shape is written. File keys are snake_case; `type` values follow dlt's
@@ -9,6 +10,8 @@ import { z } from 'zod';
 const nonEmpty = z.string().min(1);
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const stringMap = z.record(z.string(), z.string());
+/** An http:// or https:// URL (`file:`, `ftp:`, `javascript:` and the like are refused at validate). */
+const httpUrl = z.url({ protocol: /^https?$/ });
 
 // ---------------------------------------------------------------- auth
 
@@ -16,7 +19,7 @@ export const apiKeyAuth = z
   .strictObject({
     type: z.literal('api_key'),
     key_name: nonEmpty.describe('Header or query parameter name, e.g. X-API-Key or api_key.'),
-    key_value: nonEmpty.describe('The API key; use "{{ env.NAME }}".'),
+    key_value: secret(nonEmpty, 'The API key; use "{{ env.NAME }}".'),
     location: z
       .enum(['header', 'query_parameter'])
       .default('header')
@@ -27,7 +30,7 @@ export const apiKeyAuth = z
 export const bearerAuth = z
   .strictObject({
     type: z.literal('bearer'),
-    token: nonEmpty.describe('Sent as `Authorization: Bearer <token>`; use "{{ env.NAME }}".'),
+    token: secret(nonEmpty, 'Sent as `Authorization: Bearer <token>`; use "{{ env.NAME }}".'),
   })
   .describe('A bearer token in the Authorization header.');
 
@@ -35,18 +38,16 @@ export const basicAuth = z
   .strictObject({
     type: z.literal('basic'),
     username: nonEmpty.describe('API username.'),
-    password: z
-      .string()
-      .describe('API password; may be "" (Stripe-style key as username), but must be present.'),
+    password: secret(z.string(), 'API password; may be "" (Stripe-style key as username), but must be present.'),
   })
   .describe('HTTP Basic authentication.');
 
 export const oauth2ClientCredentialsAuth = z
   .strictObject({
     type: z.literal('oauth2_client_credentials'),
-    token_url: z.url().describe('OAuth token endpoint.'),
+    token_url: httpUrl.describe('OAuth token endpoint.'),
     client_id: nonEmpty.describe('OAuth client identifier.'),
-    client_secret: nonEmpty.describe('OAuth client secret; use "{{ env.NAME }}".'),
+    client_secret: secret(nonEmpty, 'OAuth client secret; use "{{ env.NAME }}".'),
     scopes: z
       .union([z.string(), z.array(nonEmpty)])
       .optional()
@@ -288,10 +289,10 @@ export const snowflakeDestination = z
       .enum(['snowflake_jwt', 'snowflake', 'oauth', 'programmatic_access_token'])
       .optional()
       .describe('Default snowflake_jwt (key pair).'),
-    password: z.string().optional(),
-    token: z.string().optional().describe('OAuth token or programmatic access token.'),
+    password: secret(z.string(), 'Password (authenticator: snowflake).').optional(),
+    token: secret(z.string(), 'OAuth token or programmatic access token.').optional(),
     private_key_path: nonEmpty.optional(),
-    private_key_passphrase: z.string().optional(),
+    private_key_passphrase: secret(z.string(), 'Passphrase of an encrypted private key.').optional(),
     role: nonEmpty.optional(),
     warehouse: nonEmpty.optional(),
     database: nonEmpty.optional(),
@@ -299,7 +300,7 @@ export const snowflakeDestination = z
     stage: nonEmpty.optional().describe('Named internal stage, created if missing.'),
     write_disposition: writeDisposition.default('append'),
     query_tag: nonEmpty.optional(),
-    access_url: z.url().optional().describe('Override the account URL (emulator, private link).'),
+    access_url: httpUrl.optional().describe('Override the account URL (emulator, private link).'),
     json_columns: z
       .enum(['varchar', 'variant'])
       .default('varchar')
@@ -344,7 +345,7 @@ export const floeConfig = z
   .strictObject({
     $schema: z.string().optional(),
     name: nonEmpty.describe('Connector name.'),
-    base_url: z.url().describe('Root URL; endpoint paths are appended to it (its path is kept).'),
+    base_url: httpUrl.describe('Root URL; endpoint paths are appended to it (its path is kept).'),
     auth: authConfig.optional(),
     headers: stringMap.optional().describe('Connector-wide headers.'),
     rate_limit: rateLimitConfig.optional(),

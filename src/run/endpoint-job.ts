@@ -15,6 +15,7 @@ import { computeIncrementalRange, type IncrementalRange } from './incremental/st
 import type { Parts, SourcePart } from './parts.js';
 import type { EndpointErrorRecord, EndpointRunRecord, StagedManifest } from './run-history.js';
 import type { StateStore } from './state-store.js';
+import { CheckpointTokens } from './checkpoint-tokens.js';
 
 export interface ProgressEvent {
   readonly endpoint: string;
@@ -33,6 +34,8 @@ export interface EndpointJobContext {
   /** Opened lazily by the first endpoint that needs it, so an empty run never wakes a warehouse. */
   readonly destination: () => Promise<Destination>;
   readonly state: StateStore;
+  /** Resume tokens of checkpoints, kept out of the run history. */
+  readonly tokens: CheckpointTokens;
   readonly parts: Parts;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -64,10 +67,16 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
     ctx.onProgress({ endpoint: name, phase, pages: record.pages, rows: record.rows, bytes: record.bytes, elapsedMs: ctx.clock.now() - started });
 
   let previousSeen: string[] | undefined;
+  /** The staged files being loaded (set once the extraction is complete). */
+  let loading: StagedManifest | undefined;
   record.status = 'running';
   await ctx.onUpdate();
   try {
     const staged = (await usableManifest(record.staged)) ?? (await extract());
+    // Files staged by an earlier run are loaded under that run's id: the ledger then knows
+    // whether that load already committed (exactly once), whichever run retries it.
+    const loadRunId = staged.run_id ?? ctx.runId;
+    loading = staged;
     if (staged.rows === 0) {
       log.info('no rows; nothing to load');
     } else {
@@ -78,7 +87,7 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
       const destination = await ctx.destination();
       const result = await destination.load(
         {
-          runId: ctx.runId,
+          runId: loadRunId,
           endpoint: name,
           table,
           columns: staged.columns,
@@ -103,16 +112,42 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
     }
     record.status = 'succeeded';
     delete record.staged;
+    await ctx.tokens.drop(ctx.runId, name);
     progress('succeeded');
-    if (!ctx.keepStage) await rm(dir, { recursive: true, force: true });
+    if (!ctx.keepStage) await rm(join(ctx.stageRoot, loadRunId, table), { recursive: true, force: true });
   } catch (e) {
     const err = toFloeError(e);
+    if (ctx.signal?.aborted) {
+      // Stopped by a signal: like a crash, keep the stage files, the manifest and the checkpoint,
+      // so the next run of this config continues under the same run id.
+      record.status = 'interrupted';
+      log.warn('interrupted; the next run continues from here', {
+        pages: record.pages,
+        rows: record.rows,
+        ...(record.staged ? { staged_files: record.staged.files.length } : {}),
+        ...(record.checkpoint ? { checkpoint_pages: record.checkpoint.pages } : {}),
+      });
+      progress('interrupted');
+      return;
+    }
     record.status = 'failed';
-    delete record.staged;
     delete record.checkpoint;
-    if (!ctx.keepStage) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    await ctx.tokens.drop(ctx.runId, name).catch(() => undefined);
     record.error = errorRecord(err, ctx.redactor);
-    log.error('endpoint failed', { code: err.code, error: record.error.message });
+    if (loading && loading.rows > 0) {
+      // The extraction is complete and on disk; only the load failed (a locked DuckDB file, a
+      // warehouse outage). Keep the files: the next run loads them without fetching again.
+      record.staged = { ...loading, run_id: loading.run_id ?? ctx.runId };
+      log.error('load failed; the stage files are kept and the next run loads them without fetching again', {
+        code: err.code,
+        error: record.error.message,
+        files: loading.files.length,
+      });
+    } else {
+      delete record.staged;
+      if (!ctx.keepStage) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      log.error('endpoint failed', { code: err.code, error: record.error.message });
+    }
     progress('failed');
   } finally {
     await ctx.onUpdate();
@@ -141,6 +176,11 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
       onPage: () => progress('extracting'),
       save: ctx.onUpdate,
       columnsFile: join(ctx.stageRoot, '..', 'columns', ctx.config.name.replace(/[^\w.-]/g, '_'), `${table.replace(/[^\w.-]/g, '_')}.json`),
+      tokens: {
+        save: (next) => ctx.tokens.save(ctx.runId, name, next),
+        load: () => ctx.tokens.load(ctx.runId, name),
+        shown: (next) => CheckpointTokens.shown(ctx.redactor.value(next)),
+      },
     });
     record.extract_ms = ctx.clock.now() - started;
     log.info('extracted', { pages: record.pages, rows: record.rows, files: manifest.files.length });

@@ -2,6 +2,7 @@ import { rm, stat } from 'node:fs/promises';
 import type { EndpointConfig, FloeConfig } from '../config/schema.js';
 import { canResume } from '../source/rest/index.js';
 import type { Column, StageFile } from '../types.js';
+import { FloeError } from '../util/errors.js';
 import { HeapGuard } from '../util/heap-guard.js';
 import type { Logger } from '../util/logger.js';
 import { normalizerSettings } from '../normalize/normalizer-settings.js';
@@ -37,6 +38,8 @@ export interface ExtractContext {
   readonly save: () => Promise<void>;
   /** Where the table's column names are kept between runs (see known-columns-file.ts). */
   readonly columnsFile?: string;
+  /** Where this extraction's resume token is kept, out of the run history. */
+  readonly tokens: { save(next: unknown): Promise<void>; load(): Promise<unknown>; shown(next: unknown): unknown };
 }
 
 /**
@@ -48,7 +51,7 @@ export interface ExtractContext {
 export async function extractEndpoint(endpoint: EndpointConfig, record: EndpointRunRecord, ctx: ExtractContext): Promise<StagedManifest> {
   const every = ctx.config.stage.checkpoint_pages;
   const resumable = canResume(endpoint.pagination);
-  const from = resumable ? await usableCheckpoint(record.checkpoint, ctx.log) : undefined;
+  const from = resumable ? await usableCheckpoint(record.checkpoint, ctx) : undefined;
   if (from) {
     // Files written after the checkpoint were cut short; the writer overwrites them by name.
     Object.assign(record, { rows: from.rows, pages: from.pages, bytes: from.bytes });
@@ -86,13 +89,36 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
     ...(endpoint.columns ? { columns: endpoint.columns } : {}),
     ...(endpoint.schema ? { schema: endpoint.schema } : {}),
   });
+  // The writer does not see the run's signal: on Ctrl-C or SIGTERM the files so far are completed
+  // and checkpointed below (a crash keeps them too), not deleted.
   const writer = ctx.parts.createStageWriter({
     dir: ctx.dir,
     fileMaxBytes: ctx.config.stage.file_max_mb * 1024 * 1024,
     firstPart: before.length,
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
+  /** Completes the files so far and saves where the next page starts. */
+  const checkpoint = async (next: unknown): Promise<void> => {
+    const last = normalizer.flush();
+    if (last) await writer.write(last);
+    files = [...before, ...(await writer.checkpoint())];
+    carriedMax = maxCursor(carriedMax, filter?.max);
+    await ctx.tokens.save(next);
+    record.checkpoint = {
+      next: ctx.tokens.shown(next),
+      vars,
+      files: [...files],
+      columns: unionColumns(columnsBefore, normalizer.columns),
+      pages: record.pages,
+      rows: record.rows,
+      bytes: record.bytes,
+      ...(carriedMax ? { max: nextIncrementalState(undefined, carriedMax)! } : {}),
+    };
+    await ctx.save();
+    ctx.log.debug('checkpoint', { pages: record.pages, rows: record.rows });
+  };
   let sincePoint = 0;
+  /** The last processed page's next token: where a stopped extraction resumes. */
+  let lastNext: unknown;
   let invalidUtf8 = 0;
   let nonFinite = 0;
   const heap = new HeapGuard();
@@ -105,36 +131,47 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
       record.pages += 1;
       record.rows += records.length;
       record.bytes += page.bytes;
+      lastNext = page.resume ?? page.next;
       invalidUtf8 += page.invalidUtf8 ?? 0;
       nonFinite += page.nonFiniteNumbers ?? 0;
       ctx.onPage();
       heap.check();
+      if (ctx.signal?.aborted && page.next !== undefined) break; // no new request after a signal
       if (resumable && ++sincePoint >= every && page.next !== undefined) {
         sincePoint = 0;
-        const last = normalizer.flush();
-        if (last) await writer.write(last);
-        files = [...before, ...(await writer.checkpoint())];
-        carriedMax = maxCursor(carriedMax, filter?.max);
-        record.checkpoint = {
-          next: page.next,
-          vars,
-          files: [...files],
-          columns: unionColumns(columnsBefore, normalizer.columns),
-          pages: record.pages,
-          rows: record.rows,
-          bytes: record.bytes,
-          ...(carriedMax ? { max: nextIncrementalState(undefined, carriedMax)! } : {}),
-        };
-        await ctx.save();
-        ctx.log.debug('checkpoint', { pages: record.pages, rows: record.rows });
+        await checkpoint(lastNext);
       }
     }
+    if (ctx.signal?.aborted && lastNext !== undefined) throw aborted(ctx.signal);
     const last = normalizer.flush();
     if (last) await writer.write(last);
     files = [...before, ...(await writer.close())];
   } catch (e) {
+    if (ctx.signal?.aborted) {
+      await stopGracefully();
+      throw aborted(ctx.signal, e);
+    }
     await writer.abort().catch(() => undefined);
     throw e;
+  }
+
+  /**
+   * Interrupted by a signal: the last page that was processed is checkpointed (its rows are in
+   * the completed files), so the next run starts at the page after it, not at the last regular
+   * checkpoint or page 1. Without a resumable pagination the extraction restarts anyway.
+   */
+  async function stopGracefully(): Promise<void> {
+    try {
+      if (resumable && lastNext !== undefined) {
+        await checkpoint(lastNext);
+        ctx.log.info('interrupted: checkpoint saved', { pages: record.pages, rows: record.rows, files: files.length });
+      }
+      await writer.close().catch(() => undefined);
+    } catch (e) {
+      // The checkpoint could not be completed: the last regular one (if any) still holds.
+      ctx.log.warn('interrupted: could not save a checkpoint', { error: (e as Error).message });
+      await writer.close().catch(() => undefined);
+    }
   }
   record.files = files.length;
   if (ctx.columnsFile !== undefined && normalizer.columnPaths) {
@@ -171,15 +208,27 @@ function dataWarnings(invalidUtf8: number, nonFinite: number, fromNormalizer: re
   return out;
 }
 
-/** A checkpoint whose files are all still on disk. */
-async function usableCheckpoint(c: ExtractCheckpoint | undefined, log: Logger): Promise<ExtractCheckpoint | undefined> {
+
+/** The error an extraction stopped by a signal ends with; the signal's reason names it. */
+function aborted(signal: AbortSignal, cause?: unknown): FloeError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof FloeError && reason.code === 'ABORTED') return reason;
+  return new FloeError('ABORTED', 'terminal', 'interrupted', { cause: cause ?? reason });
+}
+
+/**
+ * A checkpoint whose files are all still on disk, with its resume token from the token file
+ * (a record written before tokens moved there holds it itself).
+ */
+async function usableCheckpoint(c: ExtractCheckpoint | undefined, ctx: ExtractContext): Promise<ExtractCheckpoint | undefined> {
   if (!c) return undefined;
   if (!(await allOnDisk(c.files))) {
-    log.warn('the checkpoint files of the interrupted run are gone; extracting from the first page');
+    ctx.log.warn('the checkpoint files of the interrupted run are gone; extracting from the first page');
     return undefined;
   }
-  log.info('resuming extraction from a checkpoint', { pages: c.pages, rows: c.rows, files: c.files.length });
-  return c;
+  ctx.log.info('resuming extraction from a checkpoint', { pages: c.pages, rows: c.rows, files: c.files.length });
+  const next = await ctx.tokens.load();
+  return next === undefined ? c : { ...c, next };
 }
 
 /** Whether every stage file an interrupted run recorded is still there to be reused. */

@@ -6,7 +6,7 @@ import { FloeError } from '../util/errors.js';
 
 /** `interrupted`: stopped by a signal with its progress saved; the next run of the config continues it. */
 export type RunStatus = 'running' | 'succeeded' | 'partially_failed' | 'failed' | 'interrupted';
-export type EndpointStatus = 'pending' | 'running' | 'succeeded' | 'failed';
+export type EndpointStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'interrupted';
 
 export interface EndpointErrorRecord {
   readonly code: string;
@@ -61,6 +61,8 @@ export interface ExtractCheckpoint {
 }
 
 export interface StagedManifest {
+  /** The run that staged these files, when an earlier run's failed load is retried by a later run. */
+  readonly run_id?: string;
   readonly files: readonly StageFile[];
   readonly columns: readonly Column[];
   readonly rows: number;

@@ -6,6 +6,7 @@ import type { Logger } from '../util/logger.js';
 import type { PartDeps, Parts, SourcePart } from './parts.js';
 import type { EndpointRunRecord } from './run-history.js';
 import { StateStore } from './state-store.js';
+import { CheckpointTokens } from './checkpoint-tokens.js';
 
 /**
  * What one run (or one backfill) shares across its endpoints: one source — so one rate limiter,
@@ -15,6 +16,7 @@ import { StateStore } from './state-store.js';
 export class RunResources {
   readonly source: SourcePart;
   readonly state: StateStore;
+  readonly tokens: CheckpointTokens;
   #destination: Promise<Destination> | undefined;
 
   constructor(
@@ -25,6 +27,7 @@ export class RunResources {
   ) {
     this.source = parts.createSource(config, deps);
     this.state = new StateStore(stateDir, config.name, this.destination);
+    this.tokens = new CheckpointTokens(stateDir);
   }
 
   readonly destination = (): Promise<Destination> =>

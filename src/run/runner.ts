@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import PQueue from 'p-queue';
 import { endpointName, type LoadedConfig } from '../config/load-config.js';
 import type { EndpointConfig } from '../config/schema.js';
+import { whereDataGoes } from '../config/where-data-goes.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { FloeError } from '../util/errors.js';
 import { silentLogger, type Logger } from '../util/logger.js';
@@ -56,7 +58,7 @@ export async function runConnector(
   const selected = selectEndpoints(loaded, opts.endpoints);
   const lock = await RunLock.acquire(stateDir, loaded.config.name);
   try {
-    const record = await openRecord(loaded, selected, history, opts, clock);
+    const record = await openRecord(loaded, selected, history, opts, clock, stateDir);
     const logger = (deps.logger ?? silentLogger).child({ run_id: record.run_id });
     if (record.resumed_at) {
       logger.warn('resuming the interrupted run of this config under its run id', {
@@ -83,14 +85,16 @@ async function openRecord(
   history: RunHistory,
   opts: RunOptions,
   clock: Clock,
+  stateDir: string,
 ): Promise<RunRecord> {
   const { config } = loaded;
-  const hash = hashConfig(config);
+  const hash = hashConfig(loaded);
   const names = selected.map(endpointName);
   const now = new Date(clock.now()).toISOString();
-  // We hold the lock, so a run of this config still marked `running` is one whose process died.
+  // We hold the lock, so a run of this config still marked `running` is one whose process died;
+  // an `interrupted` one was stopped by a signal after saving its progress. Both are continued.
   const last = (await history.list(50)).find((r) => r.config_name === config.name);
-  if (last?.status === 'running') {
+  if (last?.status === 'running' || last?.status === 'interrupted') {
     const same =
       last.config_hash === hash && last.endpoints.map((e) => e.name).join('\n') === names.join('\n');
     if (same && opts.resume !== false) {
@@ -106,16 +110,42 @@ async function openRecord(
     }
     await history.save(last);
   }
-  return {
+  const record: RunRecord = {
     run_id: opts.runId ?? newRunId(clock.now()),
     config_name: config.name,
     ...(loaded.file ? { config_file: loaded.file } : {}),
     destination: config.destination.type,
+    target: loaded.redactor.text(whereDataGoes(config.destination)),
     status: 'running',
     started_at: now,
     config_hash: hash,
     endpoints: selected.map(pendingEndpoint),
   };
+  if (last) {
+    await adoptStagedLoads(last, record, opts.resume !== false && last.config_hash === hash, history, stateDir);
+  }
+  return record;
+}
+
+/**
+ * Endpoints whose extraction finished but whose load failed in the previous run kept their stage
+ * files: this run loads them (under the run id that staged them, so the ledger keeps it exactly
+ * once) instead of fetching again. With a changed config or `--no-resume` the files are dropped.
+ */
+async function adoptStagedLoads(last: RunRecord, record: RunRecord, usable: boolean, history: RunHistory, stateDir: string): Promise<void> {
+  const kept = last.endpoints.filter((e) => e.status === 'failed' && e.staged);
+  if (kept.length === 0) return;
+  for (const e of kept) {
+    const target = record.endpoints.find((r) => r.name === e.name);
+    if (usable && target) {
+      target.staged = { ...e.staged!, run_id: e.staged!.run_id ?? last.run_id };
+    } else {
+      const runId = e.staged!.run_id ?? last.run_id;
+      await rm(join(stateDir, 'stage', runId, e.table), { recursive: true, force: true });
+    }
+    delete e.staged;
+  }
+  await history.save(last);
 }
 
 interface ExecuteContext {
@@ -154,14 +184,17 @@ async function execute(
         .map((endpoint, i) => [endpoint, record.endpoints[i]!] as const)
         .filter(([, r]) => r.status !== 'succeeded') // finished before an interruption
         .map(([endpoint, endpointRecord]) =>
-          queue.add(() =>
-            runEndpoint(endpoint, endpointRecord, {
+          queue.add(async () => {
+            // After a signal no endpoint starts; it stays pending for the run that continues this one.
+            if (opts.signal?.aborted) return;
+            await runEndpoint(endpoint, endpointRecord, {
               runId: record.run_id,
               config,
               stageRoot: join(ctx.stateDir, 'stage'),
               source: shared.source,
               destination: shared.destination,
               state: shared.state,
+              tokens: shared.tokens,
               vars: opts.vars ?? {},
               parts,
               clock,
@@ -171,30 +204,38 @@ async function execute(
               keepStage: opts.keepStage ?? false,
               onProgress: opts.onProgress ?? (() => undefined),
               onUpdate: save,
-            }),
-          ),
+            });
+          }),
         ),
     );
   } finally {
     await shared.close(logger);
   }
 
-  record.status = runStatus(record);
+  record.status = runStatus(record, opts.signal);
   record.finished_at = new Date(clock.now()).toISOString();
   record.duration_ms = Date.parse(record.finished_at) - Date.parse(record.started_at);
   await save();
-  logger.info('run finished', { status: record.status, duration_ms: record.duration_ms });
+  if (record.status === 'interrupted') {
+    logger.warn('run interrupted; run the same command again to continue it under this run id', { duration_ms: record.duration_ms });
+  } else logger.info('run finished', { status: record.status, duration_ms: record.duration_ms });
   return record;
 }
 
-function runStatus(record: RunRecord): RunStatus {
+function runStatus(record: RunRecord, signal: AbortSignal | undefined): RunStatus {
+  if (signal?.aborted && record.endpoints.some((e) => e.status !== 'succeeded' && e.status !== 'failed')) return 'interrupted';
   const failed = record.endpoints.filter((e) => e.status === 'failed').length;
   if (failed === 0) return 'succeeded';
   return failed === record.endpoints.length ? 'failed' : 'partially_failed';
 }
 
-function hashConfig(config: LoadedConfig['config']): string {
-  return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
+/**
+ * Identifies the config's content without its secrets: a rotated API key or token (in a secret
+ * field, or from `{{ env.X }}` in a URL or header) is the same config, so an interrupted run is
+ * still continued after the rotation instead of reloading what it already committed.
+ */
+function hashConfig({ config, redactor }: LoadedConfig): string {
+  return createHash('sha256').update(JSON.stringify(redactor.value(config))).digest('hex').slice(0, 16);
 }
 
 export function selectEndpoints(

@@ -16,10 +16,8 @@ export class Redactor {
   /** Registers a secret value; values shorter than 4 characters are too common to mask safely. */
   add(value: string | undefined | null): void {
     if (!value || value.length < 4 || this.secrets.has(value)) return;
-    this.secrets.add(value);
-    // Also mask the forms a secret takes on the wire.
-    this.secrets.add(encodeURIComponent(value));
-    this.secrets.add(Buffer.from(value).toString('base64'));
+    // Also mask every form the secret takes on the wire or in a file.
+    for (const form of wireForms(value)) this.secrets.add(form);
     this.pattern = undefined;
   }
 
@@ -48,16 +46,48 @@ export class Redactor {
     return this.text(redactUrl(input));
   }
 
-  /** Deep-redacts strings inside a JSON-like value. */
+  /** Deep-redacts strings inside a JSON-like value (binary values and other class instances are kept). */
   value<T>(input: T): T {
     if (typeof input === 'string') return this.text(input) as T;
     if (Array.isArray(input)) return input.map((v: unknown) => this.value(v)) as T;
-    if (input && typeof input === 'object') {
+    if (input && typeof input === 'object' && Object.getPrototypeOf(input) === Object.prototype) {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(input)) out[k] = this.value(v);
       return out as T;
     }
     return input;
+  }
+}
+
+/**
+ * The forms a secret takes once encoded: URL component and URI encoding, the WHATWG URL path and
+ * query encodings (`'` → `%27`, space → `%20`), form encoding (space → `+`, `(` → `%28`), each
+ * with lower-case hex too, JSON string escaping (`"` → `\"`, `\` → `\\`), JSON escaping of the
+ * encoded forms, and base64/base64url.
+ */
+function wireForms(value: string): Set<string> {
+  const forms = new Set<string>([value]);
+  const form = new URLSearchParams({ v: value }).toString().slice(2);
+  const encoded = [encodeURIComponent(value), encodeURI(value), form, form.replaceAll('+', '%20'), urlPart(value, 'query'), urlPart(value, 'path')];
+  for (const e of encoded) {
+    forms.add(e);
+    forms.add(e.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()));
+  }
+  for (const f of [...forms]) forms.add(JSON.stringify(f).slice(1, -1));
+  const bytes = Buffer.from(value);
+  forms.add(bytes.toString('base64'));
+  forms.add(bytes.toString('base64url'));
+  forms.delete('');
+  return forms;
+}
+
+/** How the WHATWG URL parser encodes `value` inside a query or a path. */
+function urlPart(value: string, part: 'query' | 'path'): string {
+  try {
+    const u = new URL(part === 'query' ? `http://h/?${value}` : `http://h/${value}`);
+    return part === 'query' ? u.search.slice(1) : u.pathname.slice(1);
+  } catch {
+    return value;
   }
 }
 

@@ -6,9 +6,12 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startDemoApi, type DemoApi } from '../../scripts/demo-api.js';
 import { FLOE_BIN, runFloe } from '../support/floe-process.js';
+
+// Real processes, servers and databases on a shared machine: generous timeouts.
+vi.setConfig({ testTimeout: 30_000 });
 
 const floe = (args: string[], env: Record<string, string> = {}): ReturnType<typeof runFloe> => runFloe(args, env, root);
 

@@ -58,7 +58,7 @@ describe('config loading', () => {
       { ...base, endpoints: [{ path: '/a', pagination: { type: 'cursor', cursor_param: 'c' } }] },
       'endpoints[0].pagination.cursor_path: required',
     ],
-    ['a bad base_url', { ...base, base_url: 'api.example.com', endpoints: [{ path: '/a' }] }, 'base_url: expected a valid url'],
+    ['a bad base_url', { ...base, base_url: 'api.example.com', endpoints: [{ path: '/a' }] }, 'base_url: expected an http:// or https:// URL'],
     ['no endpoints', { ...base, endpoints: [] }, 'endpoints: needs at least 1 item'],
     ['a wrong type', { ...base, timeout_seconds: 'slow', endpoints: [{ path: '/a' }] }, 'timeout_seconds: expected number, got string "slow"'],
     [

@@ -77,6 +77,31 @@ describe('resuming an interrupted run', () => {
     expect(await counts()).toEqual([{ a: 25, b: 33, ledger: 2 }]);
   });
 
+  it('a rotated secret (auth token, token in the base_url path) does not make a crashed run a new run', async () => {
+    const api = await useMockApi();
+    api.get(/^\/bot[^/]+\/a$/, offsetPages(dataset(25), { recordsKey: 'data' }));
+    api.get(/^\/bot[^/]+\/b$/, offsetPages(dataset(33), { recordsKey: 'data' }));
+    const rotated = (token: string): ReturnType<typeof parseConfig> =>
+      parseConfig(
+        {
+          name: 'resume',
+          base_url: `${api.url}/bot{{ env.TOKEN }}`,
+          auth: { type: 'bearer', token: '{{ env.TOKEN }}' },
+          endpoints: ENDPOINTS,
+          destination: { type: 'duckdb', path: join(dir, 'w.duckdb') },
+        },
+        { TOKEN: token },
+      );
+    const { parts, died } = dyingAtLoadOf('b', false);
+    void runConnector(rotated('old-token-1'), { stateDir: join(dir, 'state'), concurrency: 1 }, { parts, clock: new FakeClock() });
+    await died;
+    const crashed = (await new RunHistory(join(dir, 'state')).list())[0]!;
+    const resumed = await runConnector(rotated('new-token-2'), { stateDir: join(dir, 'state') }, { clock: new FakeClock() });
+    expect(resumed.run_id).toBe(crashed.run_id);
+    expect(resumed.status).toBe('succeeded');
+    expect(await counts()).toEqual([{ a: 25, b: 33, ledger: 2 }]); // a, committed before the crash, is not loaded again
+  });
+
   it('a second run of the same config while one is in progress refuses to start', async () => {
     const api = await useMockApi();
     api.get('/a', reply.delay(800, reply.json({ data: [] })));

@@ -43,3 +43,23 @@ export async function waitFor(cond: () => boolean, timeoutMs = 20_000): Promise<
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** A `floe` child process whose output is collected, with a promise of its exit. */
+export interface FloeChild {
+  readonly child: ChildProcess;
+  readonly exit: Promise<FloeResult & { signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `floe <args>` collecting stdout/stderr, for tests that signal it and check how it ends. */
+export function spawnFloe(args: readonly string[], env: Record<string, string> = {}): FloeChild {
+  const child = spawn(process.execPath, [FLOE_BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exit = new Promise<FloeResult & { signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code: code ?? -1, signal, stdout, stderr }));
+  });
+  return { child, exit };
+}

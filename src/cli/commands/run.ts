@@ -6,7 +6,7 @@ import type { CliContext } from '../cli-context.js';
 import { OPTIONS } from '../options.js';
 import { ProgressBoard } from '../progress.js';
 import { duration } from '../render.js';
-import { whereDataGoes } from '../where-data-goes.js';
+import { whereDataGoes } from '../../config/where-data-goes.js';
 import { endpointTable, errorDetails } from './runs.js';
 
 interface RunOpts {

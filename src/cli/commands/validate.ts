@@ -4,7 +4,7 @@ import type { CliContext } from '../cli-context.js';
 import { EXIT } from '../exit.js';
 import { OPTIONS } from '../options.js';
 import { table } from '../render.js';
-import { whereDataGoes } from '../where-data-goes.js';
+import { whereDataGoes } from '../../config/where-data-goes.js';
 
 /** `floe validate <config>`: parse, resolve env, check, and show what a run would load. */
 export function validateCommand(program: Command, cli: CliContext): Command {

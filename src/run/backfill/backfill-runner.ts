@@ -39,7 +39,7 @@ export interface BackfillRecord {
   from: string;
   to: string;
   step: string;
-  status: 'running' | 'succeeded' | 'partially_failed' | 'failed';
+  status: 'running' | 'succeeded' | 'partially_failed' | 'failed' | 'interrupted';
   started_at: string;
   finished_at?: string;
   /** One unit per (window, endpoint), in window order. */
@@ -90,7 +90,7 @@ export async function runBackfill(
           const before = earlier.get(k);
           if (before && done.has(k)) return { ...before, skipped: true };
           // An interrupted unit keeps its checkpoint or staged files, so it resumes where it was.
-          return before && before.status === 'running'
+          return before && (before.status === 'running' || before.status === 'interrupted')
             ? { ...before }
             : { ...pendingEndpoint(e), window: w.id, run_id: `${id}-w${String(w.index).padStart(5, '0')}` };
         }),
@@ -115,14 +115,16 @@ export async function runBackfill(
           .map((unit) => {
             const window = windows.find((w) => w.id === unit.window)!;
             const endpoint = selected.find((e) => endpointName(e) === unit.name)!;
-            return queue.add(() =>
-              runEndpoint(endpoint, unit, {
+            return queue.add(async () => {
+              if (opts.signal?.aborted) return; // stays pending for the next run of this backfill
+              await runEndpoint(endpoint, unit, {
                 runId: unit.run_id,
                 config,
                 stageRoot: join(stateDir, 'stage'),
                 source: shared.source,
                 destination: shared.destination,
                 state: shared.state,
+              tokens: shared.tokens,
                 vars: {},
                 window,
                 parts,
@@ -133,16 +135,18 @@ export async function runBackfill(
                 keepStage: opts.keepStage ?? false,
                 onProgress: () => undefined,
                 onUpdate: save,
-              }),
-            );
+              });
+            });
           }),
       );
     } finally {
       await shared.close(logger);
     }
     const failed = record.windows.filter((w) => w.status === 'failed').length;
-    record.status =
-      failed === 0 ? 'succeeded' : failed === record.windows.length - skipped ? 'failed' : 'partially_failed';
+    const unfinished = record.windows.some((w) => w.status !== 'succeeded' && w.status !== 'failed');
+    record.status = opts.signal?.aborted && unfinished
+      ? 'interrupted'
+      : failed === 0 ? 'succeeded' : failed === record.windows.length - skipped ? 'failed' : 'partially_failed';
     record.finished_at = new Date(clock.now()).toISOString();
     await save();
     logger.info('backfill finished', { status: record.status, failed });

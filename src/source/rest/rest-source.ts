@@ -196,7 +196,7 @@ export class RestSource {
           bytes: res.bytes,
           ...(res.invalidUtf8 ? { invalidUtf8: res.invalidUtf8 } : {}),
           ...(counts.nonFiniteNumbers > 0 ? { nonFiniteNumbers: counts.nonFiniteNumbers } : {}),
-          ...(next !== undefined ? { next: redactor.value(next) } : {}),
+          ...(next !== undefined ? { next: redactor.value(next), resume: next } : {}),
         };
         if (next === undefined || nextReq === undefined) return;
         token = next;

@@ -1,4 +1,4 @@
-import type { DestinationConfig } from '../config/schema.js';
+import type { DestinationConfig } from './schema.js';
 
 /**
  * Where a run's tables land, in words a data engineer can paste into a query tool:

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/**
+ * The one list of secret fields is the schema itself: a field wrapped in `secret()` holds a
+ * credential. Its value is masked wherever floe prints or stores anything (logs, errors, run
+ * history, `--json`), left out of the config hash (so a rotated key continues an interrupted
+ * run), and marked `writeOnly` in the generated JSON Schema.
+ */
+export function secret<T extends z.ZodType>(schema: T, description: string): T {
+  return schema.meta({ description, writeOnly: true });
+}
+
+/** Whether a schema node (or one it wraps) was declared with `secret()`. */
+function isSecret(schema: z.ZodType): boolean {
+  for (let s: z.ZodType | undefined = schema; s; s = inner(s)) {
+    if ((z.globalRegistry.get(s) as { writeOnly?: unknown } | undefined)?.writeOnly === true) return true;
+  }
+  return false;
+}
+
+/** The schema an optional/default/nullable/pipe wrapper wraps, if any. */
+function inner(schema: z.ZodType): z.ZodType | undefined {
+  const def = schema._zod.def as { type: string; innerType?: z.ZodType; in?: z.ZodType };
+  switch (def.type) {
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'readonly':
+    case 'catch':
+      return def.innerType;
+    case 'pipe':
+      return def.in;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Every string value of `value` that sits in a secret field of `schema`, with its path, by
+ * walking both together (objects, arrays, records, unions, wrappers).
+ */
+export function secretValues(schema: z.ZodType, value: unknown, path = ''): { path: string; value: string }[] {
+  if (value === undefined || value === null) return [];
+  if (isSecret(schema)) return typeof value === 'string' ? [{ path, value }] : [];
+  let s: z.ZodType = schema;
+  for (let next = inner(s); next; next = inner(s)) s = next;
+  const def = s._zod.def as {
+    type: string;
+    shape?: Record<string, z.ZodType>;
+    element?: z.ZodType;
+    valueType?: z.ZodType;
+    options?: z.ZodType[];
+  };
+  switch (def.type) {
+    case 'object': {
+      if (typeof value !== 'object' || Array.isArray(value)) return [];
+      return Object.entries(def.shape ?? {}).flatMap(([k, field]) =>
+        secretValues(field, (value as Record<string, unknown>)[k], path ? `${path}.${k}` : k),
+      );
+    }
+    case 'array':
+      return Array.isArray(value) ? value.flatMap((v, i) => secretValues(def.element!, v, `${path}[${i}]`)) : [];
+    case 'record':
+      return value && typeof value === 'object'
+        ? Object.entries(value).flatMap(([k, v]) => secretValues(def.valueType!, v, `${path}.${k}`))
+        : [];
+    case 'union':
+      // The option the value is valid for (a discriminated union has exactly one).
+      return (def.options ?? []).filter((o) => o.safeParse(value).success).flatMap((o) => secretValues(o, value, path));
+    default:
+      return [];
+  }
+}
