@@ -269,6 +269,11 @@ export class ColumnRegistry {
     return col;
   }
 
+  /** Whether ISO-8601 strings are typed timestamp/date. */
+  get inferTimestamps(): boolean {
+    return this.#opts.inferTimestamps;
+  }
+
   /** Notes that `node` held null. */
   sawNull(node: FieldNode): void {
     if (!node.hasLeaf && node.childList.length === 0 && !node.dropped) this.#nullOnly.add(node);

@@ -6,6 +6,7 @@
  */
 import { FloeError } from '../util/errors.js';
 import { ExactNumber } from '../util/exact-number.js';
+import { isoKind } from '../util/iso-8601.js';
 import type { BatchBuffer } from './batch-buffer.js';
 import type { ColumnRegistry, ColumnState, FieldNode } from './column-registry.js';
 import { sampleOf } from './declared-types.js';
@@ -51,7 +52,8 @@ function walk(registry: ColumnRegistry, node: FieldNode, obj: Record<string, unk
     } else if (isPlainObject(v) && !child.flat) {
       walk(registry, child, v);
     } else {
-      const c = registry.observe(child, inferType(v), v instanceof ExactNumber);
+      const type = typeof v === 'string' && registry.inferTimestamps ? (isoKind(v) ?? 'string') : inferType(v);
+      const c = registry.observe(child, type, v instanceof ExactNumber);
       if (c !== undefined) {
         hitCols.push(c);
         hitVals.push(v);

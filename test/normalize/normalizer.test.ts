@@ -83,13 +83,13 @@ describe.each(ENGINES)('Normalizer (%s)', (engine) => {
     expect(allRows(batches)[2]).toEqual({ id: 3, o_k: null, n: 5 });
   });
 
-  it('never sniffs strings; integers are long, other numbers double', () => {
+  it('never reads strings as numbers (ISO-8601 ones are timestamps); integers are long, other numbers double', () => {
     const { n, batches } = run(opts, [
       [{ zip: '02108', when: '2024-01-02T03:04:05Z', n: 3, x: 1.5, ok: true, big: 2 ** 53 }],
     ]);
     expect(types(n)).toEqual({
       zip: 'string',
-      when: 'string',
+      when: 'timestamp',
       n: 'long',
       x: 'double',
       ok: 'boolean',
