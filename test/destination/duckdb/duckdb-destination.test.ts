@@ -99,7 +99,7 @@ describe('a database file held by another process', () => {
   }, 30_000);
 
   it('waits for the file and opens it once the other process lets go, saying it waits', async () => {
-    await hold(1_000);
+    await hold(3_000); // long enough that a loaded machine still opens while it is held
     const { logger, lines } = captureLogger();
     const d = await open({ lock_timeout_seconds: 60 }, { clock: systemClock, logger });
     await d.close();
