@@ -13,6 +13,8 @@ export interface HttpRequest {
   readonly headers: Readonly<Record<string, string>>;
   /** Serialized body (JSON for POST), sent as is. */
   readonly body?: string;
+  /** True for a next-page link to an allowed foreign host: auth must not be applied. */
+  readonly anonymous?: boolean;
 }
 
 /** One HTTP response with its whole body read. Header names are lower-case. */
