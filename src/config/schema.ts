@@ -285,8 +285,13 @@ export const retryConfig = z
     max_retries: z.number().int().min(0).max(20).default(6),
     initial_delay_seconds: z.number().positive().default(1).describe('Doubles each retry: 1, 2, 4, 8, 16, 32.'),
     max_delay_seconds: z.number().positive().default(300),
+    retry_on: z
+      .array(z.number().int().min(400).max(599))
+      .min(1)
+      .optional()
+      .describe('Statuses to retry (default 429, 500, 502, 503, 504); timeouts and dropped connections are always retried.'),
   })
-  .describe('Exponential backoff for 429, 500, 502, 503, 504 and network timeouts.');
+  .describe('Exponential backoff for 429, 500, 502, 503, 504 (or retry_on) and network timeouts.');
 
 export const stageConfig = z
   .strictObject({

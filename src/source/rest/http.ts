@@ -7,7 +7,7 @@
 
 /** One HTTP request as the source builds it. Header names are lower-case. */
 export interface HttpRequest {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   /** Absolute URL, already carrying its query string. May hold secrets: never print it raw. */
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
