@@ -83,7 +83,7 @@ describe('a database file held by another process', () => {
 
   /** Another process (a notebook) opens the file and keeps it for `ms`. */
   async function hold(ms: number): Promise<number> {
-    const script = `import('@duckdb/node-api').then(async (m) => { await m.DuckDBInstance.create(${JSON.stringify(path())}); console.log('held'); setTimeout(() => process.exit(0), ${ms}); })`;
+    const script = `import('@duckdb/node-api').then(async (m) => { globalThis.held = await m.DuckDBInstance.create(${JSON.stringify(path())}); console.log('held'); setTimeout(() => process.exit(0), ${ms}); })`;
     holder = spawn(process.execPath, ['-e', script], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve) => holder?.stdout?.once('data', () => resolve()));
     return holder.pid as number;
