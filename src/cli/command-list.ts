@@ -6,7 +6,11 @@ import { pushCommand } from './commands/push.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
 import { stateCommand } from './commands/state.js';
+import { tablesCommand } from './commands/tables.js';
 import { validateCommand } from './commands/validate.js';
+import { serveCommand } from './commands/serve.js';
+import { tokensCommand } from './commands/tokens.js';
+import { keysCommand } from './commands/keys.js';
 
 /**
  * Adds one command to the program (arguments, options, help text, action) and returns it. A
@@ -22,5 +26,9 @@ export const COMMANDS: readonly RegisterCommand[] = [
   runsCommand,
   backfillCommand,
   stateCommand,
+  tablesCommand,
+  serveCommand,
+  tokensCommand,
+  keysCommand,
   pushCommand,
 ];
