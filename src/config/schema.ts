@@ -119,6 +119,45 @@ export const columnsConfig = z
   })
   .describe('Column selection and renaming, applied to flattened names.');
 
+// ---------------------------------------------------------------- normalize
+
+const naming = z
+  .enum(['source', 'snake_case'])
+  .describe(
+    "How keys become column names: source (default) keeps the source spelling and joins nested keys with _; snake_case is dlt's convention (createdAt → created_at, nested keys joined with __).",
+  );
+const inferTimestamps = z
+  .boolean()
+  .describe('Type ISO-8601 strings as timestamp/date columns (a later non-ISO value widens the column to string).');
+const maxTableNesting = z
+  .number()
+  .int()
+  .min(0)
+  .describe("Objects nested deeper than this stay one JSON-text column (dlt's max_table_nesting); 0 keeps every object as JSON.");
+const maxColumns = z
+  .number()
+  .int()
+  .positive()
+  .describe('An endpoint with more columns than this fails, naming the object with the most keys (usually a map keyed by ids).');
+
+export const normalizeConfig = z
+  .strictObject({
+    naming: naming.default('source'),
+    infer_timestamps: inferTimestamps.default(true),
+    max_table_nesting: maxTableNesting.default(32),
+    max_columns: maxColumns.default(1000),
+  })
+  .describe('How records become columns: naming, type inference, nesting depth, column limit.');
+
+export const endpointNormalizeConfig = z
+  .strictObject({
+    naming: naming.optional(),
+    infer_timestamps: inferTimestamps.optional(),
+    max_table_nesting: maxTableNesting.optional(),
+    max_columns: maxColumns.optional(),
+  })
+  .describe('Overrides the connector-wide normalize settings for this endpoint.');
+
 // ---------------------------------------------------------------- endpoint
 
 export const writeDisposition = z
@@ -157,11 +196,34 @@ export const endpointConfig = z
           'records, else the one array of objects under data, results, items, records, …, else the whole body is one record.',
       ),
     pagination: paginationConfig.optional().describe('Absent → one request; `{ type: auto }` detects it.'),
+    concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(32)
+      .optional()
+      .describe(
+        'Pages requested at once, default 1 (offset and page_number only; the rate limit still applies). Pages are still ' +
+          'processed in order; up to concurrency−1 requests past the last page may be sent and discarded.',
+      ),
     columns: columnsConfig.optional(),
     schema: z.array(declaredColumn).optional().describe('Declared column types; others are inferred.'),
     write_disposition: writeDisposition.optional().describe('Overrides destination.write_disposition.'),
     primary_key: z.array(nonEmpty).min(1).optional().describe('Key columns for merge.'),
     incremental: incrementalConfig.optional(),
+    normalize: endpointNormalizeConfig.optional(),
+  })
+  .superRefine((e, ctx) => {
+    const type = e.pagination?.type ?? 'single_page';
+    if (e.concurrency !== undefined && e.concurrency > 1 && type !== 'offset' && type !== 'page_number') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['concurrency'],
+        message:
+          `concurrency ${e.concurrency} needs offset or page_number pagination; with ${type} each request needs the ` +
+          'previous response (a cursor or a link), so pages can only be fetched one after another',
+      });
+    }
   })
   .describe('One endpoint → one table.');
 
@@ -298,6 +360,7 @@ export const floeConfig = z
     endpoints: z.array(endpointConfig).min(1),
     destination: destinationConfig.prefault({ type: 'duckdb' }),
     stage: stageConfig.prefault({}),
+    normalize: normalizeConfig.prefault({}),
   })
   .superRefine((c, ctx) => {
     if (hasUserinfo(c.base_url) && c.auth !== undefined) {
@@ -351,6 +414,7 @@ export type SnowflakeDestinationConfig = z.output<typeof snowflakeDestination>;
 export type RateLimitConfig = z.output<typeof rateLimitConfig>;
 export type RetryConfig = z.output<typeof retryConfig>;
 export type ColumnsConfig = z.output<typeof columnsConfig>;
+export type NormalizeConfig = z.output<typeof normalizeConfig>;
 export type DeclaredColumn = z.output<typeof declaredColumn>;
 export type IncrementalConfig = z.output<typeof incrementalConfig>;
 export type WriteDisposition = z.output<typeof writeDisposition>;

@@ -204,6 +204,7 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
       onPage: () => progress('extracting'),
       save: ctx.onUpdate,
       ...(ctx.keepProgressOnFailure ? { keepProgressOnFailure: true } : {}),
+      columnsFile: join(ctx.stageRoot, '..', 'columns', ctx.config.name.replace(/[^\w.-]/g, '_'), `${table.replace(/[^\w.-]/g, '_')}.json`),
       tokens: {
         save: (next) => ctx.tokens.save(ctx.runId, name, next),
         load: () => ctx.tokens.load(ctx.runId, name),
