@@ -70,9 +70,21 @@ export interface StageFile {
   readonly columns: readonly Column[];
 }
 
+/**
+ * Which endpoint of which connector: state and ledger rows are keyed by both, so two connectors
+ * with an endpoint of the same name (`github` and `stripe`, each with `events`) never share them.
+ */
+export interface EndpointKey {
+  /** The connector's `name`. */
+  readonly connector: string;
+  readonly endpoint: string;
+}
+
 /** Everything a destination needs to load one endpoint's staged files, atomically. */
 export interface LoadRequest {
   readonly runId: string;
+  /** The connector's `name`; with `endpoint`, the key of the ledger and state rows. */
+  readonly connector: string;
   readonly endpoint: string;
   readonly table: string;
   /** The union of all files' columns, widened: the table must end up with at least these. */
@@ -97,13 +109,17 @@ export interface LoadResult {
   readonly rowsLoaded: number;
   /** Warehouse query ids, for users to look up in their query history. */
   readonly queryIds: readonly string[];
-  /** True when the ledger showed this (run, endpoint) was already committed, so nothing ran. */
+  /**
+   * True when the ledger showed this (run, connector, endpoint) was already committed — by an
+   * earlier attempt or by another loader at the same time — so this load changed nothing.
+   */
   readonly alreadyLoaded: boolean;
 }
 
-/** One row of the loads ledger (`_FLOE_LOADS`). */
+/** One row of the loads ledger (`_floe_loads`). */
 export interface LedgerEntry {
   readonly runId: string;
+  readonly connector: string;
   readonly endpoint: string;
   readonly table: string;
   readonly files: number;
@@ -113,25 +129,31 @@ export interface LedgerEntry {
   readonly finishedAt: string;
 }
 
-export interface DestinationCapabilities {
-  /** How unquoted identifiers fold (Snowflake: upper). */
-  readonly identifierCase: 'preserve' | 'upper';
-  readonly transactionalDdl: boolean;
+/** A loaded table as `floe tables` lists it. */
+export interface TableInfo {
+  /** As stored in the destination (Snowflake: upper case). */
+  readonly table: string;
+  readonly rows: number;
+  readonly columns: readonly { readonly name: string; readonly type: string }[];
+  /** The newest ledger row that loaded this table, if any. */
+  readonly lastLoad?: LedgerEntry;
 }
 
 /**
  * A destination loads staged Parquet files into one table per endpoint. `load` is atomic: the
- * table changes all at once (with its ledger row and state) or not at all.
+ * table changes all at once (with its ledger row and state) or not at all, and exactly once per
+ * (run id, connector, endpoint), even when several loaders race for it.
  */
 export interface Destination {
   readonly type: 'duckdb' | 'snowflake';
-  readonly capabilities: DestinationCapabilities;
-  /** The committed ledger entry for (runId, endpoint), if any. */
-  ledgerEntry(runId: string, endpoint: string, signal?: AbortSignal): Promise<LedgerEntry | undefined>;
+  /** The committed ledger entry for (runId, connector, endpoint), if any. */
+  ledgerEntry(runId: string, key: EndpointKey, signal?: AbortSignal): Promise<LedgerEntry | undefined>;
   load(request: LoadRequest, signal?: AbortSignal): Promise<LoadResult>;
   /** The committed state of an endpoint, if any. */
-  readState(endpoint: string, signal?: AbortSignal): Promise<EndpointState | undefined>;
+  readState(key: EndpointKey, signal?: AbortSignal): Promise<EndpointState | undefined>;
   /** Writes (or clears, with `undefined`) an endpoint's state outside a load: `floe state set/reset`. */
-  writeState(endpoint: string, value: unknown, signal?: AbortSignal): Promise<void>;
+  writeState(key: EndpointKey, value: unknown, signal?: AbortSignal): Promise<void>;
+  /** The tables floe loaded (those in the ledger), with row counts, columns and last load. */
+  tables(signal?: AbortSignal): Promise<TableInfo[]>;
   close(): Promise<void>;
 }

@@ -234,6 +234,12 @@ export const duckdbDestination = z
       .default('256MB')
       .describe("DuckDB's memory limit while loading; larger loads spill to disk. Raise it on big machines."),
     threads: z.number().int().positive().optional().describe('DuckDB worker threads (default: one per core).'),
+    lock_timeout_seconds: z
+      .number()
+      .min(0)
+      .max(86400)
+      .optional()
+      .describe('Seconds to wait for the database file when another process (a notebook) holds it; default 60.'),
   })
   .describe('Embedded DuckDB: the local default.');
 
@@ -265,6 +271,18 @@ export const snowflakeDestination = z
       .enum(['varchar', 'variant'])
       .default('varchar')
       .describe('How JSON-text array columns are typed in Snowflake.'),
+    lock_timeout_seconds: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('LOCK_TIMEOUT: how long a statement waits for a lock, e.g. one a crashed session still holds (default 600; Snowflake aborts such a transaction after ~5 minutes).'),
+    statement_timeout_seconds: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('STATEMENT_TIMEOUT_IN_SECONDS for every statement floe sends (default 14400).'),
   })
   .describe('Snowflake: PUT + COPY INTO one table per endpoint.');
 

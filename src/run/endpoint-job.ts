@@ -88,6 +88,7 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
       const result = await destination.load(
         {
           runId: loadRunId,
+          connector: ctx.config.name,
           endpoint: name,
           table,
           columns: staged.columns,

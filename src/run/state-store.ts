@@ -24,7 +24,7 @@ export class StateStore {
   async read(endpoint: string, signal?: AbortSignal): Promise<unknown> {
     const mirrored = await this.readMirror(endpoint);
     if (mirrored !== undefined) return mirrored.value;
-    const committed = await (await this.destination()).readState(endpoint, signal);
+    const committed = await (await this.destination()).readState(this.key(endpoint), signal);
     if (committed !== undefined) await this.mirror(endpoint, committed.value);
     return committed?.value;
   }
@@ -36,14 +36,18 @@ export class StateStore {
 
   /** `floe state set` / `reset`: writes the destination first, then the mirror. */
   async write(endpoint: string, value: unknown, signal?: AbortSignal): Promise<void> {
-    await (await this.destination()).writeState(endpoint, value, signal);
+    await (await this.destination()).writeState(this.key(endpoint), value, signal);
     if (value === undefined) await rm(this.file(endpoint), { force: true });
     else await this.mirror(endpoint, value);
   }
 
   /** What the destination holds, ignoring the mirror (for `floe state show`). */
   async readCommitted(endpoint: string, signal?: AbortSignal): Promise<unknown> {
-    return (await (await this.destination()).readState(endpoint, signal))?.value;
+    return (await (await this.destination()).readState(this.key(endpoint), signal))?.value;
+  }
+
+  private key(endpoint: string): { connector: string; endpoint: string } {
+    return { connector: this.configName, endpoint };
   }
 
   private file(endpoint: string): string {

@@ -33,6 +33,7 @@ export type ErrorCode =
   | 'SNOWFLAKE_COPY_FAILED'
   | 'STATE_INVALID'
   | 'RUN_LOCKED'
+  | 'DESTINATION_LOCKED'
   | 'ABORTED'
   | 'INTERNAL';
 

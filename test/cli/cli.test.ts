@@ -56,7 +56,7 @@ const TWO_ENDPOINTS = `endpoints:
     pagination: { type: cursor, cursor_param: cursor, cursor_path: $.meta.next_cursor }
 `;
 
-describe('floe CLI', () => {
+describe('floe CLI', { timeout: 30_000 }, () => {
   it('validate: a valid config exits 0 and lists the endpoints', async () => {
     const r = await floe(['validate', join(root, 'config', 'demo.yaml')], env);
     expect(r.code).toBe(0);

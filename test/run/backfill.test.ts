@@ -103,7 +103,7 @@ function windowsRequested(api: MockApi, from = 0): string[] {
   return [...new Set(api.requests.slice(from).map((r) => r.query.since!))].sort();
 }
 
-describe.each<Target>(['duckdb', 'snowflake'])('floe backfill into %s', (target) => {
+describe.each<Target>(['duckdb', 'snowflake'])('floe backfill into %s', { timeout: 30_000 }, (target) => {
   it('splits the range into windows bound to the templates, and a re-run skips every completed window', async () => {
     const api = await useMockApi();
     serve(api);

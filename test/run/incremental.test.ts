@@ -200,7 +200,7 @@ describe.each<Target>(['duckdb', 'snowflake'])('incremental sync into %s', (targ
     await run(loaded);
     const dest = await createDestination(loaded.config.destination, { clock: new FakeClock(), logger: silentLogger, redactor: new Redactor() });
     try {
-      expect(await dest.readState('tickets')).toMatchObject({ endpoint: 'tickets', value: { kind: 'instant', cursor: at(12 * 60) } });
+      expect(await dest.readState({ connector: loaded.config.name, endpoint: 'tickets' })).toMatchObject({ endpoint: 'tickets', value: { kind: 'instant', cursor: at(12 * 60) } });
     } finally {
       await dest.close();
     }

@@ -54,8 +54,8 @@ function failingLoadOf(endpoint: string, commitFirst: boolean): Parts {
       const failing: Destination = {
         ...real,
         type: real.type,
-        capabilities: real.capabilities,
         ledgerEntry: (...a) => real.ledgerEntry(...a),
+        tables: (...a) => real.tables(...a),
         readState: (...a) => real.readState(...a),
         writeState: (...a) => real.writeState(...a),
         close: () => real.close(),

@@ -14,10 +14,10 @@ export function dyingAtLoadOf(endpoint: string, commitFirst: boolean): { parts: 
       const dying: Destination = {
         ...real,
         type: real.type,
-        capabilities: real.capabilities,
         ledgerEntry: (...a) => real.ledgerEntry(...a),
         readState: (...a) => real.readState(...a),
         writeState: (...a) => real.writeState(...a),
+        tables: (...a) => real.tables(...a),
         async load(req, signal) {
           if (req.endpoint !== endpoint) return real.load(req, signal);
           if (commitFirst) await real.load(req, signal);

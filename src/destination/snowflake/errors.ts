@@ -6,6 +6,7 @@
  */
 import { FloeError, type ErrorCode, type ErrorKind } from '../../util/errors.js';
 import type { Redactor } from '../../util/redact.js';
+import type { ErrorContext } from '../driver.js';
 import { SnowflakeDriverError } from './snowflake-client.js';
 
 /** Login failures that no retry fixes: bad password, bad/unknown key, bad or expired OAuth token. */
@@ -38,15 +39,7 @@ export function kindOf(e: SnowflakeDriverError): ErrorKind {
   return 'terminal';
 }
 
-/** Where a failure happened, for the message and the error details. */
-export interface ErrorContext {
-  readonly endpoint?: string;
-  readonly table?: string;
-  /** What floe was doing, e.g. `COPY INTO staging`. */
-  readonly step: string;
-  readonly file?: string;
-  readonly firstError?: string;
-}
+export type { ErrorContext };
 
 /** Wraps any failure of a Snowflake step; FloeErrors (and aborts) pass through unchanged. */
 export function snowflakeError(

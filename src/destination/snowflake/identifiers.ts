@@ -1,12 +1,12 @@
 /**
- * floe's one identifier case policy for Snowflake: every name is UPPER-CASED and always
- * double-quoted, so it is stored exactly as Snowflake would store the same name written unquoted,
- * and users query `select created_at from orders` without quotes. Config names (database, schema,
- * stage) follow the same rule, except that a value written with double quotes (`'"MyDb"'`) is kept
- * exactly, which is how Snowflake users already spell case-sensitive names.
+ * floe's one identifier policy for Snowflake: every name is UPPER-CASED and always double-quoted,
+ * so it is stored exactly as Snowflake would store the same name written unquoted, and users query
+ * `select created_at from orders` without quotes. Config names (database, schema, stage) follow
+ * the same rule, except that a value written with double quotes (`'"MyDb"'`) is kept exactly.
  */
 import { createHash } from 'node:crypto';
 import { FloeError } from '../../util/errors.js';
+import type { NamePolicy } from '../dialect.js';
 
 /** The stored form of a data name (table or column): upper case. */
 export function storedName(name: string): string {
@@ -29,9 +29,14 @@ export function qualified(database: string, schema: string, name: string): strin
   return `${quote(database)}.${quote(schema)}.${quote(name)}`;
 }
 
+/** A Snowflake string literal: Snowflake reads backslash escapes, so backslashes are doubled too. */
+export function literal(value: string): string {
+  return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+}
+
 /**
- * A stage path segment from a run id or table name. Stage paths are written unquoted in PUT/COPY,
- * so anything outside `[A-Za-z0-9_.-]` is replaced, and a short hash keeps altered names distinct.
+ * A stage path segment from a run id or table name: anything outside `[A-Za-z0-9_.-]` is replaced,
+ * and a short hash keeps altered names distinct.
  */
 export function pathSegment(value: string): string {
   const safe = value.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '_');
@@ -45,25 +50,36 @@ export function shortHash(value: string, length = 10): string {
 }
 
 /**
- * Fails when two source columns fold to the same stored name (`userId` and `userid`): Snowflake
- * would keep one, and a load must never silently drop a column.
+ * Whether JavaScript's upper-casing of `name` is the one Snowflake applies when matching names
+ * case-insensitively (MATCH_BY_COLUMN_NAME). JavaScript uses full case mapping (`ß` → `SS`, `ﬁ` →
+ * `FI`) and context rules (`ς`, dotless `ı`, dotted `İ`); a one-to-one mapping is what both agree
+ * on. Where they differ, the Parquet field would not match the column and load as NULL, silently.
  */
-export function assertNoCaseCollisions(table: string, columns: readonly string[]): void {
-  const seen = new Map<string, string>();
-  for (const c of columns) {
-    const s = storedName(c);
-    const prev = seen.get(s);
-    if (prev !== undefined && prev !== c) {
+export function foldsSafely(name: string): boolean {
+  for (const ch of name) {
+    if (ch.charCodeAt(0) < 128) continue;
+    const up = ch.toUpperCase();
+    const low = ch.toLowerCase();
+    if ([...up].length !== 1 || [...low].length !== 1) return false;
+    if (up.toLowerCase() !== low) return false;
+  }
+  return true;
+}
+
+export const snowflakeNames: NamePolicy = {
+  stored: storedName,
+  quote,
+  literal,
+  collisionKey: storedName,
+  checkColumn(table, name) {
+    if (!foldsSafely(name)) {
       throw new FloeError(
         'SCHEMA_MISMATCH',
         'terminal',
-        `table ${table}: columns "${prev}" and "${c}" both become ${s} in Snowflake (names are upper-cased); rename one with columns.rename`,
-        { details: { table } },
+        `table ${table}: column "${name}" upper-cases differently in JavaScript (${JSON.stringify(name.toUpperCase())}) and Snowflake, ` +
+          `so COPY … MATCH_BY_COLUMN_NAME would load it as NULL; rename it with columns.rename`,
+        { details: { table, column: name } },
       );
     }
-    seen.set(s, c);
-  }
-}
-
-/** Names starting with this prefix are floe's own (ledger, state, staging, metadata columns). */
-export const RESERVED_PREFIX = '_FLOE_';
+  },
+};

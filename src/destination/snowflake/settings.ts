@@ -30,6 +30,8 @@ export interface SnowflakeSettings {
   readonly accessUrl?: string;
   readonly queryTag?: string;
   readonly jsonColumns: 'varchar' | 'variant';
+  readonly lockTimeoutSeconds: number;
+  readonly statementTimeoutSeconds: number;
 }
 
 /** Environment, home directory and file reads, injected so tests need no real home. */
@@ -164,6 +166,8 @@ export function resolveSnowflakeSettings(
     schema,
     stage: config.stage ?? '_FLOE_STAGE',
     jsonColumns: config.json_columns,
+    lockTimeoutSeconds: config.lock_timeout_seconds ?? 600,
+    statementTimeoutSeconds: config.statement_timeout_seconds ?? 14400,
     ...(authenticator === 'SNOWFLAKE' && password !== undefined ? { password } : {}),
     ...(authenticator === 'OAUTH' || authenticator === 'PROGRAMMATIC_ACCESS_TOKEN'
       ? { token: token as string }

@@ -7,7 +7,7 @@ import type { Connection, ConnectionOptions, SnowflakeLogger } from 'snowflake-s
 import type { Logger } from '../../util/logger.js';
 import type { Redactor } from '../../util/redact.js';
 import type { SnowflakeSettings } from './settings.js';
-import type { Sql } from './sql-builder.js';
+import type { CompiledStatement } from '../compiled-statement.js';
 
 /** Rows (objects keyed by column name) and the query id of one statement. */
 export interface QueryResult {
@@ -41,7 +41,7 @@ export class SnowflakeDriverError extends Error {
 
 /** The narrow client the destination uses; the SDK stays behind it. */
 export interface SnowflakeClient {
-  execute(statement: Sql, opts?: ExecuteOptions): Promise<QueryResult>;
+  execute(statement: CompiledStatement, opts?: ExecuteOptions): Promise<QueryResult>;
   /** Opens a new session if the last one died (between loads only: never inside a transaction). */
   reconnectIfDown(): Promise<void>;
   close(): Promise<void>;
@@ -117,7 +117,7 @@ function driverError(e: unknown, stage: 'connect' | 'query', queryId?: string): 
   );
 }
 
-function run(conn: Connection, statement: Sql, opts: ExecuteOptions): Promise<QueryResult> {
+function run(conn: Connection, statement: CompiledStatement, opts: ExecuteOptions): Promise<QueryResult> {
   return new Promise<QueryResult>((resolve, reject) => {
     let onAbort: (() => void) | undefined;
     const stmt = conn.execute({
@@ -148,7 +148,7 @@ export interface ClientDeps {
   readonly logger: Logger;
   readonly redactor: Redactor;
   /** Statements run right after every (re)connect, e.g. ALTER SESSION. */
-  readonly sessionSetup?: readonly Sql[];
+  readonly sessionSetup?: readonly CompiledStatement[];
 }
 
 /** A client over one snowflake-sdk connection (one session per run). */

@@ -1,6 +1,7 @@
 /**
- * The Snowflake destination: PUT + COPY INTO one table per endpoint, exactly once per
- * (run id, endpoint) through the `_FLOE_LOADS` ledger. See README.md in this folder.
+ * The Snowflake destination: the one load algorithm over the Snowflake dialect, through
+ * snowflake-sdk. PUT + COPY INTO one table per endpoint, exactly once per (run id, connector,
+ * endpoint) through the `_FLOE_LOADS` ledger and its claim lock.
  *
  * ```yaml
  * destination:
@@ -13,23 +14,20 @@
  * ```
  */
 import type { SnowflakeDestinationConfig } from '../../config/schema.js';
-import type { Destination, EndpointState, LedgerEntry, LoadRequest, LoadResult } from '../../types.js';
+import type { Destination } from '../../types.js';
 import type { Clock } from '../../util/clock.js';
-import { toFloeError } from '../../util/errors.js';
+import type { ErrorCode } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import type { Redactor } from '../../util/redact.js';
-import { snowflakeCapabilities } from './capabilities.js';
-import { storedConfigName } from './identifiers.js';
-import { loadEndpoint } from './load-endpoint.js';
-import { bootstrap, Operation, readLedger, readState, writeStateRows, type SessionDeps } from './session.js';
-import {
-  processSettingsEnv,
-  resolveSnowflakeSettings,
-  type SettingsEnv,
-  type SnowflakeSettings,
-} from './settings.js';
+import type { BookkeepingPlan } from '../bookkeeping.js';
+import type { Driver } from '../driver.js';
+import { SqlDestination } from '../sql-destination.js';
+import { snowflakeError } from './errors.js';
+import { qualified, quote, storedConfigName } from './identifiers.js';
+import { processSettingsEnv, resolveSnowflakeSettings, type SettingsEnv, type SnowflakeSettings } from './settings.js';
 import { createSnowflakeClient, type SnowflakeClient } from './snowflake-client.js';
-import { alterSession, type Target } from './sql-builder.js';
+import { snowflakeDialect } from './snowflake-dialect.js';
+import { alterSession, queryTag, SNOWFLAKE_BOOKKEEPING, SnowflakeSql, type Target } from './snowflake-sql.js';
 
 /** Injected logger, redactor (secrets are registered with it) and clock (ledger times). */
 export interface SnowflakeDestinationDeps {
@@ -38,10 +36,53 @@ export interface SnowflakeDestinationDeps {
   readonly clock: Clock;
 }
 
-/** Test seams: a different environment for connections.toml, or a client double. */
+/** Test seams: a different environment for connections.toml, a client double, a faster claim notice. */
 export interface SnowflakeDestinationInternals {
   readonly settingsEnv?: SettingsEnv;
   readonly client?: SnowflakeClient;
+  readonly claimNoticeMs?: number;
+}
+
+/** What floe creates in the Snowflake schema (only what INFORMATION_SCHEMA does not list). */
+export function snowflakeBookkeeping(t: Target): BookkeepingPlan {
+  const b = SNOWFLAKE_BOOKKEEPING;
+  return {
+    dialect: 'snowflake',
+    schema: t.schema,
+    createSchema: 'create-schema',
+    stage: { name: t.stage, create: 'create-stage' },
+    tables: [
+      { name: b.loads, create: ['create-loads'], migrations: [{ column: 'CONNECTOR', files: ['migrate-loads-connector-1', 'migrate-loads-connector-2'] }] },
+      { name: b.state, create: ['create-state'], migrations: [{ column: 'CONNECTOR', files: ['migrate-state-connector-1', 'migrate-state-connector-2'] }] },
+      { name: b.locks, create: ['create-locks'], migrations: [] },
+    ],
+    placeholders: {
+      schema: `${quote(t.database)}.${quote(t.schema)}`,
+      stage: qualified(t.database, t.schema, t.stage),
+      loads: qualified(t.database, t.schema, b.loads),
+      state: qualified(t.database, t.schema, b.state),
+      locks: qualified(t.database, t.schema, b.locks),
+    },
+  };
+}
+
+/** The SDK client as a dialect driver: rows changed from Snowflake's count columns, errors with context. */
+export function snowflakeDriver(client: SnowflakeClient, redactor: Redactor): Driver {
+  const counts = ['number of rows inserted', 'number of rows updated', 'number of rows deleted'];
+  return {
+    async execute(statement, opts = {}) {
+      const r = await client.execute(statement, {
+        ...(opts.tag ? { queryTag: opts.tag } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      const first = r.rows[0] ?? {};
+      const rowsChanged = counts.reduce((n, k) => n + (typeof first[k] === 'number' || typeof first[k] === 'string' ? Number(first[k]) : 0), 0);
+      return { rows: r.rows, rowsChanged, ...(r.queryId ? { queryId: r.queryId } : {}) };
+    },
+    error: (e, code: ErrorCode, ctx) => snowflakeError(e, code === 'LOAD_FAILED' ? 'SNOWFLAKE_QUERY_FAILED' : code, ctx, redactor),
+    beforeOperation: () => client.reconnectIfDown(),
+    close: () => client.close(),
+  };
 }
 
 /**
@@ -55,96 +96,26 @@ export function openSnowflakeDestination(
   internals: SnowflakeDestinationInternals = {},
 ): Promise<Destination> {
   return Promise.resolve().then(() => {
-    const settings = resolveSnowflakeSettings(config, internals.settingsEnv ?? processSettingsEnv);
-    for (const secret of [settings.password, settings.token, settings.privateKeyPassphrase])
-      deps.redactor.add(secret);
+    const settings: SnowflakeSettings = resolveSnowflakeSettings(config, internals.settingsEnv ?? processSettingsEnv);
+    for (const secret of [settings.password, settings.token, settings.privateKeyPassphrase]) deps.redactor.add(secret);
+    const limits = { lockTimeoutSeconds: settings.lockTimeoutSeconds, statementTimeoutSeconds: settings.statementTimeoutSeconds };
     const client =
       internals.client ??
-      createSnowflakeClient(settings, {
-        logger: deps.logger,
-        redactor: deps.redactor,
-        sessionSetup: [alterSession()],
-      });
-    return new SnowflakeDestination(settings, client, deps);
-  });
-}
-
-class SnowflakeDestination implements Destination {
-  readonly type = 'snowflake';
-  readonly capabilities = snowflakeCapabilities;
-  private readonly session: SessionDeps;
-  /** Snowflake transactions belong to the session, so operations on it run one at a time. */
-  private queue: Promise<unknown> = Promise.resolve();
-  private bootstrapped = false;
-
-  constructor(
-    private readonly settings: SnowflakeSettings,
-    private readonly client: SnowflakeClient,
-    private readonly deps: SnowflakeDestinationDeps,
-  ) {
+      createSnowflakeClient(settings, { logger: deps.logger, redactor: deps.redactor, sessionSetup: [alterSession(limits)] });
     const target: Target = {
       database: storedConfigName(settings.database),
       schema: storedConfigName(settings.schema),
       stage: storedConfigName(settings.stage),
     };
-    this.session = {
-      client,
-      target,
-      queryTag: settings.queryTag,
-      logger: deps.logger.child({ destination: 'snowflake' }),
-      redactor: deps.redactor,
-    };
-  }
-
-  ledgerEntry(runId: string, endpoint: string, signal?: AbortSignal): Promise<LedgerEntry | undefined> {
-    return this.serialize({ runId, endpoint }, signal, (op) => readLedger(op, runId, endpoint));
-  }
-
-  load(request: LoadRequest, signal?: AbortSignal): Promise<LoadResult> {
-    if (!request.files.some((f) => f.rows > 0)) {
-      // Nothing to load: no session, no warehouse. State cannot have moved without rows.
-      return Promise.resolve({ rowsLoaded: 0, queryIds: [], alreadyLoaded: false });
-    }
-    const context = { runId: request.runId, endpoint: request.endpoint, table: request.table };
-    return this.serialize(context, signal, (op) =>
-      loadEndpoint(request, op, { clock: this.deps.clock, jsonColumns: this.settings.jsonColumns }),
-    );
-  }
-
-  readState(endpoint: string, signal?: AbortSignal): Promise<EndpointState | undefined> {
-    return this.serialize({ endpoint }, signal, (op) => readState(op, endpoint));
-  }
-
-  writeState(endpoint: string, value: unknown, signal?: AbortSignal): Promise<void> {
-    return this.serialize({ endpoint }, signal, (op) =>
-      op.transaction(() => writeStateRows(op, endpoint, value, null, this.deps.clock.now())),
-    );
-  }
-
-  async close(): Promise<void> {
-    await this.queue.catch(() => undefined);
-    await this.client.close();
-  }
-
-  private serialize<T>(
-    context: { runId?: string; endpoint?: string; table?: string },
-    signal: AbortSignal | undefined,
-    fn: (op: Operation) => Promise<T>,
-  ): Promise<T> {
-    const next = this.queue
-      .then(async () => {
-        const op = new Operation(this.session, context, signal);
-        await this.client.reconnectIfDown();
-        if (!this.bootstrapped) {
-          await bootstrap(op);
-          this.bootstrapped = true;
-        }
-        return fn(op);
-      })
-      .catch((e: unknown) => {
-        throw toFloeError(e); // e.g. an AbortError from the signal becomes ABORTED
-      });
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
+    const dialect = snowflakeDialect(new SnowflakeSql(target), {
+      json: settings.jsonColumns,
+      lockTimeoutSeconds: settings.lockTimeoutSeconds,
+      ...(internals.claimNoticeMs !== undefined ? { claimNoticeMs: internals.claimNoticeMs } : {}),
+    });
+    return new SqlDestination(dialect, snowflakeDriver(client, deps.redactor), snowflakeBookkeeping(target), {
+      clock: deps.clock,
+      logger: deps.logger,
+      tag: (c) => queryTag(settings.queryTag, c.runId, c.endpoint),
+    });
+  });
 }

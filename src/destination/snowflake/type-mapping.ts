@@ -17,6 +17,7 @@
  * | binary             | BINARY             |
  */
 import type { LogicalType } from '../../types.js';
+import type { TypeSystem } from '../dialect.js';
 
 /** Snowflake type families as INFORMATION_SCHEMA.COLUMNS.DATA_TYPE reports them, grouped. */
 export type Family =
@@ -84,7 +85,7 @@ export function ddlType(f: Family): string {
 
 /** The family of an existing column from INFORMATION_SCHEMA.COLUMNS.DATA_TYPE. */
 export function familyOfDataType(dataType: string): Family {
-  const t = dataType.toUpperCase();
+  const t = dataType.toUpperCase().replace(/\(.*$/, '').trim();
   if (t === 'TEXT' || t === 'VARCHAR' || t === 'STRING' || t === 'CHAR') return 'VARCHAR';
   if (t === 'NUMBER' || t === 'DECIMAL' || t === 'NUMERIC' || t === 'INT' || t === 'INTEGER') return 'NUMBER';
   if (t === 'FLOAT' || t === 'REAL' || t === 'DOUBLE') return 'FLOAT';
@@ -127,6 +128,29 @@ export function stagingType(t: LogicalType): string {
   return ddlType(familyOf(t, 'varchar'));
 }
 
+/** ISO-8601 with microseconds and offset: what a timestamp becomes as text, whatever the session's formats. */
+export const TIMESTAMP_TEXT = 'YYYY-MM-DD"T"HH24:MI:SS.FF6TZH:TZM';
+
+/**
+ * A value of family `from` as text. Never `CAST(… AS VARCHAR)`: that follows the session's output
+ * formats (TIMESTAMP_OUTPUT_FORMAT drops microseconds, BINARY_OUTPUT_FORMAT may be BASE64), so
+ * dates, timestamps and binary get explicit TO_VARCHAR formats.
+ */
+export function toText(ref: string, from: Family): string {
+  switch (from) {
+    case 'TIMESTAMP':
+      return `TO_VARCHAR(${ref}, '${TIMESTAMP_TEXT}')`;
+    case 'DATE':
+      return `TO_VARCHAR(${ref}, 'YYYY-MM-DD')`;
+    case 'BINARY':
+      return `TO_VARCHAR(${ref}, 'HEX')`;
+    case 'VARCHAR':
+      return ref;
+    default:
+      return `TO_VARCHAR(${ref})`;
+  }
+}
+
 /**
  * The expression that converts a staged value (`ref`, of logical type `t`) for a target column of
  * family `target`.
@@ -135,10 +159,27 @@ export function convert(ref: string, t: LogicalType, target: Family): string {
   const staged = familyOf(t, 'varchar');
   if (target === 'VARIANT') return t === 'json' ? `PARSE_JSON(${ref})` : `TO_VARIANT(${ref})`;
   if (target === staged || target === 'OTHER') return ref;
+  if (target === 'VARCHAR') return toText(ref, staged);
   return `CAST(${ref} AS ${ddlType(target)})`;
 }
 
 /** The expression that rewrites an existing column of family `from` as `to` in a table rebuild. */
-export function rebuildExpression(ref: string, to: Family): string {
-  return to === 'VARIANT' ? `TO_VARIANT(${ref})` : `CAST(${ref} AS ${ddlType(to)})`;
+export function rebuildExpression(ref: string, from: Family, to: Family): string {
+  if (to === 'VARIANT') return `TO_VARIANT(${ref})`;
+  if (to === 'VARCHAR') return toText(ref, from);
+  return `CAST(${ref} AS ${ddlType(to)})`;
+}
+
+/** The Snowflake dialect's type system, over families. */
+export function snowflakeTypes(json: JsonColumns): TypeSystem {
+  return {
+    columnType: (t) => ddlType(familyOf(t, json)),
+    widen(existing, incoming) {
+      const have = familyOfDataType(existing);
+      const inc = familyOf(incoming, json);
+      return holds(have, inc) ? undefined : ddlType(widen(have, inc));
+    },
+    convert: (ref, t, target) => convert(ref, t, familyOfDataType(target)),
+    rebuild: (ref, from, to) => rebuildExpression(ref, familyOfDataType(from), familyOfDataType(to)),
+  };
 }

@@ -1,160 +1,125 @@
+/**
+ * DuckDB-only behaviour (the shared load cases are in test/destination/contract): migrating the
+ * bookkeeping tables of earlier floe versions in place, waiting for a database file another
+ * process holds, and the row-count guard.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DuckdbDestination } from '../../../src/destination/duckdb/duckdb-destination.js';
-import type { Column, LoadRequest, StageFile } from '../../../src/types.js';
-import { FakeClock } from '../../../src/util/clock.js';
-import { silentLogger } from '../../../src/util/logger.js';
+import type { Column, StageFile } from '../../../src/types.js';
+import { FakeClock, systemClock, type Clock } from '../../../src/util/clock.js';
+import type { Logger } from '../../../src/util/logger.js';
 import { FloeError } from '../../../src/util/errors.js';
+import { silentLogger } from '../../../src/util/logger.js';
+import { captureLogger } from '../snowflake/helpers.js';
 
 let dir: string;
-let dest: DuckdbDestination;
+const path = (): string => join(dir, 'w.duckdb');
+const open = (extra: { lock_timeout_seconds?: number } = {}, deps: { clock: Clock; logger: Logger } = { clock: new FakeClock(), logger: silentLogger }) =>
+  DuckdbDestination.open({ type: 'duckdb', path: path(), schema: 'main', write_disposition: 'append', memory_limit: '256MB', ...extra }, deps);
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'floe-duckdb-'));
-  dest = await DuckdbDestination.open(
-    { type: 'duckdb', path: join(dir, 'w.duckdb'), schema: 'raw', write_disposition: 'append', memory_limit: '256MB' },
-    { clock: new FakeClock(), logger: silentLogger },
-  );
 });
-
 afterEach(async () => {
-  await dest.close();
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Writes a Parquet file from a SELECT, as the stage would, and describes it. */
 async function parquet(name: string, select: string, columns: Column[]): Promise<StageFile> {
-  const path = join(dir, name);
+  const file = join(dir, name);
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
-  await c.run(`COPY (${select}) TO '${path}' (FORMAT parquet)`);
-  const rows = Number((await c.runAndReadAll(`SELECT count(*) AS n FROM read_parquet('${path}')`)).getRowObjectsJS()[0]?.n);
+  await c.run(`COPY (${select}) TO '${file}' (FORMAT parquet)`);
+  const rows = Number((await c.runAndReadAll(`SELECT count(*) AS n FROM read_parquet('${file}')`)).getRowObjectsJS()[0]?.n);
   c.closeSync();
   db.closeSync();
-  return { path, rows, bytes: 0, columns };
+  return { path: file, rows, bytes: 0, columns };
 }
 
-function request(over: Partial<LoadRequest> & Pick<LoadRequest, 'files' | 'columns'>): LoadRequest {
-  return {
-    runId: 'run1',
-    endpoint: 'users',
-    table: 'users',
-    rows: over.files.reduce((n, f) => n + f.rows, 0),
-    writeDisposition: 'append',
-    ...over,
-  };
+/** The bookkeeping layout floe wrote before state and ledger were keyed by connector. */
+async function legacyLayout(): Promise<void> {
+  const db = await DuckDBInstance.create(path());
+  const c = await db.connect();
+  await c.run(`CREATE TABLE main._floe_loads (run_id VARCHAR NOT NULL, endpoint VARCHAR NOT NULL, table_name VARCHAR NOT NULL,
+    files INTEGER NOT NULL, rows BIGINT NOT NULL, status VARCHAR NOT NULL, started_at TIMESTAMPTZ NOT NULL,
+    finished_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (run_id, endpoint))`);
+  await c.run(`CREATE TABLE main._floe_state (endpoint VARCHAR PRIMARY KEY, state VARCHAR NOT NULL, run_id VARCHAR, updated_at TIMESTAMPTZ NOT NULL)`);
+  await c.run(`INSERT INTO main._floe_loads VALUES ('old-run', 'events', 'events', 1, 300, 'committed', '2026-01-01', '2026-01-01')`);
+  await c.run(`INSERT INTO main._floe_state VALUES ('events', '{"cursor":"2026-01-01"}', 'old-run', '2026-01-01')`);
+  c.closeSync();
+  db.closeSync();
 }
 
-const ID: Column = { name: 'id', type: 'long' };
-const NAME: Column = { name: 'name', type: 'string' };
+describe('migrating the layout of earlier versions in place', () => {
+  it('keys state and ledger by connector; the first connector to read an old state row adopts it', async () => {
+    await legacyLayout();
+    const d = await open();
+    try {
+      const gh = { connector: 'github', endpoint: 'events' };
+      expect(await d.readState(gh)).toEqual({ endpoint: 'events', value: { cursor: '2026-01-01' } });
+      // Adopted by github: stripe's events start from scratch instead of skipping github's rows.
+      expect(await d.readState({ connector: 'stripe', endpoint: 'events' })).toBeUndefined();
+      expect(await d.ledgerEntry('old-run', gh)).toMatchObject({ runId: 'old-run', rows: 300, connector: '' });
+      await d.writeState({ connector: 'stripe', endpoint: 'events' }, { cursor: 's' });
+      expect(await d.readState(gh)).toMatchObject({ value: { cursor: '2026-01-01' } });
+      const cols = await d.query(`SELECT column_name FROM information_schema.columns WHERE table_name = '_floe_state' ORDER BY ordinal_position`);
+      expect(cols.map((c) => c.column_name)).toEqual(['connector', 'endpoint', 'state', 'run_id', 'updated_at']);
+    } finally {
+      await d.close();
+    }
+  });
+});
 
-describe('DuckdbDestination', () => {
-  it('creates the table on first load, then appends and adds late columns', async () => {
-    const f1 = await parquet('a.parquet', `SELECT 1::BIGINT AS id, 'ann' AS name`, [ID, NAME]);
-    await dest.load(request({ files: [f1], columns: [ID, NAME] }));
-    const f2 = await parquet('b.parquet', `SELECT 2::BIGINT AS id, 'bob' AS name, 'NZ' AS address_country`, [
-      ID,
-      NAME,
-      { name: 'address_country', type: 'string' },
-    ]);
-    await dest.load(request({ runId: 'run2', files: [f2], columns: [ID, NAME, { name: 'address_country', type: 'string' }] }));
-    const rows = await dest.query('SELECT id, name, address_country FROM raw.users ORDER BY id');
-    expect(rows).toEqual([
-      { id: 1n, name: 'ann', address_country: null },
-      { id: 2n, name: 'bob', address_country: 'NZ' },
-    ]);
+describe('a database file held by another process', () => {
+  let holder: ChildProcess | undefined;
+  afterEach(() => {
+    holder?.kill('SIGKILL');
+    holder = undefined;
   });
 
-  it('widens a column type instead of failing (long → double → string)', async () => {
-    const f1 = await parquet('a.parquet', `SELECT 1::BIGINT AS v`, [{ name: 'v', type: 'long' }]);
-    await dest.load(request({ files: [f1], columns: [{ name: 'v', type: 'long' }] }));
-    const f2 = await parquet('b.parquet', `SELECT 1.5::DOUBLE AS v`, [{ name: 'v', type: 'double' }]);
-    await dest.load(request({ runId: 'r2', files: [f2], columns: [{ name: 'v', type: 'double' }] }));
-    const f3 = await parquet('c.parquet', `SELECT 'x' AS v`, [{ name: 'v', type: 'string' }]);
-    await dest.load(request({ runId: 'r3', files: [f3], columns: [{ name: 'v', type: 'string' }] }));
-    const types = await dest.query(`SELECT data_type FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'v'`);
-    expect(types).toEqual([{ data_type: 'VARCHAR' }]);
-    const rows = await dest.query('SELECT v FROM raw.users ORDER BY v');
-    expect(rows.map((r) => r.v)).toEqual(['1.0', '1.5', 'x']);
-  });
+  /** Another process (a notebook) opens the file and keeps it for `ms`. */
+  async function hold(ms: number): Promise<number> {
+    const script = `import('@duckdb/node-api').then(async (m) => { await m.DuckDBInstance.create(${JSON.stringify(path())}); console.log('held'); setTimeout(() => process.exit(0), ${ms}); })`;
+    holder = spawn(process.execPath, ['-e', script], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => holder?.stdout?.once('data', () => resolve()));
+    return holder.pid as number;
+  }
 
-  it('writes the ledger in the load and skips a (run, endpoint) already committed', async () => {
-    const f1 = await parquet('a.parquet', `SELECT range::BIGINT AS id FROM range(3)`, [ID]);
-    const first = await dest.load(request({ files: [f1], columns: [ID] }));
-    expect(first).toMatchObject({ rowsLoaded: 3, alreadyLoaded: false });
-    const again = await dest.load(request({ files: [f1], columns: [ID] }));
-    expect(again).toMatchObject({ rowsLoaded: 3, alreadyLoaded: true });
-    expect(await dest.query('SELECT count(*)::INT AS n FROM raw.users')).toEqual([{ n: 3 }]);
-    expect(await dest.ledgerEntry('run1', 'users')).toMatchObject({ runId: 'run1', table: 'users', rows: 3, files: 1 });
-    expect(await dest.ledgerEntry('run1', 'other')).toBeUndefined();
-  });
+  it('fails with DESTINATION_LOCKED naming the holder after lock_timeout_seconds', async () => {
+    const pid = await hold(60_000);
+    const e = await open({ lock_timeout_seconds: 0 }).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(FloeError);
+    expect(e).toMatchObject({ code: 'DESTINATION_LOCKED', kind: 'transient' });
+    expect((e as FloeError).message).toContain(`PID ${pid}`);
+    expect((e as FloeError).message).toContain('lock_timeout_seconds');
+  }, 30_000);
 
-  it('changes nothing when a load fails midway (table, ledger and state roll back)', async () => {
-    const f1 = await parquet('a.parquet', `SELECT 1::BIGINT AS id`, [ID]);
-    await dest.load(request({ files: [f1], columns: [ID], state: { endpoint: 'users', value: { cursor: 'a' } } }));
-    const good = await parquet('b.parquet', `SELECT 2::BIGINT AS id, 'late' AS extra`, [ID, { name: 'extra', type: 'string' }]);
-    const missing: StageFile = { path: join(dir, 'missing.parquet'), rows: 1, bytes: 0, columns: [ID] };
-    const err = await dest
-      .load(
-        request({
-          runId: 'run2',
-          files: [good, missing],
-          columns: [ID, { name: 'extra', type: 'string' }],
-          state: { endpoint: 'users', value: { cursor: 'b' } },
-        }),
-      )
-      .catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(FloeError);
-    expect((err as FloeError).code).toBe('LOAD_FAILED');
-    expect(await dest.query('SELECT id FROM raw.users')).toEqual([{ id: 1n }]);
-    const cols = await dest.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'users'`);
-    expect(cols.map((c) => c.column_name)).toEqual(['id']);
-    expect(await dest.ledgerEntry('run2', 'users')).toBeUndefined();
-    expect(await dest.readState('users')).toEqual({ endpoint: 'users', value: { cursor: 'a' } });
-  });
+  it('waits for the file and opens it once the other process lets go, saying it waits', async () => {
+    await hold(1_000);
+    const { logger, lines } = captureLogger();
+    const d = await open({ lock_timeout_seconds: 60 }, { clock: systemClock, logger });
+    await d.close();
+    expect(lines.some((l) => l.includes('in use by another process'))).toBe(true);
+  }, 30_000);
+});
 
+describe('guards', () => {
   it('refuses to commit when the staged row count does not match', async () => {
-    const f1 = await parquet('a.parquet', `SELECT range::BIGINT AS id FROM range(5)`, [ID]);
-    const err = await dest.load(request({ files: [f1], columns: [ID], rows: 6 })).catch((e: unknown) => e);
-    expect((err as FloeError).code).toBe('LOAD_FAILED');
-    expect((err as FloeError).message).toContain('expected 6');
-    expect(await dest.query(`SELECT count(*)::INT AS n FROM information_schema.tables WHERE table_name = 'users'`)).toEqual([
-      { n: 0 },
-    ]);
-  });
-
-  it('replace swaps the contents in one transaction', async () => {
-    const f1 = await parquet('a.parquet', `SELECT range::BIGINT AS id FROM range(5)`, [ID]);
-    await dest.load(request({ files: [f1], columns: [ID], writeDisposition: 'replace' }));
-    const f2 = await parquet('b.parquet', `SELECT (range + 10)::BIGINT AS id FROM range(2)`, [ID]);
-    await dest.load(request({ runId: 'r2', files: [f2], columns: [ID], writeDisposition: 'replace' }));
-    expect((await dest.query('SELECT id FROM raw.users ORDER BY id')).map((r) => r.id)).toEqual([10n, 11n]);
-  });
-
-  it('merge upserts on the primary key; duplicate keys in a batch resolve to the last written row', async () => {
-    const f1 = await parquet('a.parquet', `SELECT * FROM (VALUES (1::BIGINT, 'a'), (2::BIGINT, 'b')) t(id, name)`, [ID, NAME]);
-    await dest.load(request({ files: [f1], columns: [ID, NAME], writeDisposition: 'merge', primaryKey: ['id'] }));
-    const f2 = await parquet('b.parquet', `SELECT * FROM (VALUES (2::BIGINT, 'b1'), (3::BIGINT, 'c')) t(id, name)`, [ID, NAME]);
-    const f3 = await parquet('c.parquet', `SELECT * FROM (VALUES (2::BIGINT, 'b2')) t(id, name)`, [ID, NAME]);
-    const res = await dest.load(
-      request({ runId: 'r2', files: [f2, f3], columns: [ID, NAME], writeDisposition: 'merge', primaryKey: ['id'] }),
-    );
-    expect(res.rowsLoaded).toBe(2);
-    expect(await dest.query('SELECT id, name FROM raw.users ORDER BY id')).toEqual([
-      { id: 1n, name: 'a' },
-      { id: 2n, name: 'b2' },
-      { id: 3n, name: 'c' },
-    ]);
-  });
-
-  it('reads, writes and clears endpoint state', async () => {
-    expect(await dest.readState('users')).toBeUndefined();
-    await dest.writeState('users', { cursor: '2024-01-01' });
-    expect(await dest.readState('users')).toEqual({ endpoint: 'users', value: { cursor: '2024-01-01' } });
-    await dest.writeState('users', undefined);
-    expect(await dest.readState('users')).toBeUndefined();
+    const d = await open();
+    try {
+      const f = await parquet('a.parquet', `SELECT range::BIGINT AS id FROM range(5)`, [{ name: 'id', type: 'long' }]);
+      const e = await d
+        .load({ runId: 'r', connector: 'c', endpoint: 'users', table: 'users', columns: f.columns, files: [f], rows: 6, writeDisposition: 'append' })
+        .catch((err: unknown) => err);
+      expect((e as FloeError).code).toBe('LOAD_FAILED');
+      expect((e as FloeError).message).toContain('expected 6');
+      expect(await d.query(`SELECT count(*)::INT AS n FROM information_schema.tables WHERE table_name = 'users'`)).toEqual([{ n: 0 }]);
+    } finally {
+      await d.close();
+    }
   });
 });

@@ -44,7 +44,7 @@ async function loadsOneRow(d: Destination, table: string): Promise<void> {
 
 async function failure(d: Destination): Promise<FloeError> {
   try {
-    return (await d.ledgerEntry('r', 'e').then(
+    return (await d.ledgerEntry('r', { connector: 'test', endpoint: 'e' }).then(
       () => {
         throw new Error('expected a failure');
       },
@@ -135,7 +135,7 @@ describe('connections.toml', () => {
 it('renews an expired session token mid-load and carries on (390112 → /session/token-request)', async () => {
   const d = await destinationFor(emu);
   try {
-    await d.ledgerEntry('warm', 'up');
+    await d.ledgerEntry('warm', { connector: 'test', endpoint: 'up' });
     emu.faults.expireSessionToken();
     await d.load(request(await orderFiles(tempDir(), [{ first: 1, n: 2 }]), { table: 'renewed' }));
     expect(await tableRows(emu, 'RENEWED')).toHaveLength(2);

@@ -67,7 +67,7 @@ it('names the file and the first error when a value does not convert, and loads 
   expect(e.message).toContain("Numeric value 'abc' is not recognized");
   expect(e.message).toContain(bad.path);
   expect((await tableRows(emu, 'BAD_VALUES')).map((r) => r.ID)).toEqual([1]);
-  expect(await d.ledgerEntry('r1', 'bad_values')).toBeUndefined();
+  expect(await d.ledgerEntry('r1', { connector: 'test', endpoint: 'bad_values' })).toBeUndefined();
 
   // The same run id with fixed files loads normally.
   const fixed = await parquet(dir, 'fixed.parquet', `SELECT 3::BIGINT AS id, 'ok' AS v`, COLUMNS);

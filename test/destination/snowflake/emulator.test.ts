@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SnowflakeClient } from '../../../src/destination/snowflake/snowflake-client.js';
-import { sql } from '../../../src/destination/snowflake/sql-builder.js';
+import { compiled as sql } from '../../../src/destination/compiled-statement.js';
 import type { SnowflakeEmulator } from '../../support/snowflake-emulator/index.js';
 import { cleanupTempDirs, clientFor, DB, emulator, parquet, tempDir } from './helpers.js';
 
@@ -126,7 +126,7 @@ describe('COPY INTO from Parquet', () => {
       { target: 'g.parquet.gz', targetCompression: 'GZIP' },
     ]);
     await run(
-      `COPY INTO "${DB}"."EMU"."GZ" FROM @"${DB}"."EMU"."S"/gz/ FILE_FORMAT = (TYPE = PARQUET) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE INCLUDE_METADATA = ("F" = METADATA$FILENAME, "R" = METADATA$FILE_ROW_NUMBER)`,
+      `COPY INTO "${DB}"."EMU"."GZ" FROM @"${DB}"."EMU"."S"/gz/ FILE_FORMAT = (TYPE = PARQUET) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE INCLUDE_METADATA = (F = METADATA$FILENAME, R = METADATA$FILE_ROW_NUMBER)`,
     );
     expect(await run(`SELECT "ID", "F", "R" FROM "${DB}"."EMU"."GZ" ORDER BY "ID"`)).toEqual([
       { ID: 0, F: 'gz/g.parquet.gz', R: 1 },
@@ -181,7 +181,9 @@ describe('transactions', () => {
 
 describe('refusals', () => {
   it.each([
-    ['UPDATE "FLOE_TEST"."EMU"."TX" SET "ID" = 3', /statement UPDATE/],
+    ['UPDATE "FLOE_TEST"."EMU"."TX" T SET "ID" = 3', /UPDATE with an alias/],
+    [`SELECT CAST("ID" AS VARCHAR) FROM "FLOE_TEST"."EMU"."TX"`, /CAST to VARCHAR/],
+    [`COPY INTO "FLOE_TEST"."EMU"."TX" FROM @"FLOE_TEST"."EMU"."S"/x/ FILE_FORMAT = (TYPE = PARQUET) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE INCLUDE_METADATA = ("F" = METADATA$FILENAME)`, /quoted target/],
     ['CREATE VIEW "FLOE_TEST"."EMU"."V" AS SELECT 1', /expected SCHEMA or STAGE or TABLE/],
     [
       `COPY INTO "FLOE_TEST"."EMU"."TX" FROM @"FLOE_TEST"."EMU"."S"/x/ FILE_FORMAT = (TYPE = PARQUET) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE ON_ERROR = CONTINUE`,

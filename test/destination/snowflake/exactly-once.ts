@@ -94,7 +94,7 @@ export async function killAndResume(
     expect(await tableRows(s.emu, table, 'ID, NAME'), context).toEqual(expected);
     expect(r.alreadyLoaded, context).toBe(committedBeforeKill);
     expect(await ledgerRows(s.emu, table), context).toBe(1);
-    expect(await resumed.readState(table), context).toEqual({
+    expect(await resumed.readState({ connector: 'test', endpoint: table }), context).toEqual({
       endpoint: table,
       value: { cursor: `after-${table}` },
     });

@@ -50,6 +50,7 @@ export function request(
   const endpoint = opts.endpoint ?? opts.table ?? 'orders';
   return {
     runId: opts.runId ?? 'run-1',
+    connector: 'test',
     endpoint,
     table: opts.table ?? 'orders',
     columns: opts.columns ?? ORDER_COLUMNS,

@@ -123,6 +123,8 @@ describe('resolveSnowflakeSettings', () => {
     expect(resolveSnowflakeSettings(cfg, e)).toEqual({
       account: 'from_toml',
       user: 'TOML_USER',
+      lockTimeoutSeconds: 600,
+      statementTimeoutSeconds: 14400,
       authenticator: 'SNOWFLAKE',
       password: 'toml-pw',
       warehouse: 'LOAD_WH',

@@ -34,14 +34,14 @@ describe('append', () => {
       TAGS: '["a","b"]',
       CREATED_AT: '2024-03-10T12:01:00.000Z',
     });
-    expect(await d.ledgerEntry('run-1', 'app_orders')).toMatchObject({
+    expect(await d.ledgerEntry('run-1', { connector: 'test', endpoint: 'app_orders' })).toMatchObject({
       runId: 'run-1',
       table: 'app_orders',
       files: 2,
       rows: 5,
       status: 'committed',
     });
-    expect(await d.readState('app_orders')).toEqual({
+    expect(await d.readState({ connector: 'test', endpoint: 'app_orders' })).toEqual({
       endpoint: 'app_orders',
       value: { cursor: '2024-03-10' },
     });
@@ -63,7 +63,7 @@ describe('append', () => {
     const tables = await sf.emu.query(
       `SELECT table_name FROM duckdb_tables() WHERE database_name = '${DB}' AND table_name LIKE '_FLOE_%'`,
     );
-    expect(tables.map((t) => t.table_name).sort()).toEqual(['_FLOE_LOADS', '_FLOE_STATE']);
+    expect(tables.map((t) => t.table_name).sort()).toEqual(['_FLOE_LOADS', '_FLOE_LOCKS', '_FLOE_STATE']);
     expect(sf.emu.stageFiles([DB, SCHEMA, '_FLOE_STAGE'])).toEqual([]);
   });
 
@@ -135,7 +135,7 @@ describe('replace', () => {
         /CLONE "FLOE_TEST"\."RAW"\."_FLOE_NEW_REP_ORDERS_\w+" COPY GRANTS$/.test(q.sqlText),
       ),
     ).toBe(true);
-    expect(await d.ledgerEntry('r2', 'rep_orders')).toMatchObject({ rows: 2 });
+    expect(await d.ledgerEntry('r2', { connector: 'test', endpoint: 'rep_orders' })).toMatchObject({ rows: 2 });
   });
 
   it('creates the table when it does not exist yet', async () => {
@@ -220,6 +220,6 @@ describe('merge', () => {
     ).rejects.toMatchObject({
       code: 'LOAD_FAILED',
     });
-    expect(await d.ledgerEntry('run-1', 'm_null')).toBeUndefined();
+    expect(await d.ledgerEntry('run-1', { connector: 'test', endpoint: 'm_null' })).toBeUndefined();
   });
 });

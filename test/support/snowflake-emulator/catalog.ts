@@ -6,6 +6,8 @@
 export interface TableObject {
   readonly id: number;
   readonly transient: boolean;
+  /** `LINEAR(A, B)` as INFORMATION_SCHEMA.TABLES.CLUSTERING_KEY reports it, if clustered. */
+  clusteringKey?: string;
   /** Privileges granted on this object, e.g. `SELECT TO ROLE READER` (set out of band by tests). */
   readonly grants: Set<string>;
   /** Load metadata: stage-relative file path → md5 of the content loaded. */
@@ -21,6 +23,7 @@ export function keyOf(name: QualifiedName): string {
 export class Catalog {
   readonly databases = new Set<string>();
   readonly stages = new Set<string>();
+
   private readonly tables = new Map<string, TableObject>();
   private nextId = 1;
 
@@ -36,11 +39,17 @@ export class Catalog {
   }
 
   /** Registers a new object under a name (CREATE, CREATE OR REPLACE, CLONE, CTAS). */
-  create(name: QualifiedName, opts: { transient: boolean; copyGrantsFrom?: TableObject }): TableObject {
+  create(name: QualifiedName, opts: { transient: boolean; copyGrantsFrom?: TableObject; clusteringKey?: string }): TableObject {
     const t = this.newObject(opts.transient);
+    if (opts.clusteringKey) t.clusteringKey = opts.clusteringKey;
     for (const g of opts.copyGrantsFrom?.grants ?? []) t.grants.add(g);
     this.tables.set(keyOf(name), t);
     return t;
+  }
+
+  /** Every table object, by `DB.SCHEMA.NAME`. */
+  entries(): [string, TableObject][] {
+    return [...this.tables.entries()];
   }
 
   existing(name: QualifiedName): TableObject | undefined {

@@ -1,5 +1,6 @@
 /** What a statement handler gets: the session, the shared catalog, and where stages live. */
 import type { Catalog, QualifiedName } from './catalog.js';
+import type { TableLocks } from './locks.js';
 import type { ResultSet } from './results.js';
 import type { Session } from './session.js';
 import { doesNotExist } from './sf-error.js';
@@ -11,6 +12,9 @@ export interface ExecContext {
   /** Root of the LOCAL_FS stage directories. */
   readonly dataDir: string;
   readonly tctx: TranslateContext;
+  readonly locks: TableLocks;
+  /** What the session's role may not do (the emulator's minimal privilege model). */
+  readonly denied: ReadonlySet<'CREATE SCHEMA' | 'CREATE STAGE'>;
 }
 
 /** A statement either returns rows or, for PUT, the upload instructions the driver follows. */

@@ -14,7 +14,7 @@ import { asText, duckName, run, tableColumns, tableExists, toSfError, type DuckC
 import { duckIdent, duckString, isPunct, type TokenCursor } from './lexer.js';
 import { statusResult, STATEMENT_TYPE, type ResultSet } from './results.js';
 import { doesNotExist, SfError, unsupported } from './sf-error.js';
-import { listStage, md5, parseStageRef, stageDir, type StageRef } from './stage.js';
+import { listStage, md5, parseStageRef, stageDir, stageText, type StageRef } from './stage.js';
 
 interface CopyOptions {
   files?: string[];
@@ -69,8 +69,10 @@ function parseOptions(c: TokenCursor): CopyOptions {
         ) {
           throw unsupported('INCLUDE_METADATA entry');
         }
+        // The documented syntax names targets unquoted; the clause's parser is strict about it.
+        if (col.kind !== 'word') throw unsupported('INCLUDE_METADATA with a quoted target column');
         o.metadata.set(
-          col.kind === 'word' ? col.text.toUpperCase() : col.text,
+          col.text.toUpperCase(),
           src === 'METADATA$FILENAME' ? 'FILENAME' : 'FILE_ROW_NUMBER',
         );
       }
@@ -111,9 +113,9 @@ export async function copyInto(c: TokenCursor, ctx: ExecContext, injected?: SfEr
   c.expectWord('INTO');
   const table = resolveName(c.qualifiedName(), ctx);
   c.expectWord('FROM');
-  const from = c.next();
-  if (from.kind !== 'stage') throw unsupported('COPY from anything but a named stage');
-  const ref = parseStageRef(from.text, ctx);
+  const from = stageText(c.next());
+  if (from === undefined) throw unsupported('COPY from anything but a named stage');
+  const ref = parseStageRef(from, ctx);
   const opts = parseOptions(c);
   if (!(await tableExists(ctx.session.conn, table))) throw doesNotExist('Table', table.join('.'));
   const object = ctx.catalog.table(table);
@@ -198,17 +200,17 @@ async function loadFile(
   const exprs = columns.map((col, index) => {
     const meta = opts.metadata.get(col.name);
     if (meta === 'FILENAME') return duckString(rel);
-    if (meta === 'FILE_ROW_NUMBER') return 'file_row_number + 1';
+    if (meta === 'FILE_ROW_NUMBER') return 'ordinality';
     const field =
       fields.find((f) => f === col.name) ??
       (opts.match === 'CASE_INSENSITIVE'
-        ? fields.find((f) => f.toUpperCase() === col.name.toUpperCase())
+        ? fields.find((f) => simpleUpper(f) === simpleUpper(col.name))
         : undefined);
     if (field === undefined) return 'NULL';
     casts.push({ col, field, index: index + 1 });
     return col.type === 'JSON' ? `to_json(${duckIdent(field)})` : `CAST(${duckIdent(field)} AS ${col.type})`;
   });
-  const source = `read_parquet(${duckString(path)}, file_row_number = true)`;
+  const source = `read_parquet(${duckString(path)}) WITH ORDINALITY`;
   const parsed = Number((await run(conn, `SELECT count(*) FROM ${source}`)).getRowsJS()[0]?.[0] ?? 0);
   try {
     const r = await conn.runAndReadAll(
@@ -249,7 +251,7 @@ async function explain(
     const f = duckIdent(k.field);
     const r = await run(
       conn,
-      `SELECT file_row_number + 1, CAST(${f} AS VARCHAR) FROM ${source} WHERE ${f} IS NOT NULL AND TRY_CAST(${f} AS ${k.col.type}) IS NULL ORDER BY 1 LIMIT 1`,
+      `SELECT ordinality, CAST(${f} AS VARCHAR) FROM ${source} WHERE ${f} IS NOT NULL AND TRY_CAST(${f} AS ${k.col.type}) IS NULL ORDER BY 1 LIMIT 1`,
     );
     const hit = r.getRowsJS()[0];
     if (hit && (!best || Number(hit[0]) < best.row))
@@ -281,4 +283,18 @@ function withFile(e: SfError, rel: string, table: QualifiedName, column: string,
     "  If you would like to continue loading when an error is encountered, use other values such as 'SKIP_FILE' or 'CONTINUE' for the ON_ERROR option. For more information on loading options, please run 'info loading_data' in a SQL client.",
   ];
   return new SfError(e.code, e.sqlState, lines.join('\n'));
+}
+
+/**
+ * Upper-casing one code point at a time, keeping any whose upper case is not a single code point
+ * (`ß` stays `ß`): how Snowflake compares names for MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE, unlike
+ * JavaScript's full case mapping (`'ß'.toUpperCase()` is `SS`). A field that does not match loads NULL.
+ */
+export function simpleUpper(name: string): string {
+  let out = '';
+  for (const ch of name) {
+    const up = ch.toUpperCase();
+    out += [...up].length === 1 ? up : ch;
+  }
+  return out;
 }

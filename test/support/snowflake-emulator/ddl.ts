@@ -29,6 +29,16 @@ export async function create(c: TokenCursor, ctx: ExecContext): Promise<ExecOutc
   const transient = c.acceptWord('TRANSIENT');
   const kind = c.expectWord('SCHEMA', 'STAGE', 'TABLE');
   const ifNotExists = c.acceptWords('IF', 'NOT', 'EXISTS');
+  if (kind === 'SCHEMA' || kind === 'STAGE') {
+    // Checked before existence: CREATE … IF NOT EXISTS needs the privilege even when the object exists.
+    if (ctx.denied.has(`CREATE ${kind}`)) {
+      throw new SfError(
+        '003001',
+        '42501',
+        `SQL access control error:\nInsufficient privileges to operate on ${kind === 'SCHEMA' ? `database '${ctx.session.database}'` : 'schema'}`,
+      );
+    }
+  }
   if (kind === 'SCHEMA') {
     const parts = c.qualifiedName();
     c.expectEnd();
@@ -63,10 +73,12 @@ export async function create(c: TokenCursor, ctx: ExecContext): Promise<ExecOutc
 
   if (c.acceptWord('LIKE')) {
     const src = resolveName(c.qualifiedName(), ctx);
+    const cluster = clusterBy(c);
     c.expectEnd();
     await requireTable(src, ctx);
     await run(conn, `CREATE OR REPLACE TABLE ${target} AS SELECT * FROM ${duckName(src)} LIMIT 0`);
-    ctx.catalog.create(name, { transient });
+    // LIKE copies columns but not the clustering key; CLUSTER BY sets one.
+    ctx.catalog.create(name, { transient, ...(cluster ? { clusteringKey: cluster } : {}) });
     return ok(`Table ${name[2]} successfully created.`);
   }
   if (c.acceptWord('CLONE')) {
@@ -82,20 +94,31 @@ export async function create(c: TokenCursor, ctx: ExecContext): Promise<ExecOutc
       );
     }
     await run(conn, `CREATE OR REPLACE TABLE ${target} AS SELECT * FROM ${duckName(src)}`);
+    const srcCluster = ctx.catalog.table(src).clusteringKey;
     // With two tables in play, COPY GRANTS prefers the one being replaced (CREATE TABLE usage
     // notes, believed); without one, grants come from the clone source.
     const grantsFrom = copyGrants ? (previous ?? ctx.catalog.table(src)) : undefined;
-    ctx.catalog.create(name, { transient, ...(grantsFrom ? { copyGrantsFrom: grantsFrom } : {}) });
+    ctx.catalog.create(name, {
+      transient,
+      ...(grantsFrom ? { copyGrantsFrom: grantsFrom } : {}),
+      ...(srcCluster ? { clusteringKey: srcCluster } : {}),
+    });
     return ok(`Table ${name[2]} successfully created.`);
   }
+  const cluster = clusterBy(c);
   const copyGrants = c.acceptWords('COPY', 'GRANTS');
   if (c.acceptWord('AS')) {
     const query = translate(c.rest(), ctx.tctx);
     await run(conn, `CREATE OR REPLACE TABLE ${target} AS ${query}`);
-    ctx.catalog.create(name, { transient, ...(copyGrants && previous ? { copyGrantsFrom: previous } : {}) });
+    ctx.catalog.create(name, {
+      transient,
+      ...(copyGrants && previous ? { copyGrantsFrom: previous } : {}),
+      ...(cluster ? { clusteringKey: cluster } : {}),
+    });
     return ok(`Table ${name[2]} successfully created.`);
   }
   if (copyGrants) throw unsupported('COPY GRANTS here');
+  if (cluster) throw unsupported('CLUSTER BY here');
   c.expectPunct('(');
   const defs = columnDefs(c);
   if (c.acceptWord('DATA_RETENTION_TIME_IN_DAYS')) {
@@ -106,6 +129,17 @@ export async function create(c: TokenCursor, ctx: ExecContext): Promise<ExecOutc
   await run(conn, `CREATE OR REPLACE TABLE ${target} (${defs.join(', ')})`);
   ctx.catalog.create(name, { transient });
   return ok(`Table ${name[2]} successfully created.`);
+}
+
+/** `CLUSTER BY (a, b)` → `LINEAR(A, B)`, as INFORMATION_SCHEMA.TABLES reports it. */
+function clusterBy(c: TokenCursor): string | undefined {
+  if (!c.acceptWords('CLUSTER', 'BY')) return undefined;
+  c.expectPunct('(');
+  const cols = c
+    .untilClose()
+    .filter((t) => t.kind === 'word' || t.kind === 'ident')
+    .map((t) => (t.kind === 'word' ? t.text.toUpperCase() : t.text));
+  return `LINEAR(${cols.join(', ')})`;
 }
 
 /** Column definitions up to the closing paren: `"A" NUMBER(38,0) [NOT NULL], …`. */

@@ -26,7 +26,11 @@ export async function transaction(keyword: string, c: TokenCursor, ctx: ExecCont
       const failed = s.transactionFailed;
       s.inTransaction = false;
       s.transactionFailed = false;
-      await run(s.conn, keyword === 'COMMIT' && !failed ? 'COMMIT' : 'ROLLBACK');
+      try {
+        await run(s.conn, keyword === 'COMMIT' && !failed ? 'COMMIT' : 'ROLLBACK');
+      } finally {
+        ctx.locks.releaseAll(s);
+      }
       if (keyword === 'COMMIT' && failed)
         throw unsupported('COMMIT after a failed statement (DuckDB aborted the transaction)');
     }
@@ -48,9 +52,28 @@ export async function del(c: TokenCursor, ctx: ExecContext): Promise<ExecOutcome
   c.expectWord('FROM');
   const name = resolveName(c.qualifiedName(), ctx);
   if (!c.done() && !isWord(c.peek(), 'WHERE')) throw unsupported('DELETE … USING');
+  await ctx.locks.acquire(name, ctx.session);
   const rest = translate(c.rest(), ctx.tctx);
   const r = await run(ctx.session.conn, `DELETE FROM ${duckName(name)} ${rest}`);
   return { result: countsResult([['number of rows deleted', r.rowsChanged]], STATEMENT_TYPE.delete) };
+}
+
+/** `UPDATE name SET … [WHERE …]` */
+export async function update(c: TokenCursor, ctx: ExecContext): Promise<ExecOutcome> {
+  const name = resolveName(c.qualifiedName(), ctx);
+  if (!isWord(c.peek(), 'SET')) throw unsupported('UPDATE with an alias or FROM');
+  await ctx.locks.acquire(name, ctx.session);
+  const rest = translate(c.rest(), ctx.tctx);
+  const r = await run(ctx.session.conn, `UPDATE ${duckName(name)} ${rest}`);
+  return {
+    result: countsResult(
+      [
+        ['number of rows updated', r.rowsChanged],
+        ['number of multi-joined rows updated', 0],
+      ],
+      STATEMENT_TYPE.update,
+    ),
+  };
 }
 
 export async function select(tokens: readonly Token[], ctx: ExecContext): Promise<ExecOutcome> {
@@ -70,7 +93,8 @@ function alias(c: TokenCursor): string {
  */
 export async function merge(c: TokenCursor, ctx: ExecContext): Promise<ExecOutcome> {
   c.expectWord('INTO');
-  const target = duckName(resolveName(c.qualifiedName(), ctx));
+  const targetName = resolveName(c.qualifiedName(), ctx);
+  const target = duckName(targetName);
   const targetAlias = alias(c);
   c.expectWord('USING');
   let source: string;
@@ -88,6 +112,7 @@ export async function merge(c: TokenCursor, ctx: ExecContext): Promise<ExecOutco
     throw unsupported('MERGE clause');
   }
   const conn = ctx.session.conn;
+  await ctx.locks.acquire(targetName, ctx.session);
   if (hasMatched) {
     const dup = await run(
       conn,

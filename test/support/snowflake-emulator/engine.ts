@@ -6,7 +6,7 @@
 import type { ExecContext, ExecOutcome } from './context.js';
 import { copyInto } from './copy.js';
 import { alterTable, create, drop, truncate } from './ddl.js';
-import { del, insert, merge, select, transaction } from './dml.js';
+import { del, insert, merge, select, transaction, update } from './dml.js';
 import { TokenCursor, tokenize, type Token } from './lexer.js';
 import { statusResult, STATEMENT_TYPE } from './results.js';
 import { SfError, unsupported } from './sf-error.js';
@@ -23,6 +23,7 @@ const STATEMENTS = new Set([
   'SELECT',
   'INSERT',
   'DELETE',
+  'UPDATE',
   'MERGE',
   'BEGIN',
   'START',
@@ -64,6 +65,9 @@ export async function executeStatement(
   } catch (e) {
     if (s.inTransaction && !(e instanceof SfError && e.code === '000002')) s.transactionFailed = true;
     throw e;
+  } finally {
+    // Autocommit: a statement's locks end with it.
+    if (!s.inTransaction) ctx.locks.releaseAll(s);
   }
 }
 
@@ -85,6 +89,8 @@ async function dispatch(
       return insert(c, ctx);
     case 'DELETE':
       return del(c, ctx);
+    case 'UPDATE':
+      return update(c, ctx);
     case 'MERGE':
       return merge(c, ctx);
     case 'BEGIN':
@@ -119,9 +125,12 @@ const SESSION_PARAMETERS = new Set([
   'ABORT_DETACHED_QUERY',
   'LOCK_TIMEOUT',
   'STATEMENT_TIMEOUT_IN_SECONDS',
+  'TIMESTAMP_OUTPUT_FORMAT',
+  'DATE_OUTPUT_FORMAT',
+  'BINARY_OUTPUT_FORMAT',
 ]);
 
-/** `ALTER SESSION SET k = v [, k = v]…` for the parameters floe sets. */
+/** `ALTER SESSION SET k = v [[,] k = v]…` (blanks or commas between) for the parameters floe sets. */
 function alterSession(c: TokenCursor, ctx: ExecContext): ExecOutcome {
   c.expectWord('SET');
   do {

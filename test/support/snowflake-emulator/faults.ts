@@ -22,12 +22,21 @@ export interface KillSpec {
 export interface FaultDecision {
   readonly fail?: SfError;
   readonly kill?: 'before' | 'after';
+  /** The statement waits for this before it runs. */
+  readonly hold?: Promise<void>;
+}
+
+/** A statement held before it runs: `reached` resolves when it arrives; `release()` lets it run. */
+export interface Hold {
+  readonly reached: Promise<void>;
+  release(): void;
 }
 
 export class EmulatorFaults {
   private failures: { match: StatementMatch; error: SfError }[] = [];
   private kills: (KillSpec & { seen: number })[] = [];
   private killAfterPut = false;
+  private holds: { match: StatementMatch; arrived: () => void; gate: Promise<void> }[] = [];
   /** Hook set by the server: expires the session tokens of all live sessions. */
   expireHook: () => void = () => undefined;
 
@@ -54,6 +63,16 @@ export class EmulatorFaults {
     this.kills.push({ ...spec, seen: 0 });
   }
 
+  /** The next statement matching `match` waits (after arriving, before running) until released. */
+  holdNext(match: StatementMatch): Hold {
+    let arrived: () => void = () => undefined;
+    let release: () => void = () => undefined;
+    const reached = new Promise<void>((r) => (arrived = r));
+    const gate = new Promise<void>((r) => (release = r));
+    this.holds.push({ match, arrived, gate });
+    return { reached, release };
+  }
+
   /** The session dies at the first statement after its next PUT (the upload itself completes). */
   dropConnectionAfterPut(): void {
     this.killAfterPut = true;
@@ -68,6 +87,7 @@ export class EmulatorFaults {
     this.failures = [];
     this.kills = [];
     this.killAfterPut = false;
+    this.holds = [];
   }
 
   /** @internal Called by the engine for every statement; returns what to do with it. */
@@ -79,6 +99,12 @@ export class EmulatorFaults {
     if (kIndex >= 0) {
       const [k] = this.kills.splice(kIndex, 1);
       return { kill: k?.phase ?? 'before' };
+    }
+    const hIndex = this.holds.findIndex((h) => matches(h.match, sql, keyword));
+    if (hIndex >= 0) {
+      const [h] = this.holds.splice(hIndex, 1);
+      h?.arrived();
+      return h ? { hold: h.gate } : {};
     }
     const fIndex = this.failures.findIndex((f) => matches(f.match, sql, keyword));
     if (fIndex >= 0) {

@@ -10,6 +10,7 @@ import type { Catalog } from './catalog.js';
 import { executeStatement, statementKeyword } from './engine.js';
 import type { EmulatorFaults } from './faults.js';
 import { rowtypeEntry, type ResultSet } from './results.js';
+import type { TableLocks } from './locks.js';
 import type { Session, SessionStore } from './session.js';
 import { SfError } from './sf-error.js';
 import type { Bind } from './translate.js';
@@ -34,6 +35,9 @@ export interface ServerDeps {
   readonly defaultDatabase: string;
   readonly requests: RecordedRequest[];
   readonly log: (line: string) => void;
+  readonly locks: TableLocks;
+  /** Role → privileges it lacks. */
+  readonly denied: ReadonlyMap<string, ReadonlySet<'CREATE SCHEMA' | 'CREATE STAGE'>>;
 }
 
 const PARAMETERS = [
@@ -170,6 +174,7 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
       );
     }
     if (decision.markKillAfterPut) session.killAtNextStatement = true;
+    if (decision.hold) await decision.hold;
     if (body.describeOnly === true)
       return fail(new SfError('000002', '0A000', 'describeOnly is not supported by the emulator'));
     const binds = bindsOf(body.bindings);
@@ -181,7 +186,9 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
           session,
           catalog: deps.catalog,
           dataDir: deps.dataDir,
-          tctx: { binds, bindIndex: 0, database: session.database },
+          tctx: { binds, bindIndex: 0, database: session.database, catalog: deps.catalog },
+          locks: deps.locks,
+          denied: deps.denied.get(session.init.role ?? '') ?? new Set(),
         },
         { queryId, sqlText, ...(decision.fail ? { injected: decision.fail } : {}) },
       );

@@ -10,7 +10,7 @@
  * await emu.close();
  * ```
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,12 +20,13 @@ import type { EmulatorUser } from './auth.js';
 import { Catalog } from './catalog.js';
 import { duckIdent } from './lexer.js';
 import { EmulatorFaults } from './faults.js';
+import { TableLocks } from './locks.js';
 import { createHandler, type RecordedRequest } from './http-server.js';
 import { SessionStore } from './session.js';
 import { listStage } from './stage.js';
 
 export type { EmulatorUser } from './auth.js';
-export type { KillSpec, StatementMatch } from './faults.js';
+export type { Hold, KillSpec, StatementMatch } from './faults.js';
 export type { RecordedRequest } from './http-server.js';
 export { EmulatorFaults } from './faults.js';
 export { publicKeyFingerprint } from './auth.js';
@@ -46,6 +47,16 @@ export interface SnowflakeEmulatorOptions {
   readonly duckdbFilePrefix?: string;
   /** Where unhandled-endpoint warnings go; default stderr. */
   readonly log?: (line: string) => void;
+  /**
+   * Roles with fewer privileges than the default (which may do anything): e.g.
+   * `{ LOADER: { deny: ['CREATE SCHEMA', 'CREATE STAGE'] } }` — a least-privilege loader role.
+   */
+  readonly roles?: Readonly<Record<string, { readonly deny: readonly ('CREATE SCHEMA' | 'CREATE STAGE')[] }>>;
+  /**
+   * How long the open transaction of a session that died keeps its locks before it is rolled
+   * back (Snowflake: until it has blocked others for ~5 minutes); default 0, at once.
+   */
+  readonly detachedTransactionAbortMs?: number;
 }
 
 export interface SnowflakeEmulator {
@@ -66,6 +77,10 @@ export interface SnowflakeEmulator {
   grants(table: readonly [string, string, string]): string[];
   /** Stage-relative paths in a table's load metadata. */
   loadMetadata(table: readonly [string, string, string]): string[];
+  /** Creates a schema and/or a named stage out of band, as an administrator would. */
+  createObjects(objects: { schema?: readonly [string, string]; stage?: readonly [string, string, string] }): Promise<void>;
+  /** Statements now waiting for a table lock. */
+  lockWaits(): number;
   close(): Promise<void>;
 }
 
@@ -90,7 +105,9 @@ export async function startSnowflakeEmulator(
       ([k, v]) => [k.toUpperCase(), v] as const,
     ),
   );
-  const sessions = new SessionStore(instance);
+  const locks = new TableLocks();
+  const sessions = new SessionStore(instance, locks, opts.detachedTransactionAbortMs ?? 0);
+  const denied = new Map(Object.entries(opts.roles ?? {}).map(([role, r]) => [role.toUpperCase(), new Set(r.deny)] as const));
   const faults = new EmulatorFaults();
   faults.expireHook = () => {
     for (const s of sessions.all()) s.tokenExpired = true;
@@ -99,7 +116,7 @@ export async function startSnowflakeEmulator(
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const defaultDatabase = [...catalog.databases][0] ?? 'FLOE_TEST';
   const server = createServer(
-    createHandler({ users, sessions, catalog, faults, dataDir, defaultDatabase, requests, log }),
+    createHandler({ users, sessions, catalog, faults, dataDir, defaultDatabase, requests, log, locks, denied }),
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -125,6 +142,14 @@ export async function startSnowflakeEmulator(
       [...(catalog.existing(name(table))?.loaded.keys() ?? [])]
         .map((k) => k.slice(k.indexOf(':') + 1))
         .sort(),
+    async createObjects(o) {
+      if (o.schema) await admin.run(`CREATE SCHEMA IF NOT EXISTS ${duckIdent(o.schema[0])}.${duckIdent(o.schema[1])}`);
+      if (o.stage) {
+        catalog.stages.add(o.stage.join('.'));
+        mkdirSync(join(dataDir, 'stages', ...o.stage), { recursive: true });
+      }
+    },
+    lockWaits: () => locks.waiting,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { duckIdent } from './lexer.js';
+import type { TableLocks } from './locks.js';
 
 export interface SessionInit {
   readonly user: string;
@@ -27,6 +28,8 @@ export class Session {
   /** The `dropConnectionAfterPut` fault: the session dies at its next statement. */
   killAtNextStatement = false;
   readonly params = new Map<string, string>();
+  /** Tables this session's transaction (or statement) holds a lock on. */
+  readonly lockedTables = new Set<string>();
 
   constructor(
     readonly id: number,
@@ -54,7 +57,12 @@ export class SessionStore {
   private readonly byMaster = new Map<string, Session>();
   private nextId = 430688213424000;
 
-  constructor(private readonly instance: DuckDBInstance) {}
+  constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly locks: TableLocks,
+    /** How long a dead session's open transaction keeps its locks (Snowflake: minutes); default 0. */
+    private readonly detachedAbortMs = 0,
+  ) {}
 
   async open(init: SessionInit): Promise<Session> {
     const conn = await this.instance.connect();
@@ -89,23 +97,47 @@ export class SessionStore {
    * the transaction of a client that went away (in Snowflake that can take a while; see README).
    */
   async end(s: Session, opts: { forget: boolean }): Promise<void> {
-    if (s.inTransaction && !s.dead) {
-      try {
-        await s.conn.run('ROLLBACK');
-      } catch {
-        // already aborted by DuckDB
-      }
-    }
-    s.inTransaction = false;
-    if (!s.dead) s.conn.closeSync();
+    const alive = !s.dead;
     s.dead = true;
     if (opts.forget) {
       this.byToken.delete(s.token);
       this.byMaster.delete(s.masterToken);
     }
+    if (!alive) return;
+    const abort = async (): Promise<void> => {
+      if (s.inTransaction) {
+        try {
+          await s.conn.run('ROLLBACK');
+        } catch {
+          // already aborted by DuckDB
+        }
+      }
+      s.inTransaction = false;
+      this.locks.releaseAll(s);
+      s.conn.closeSync();
+    };
+    // A client that vanished mid-transaction leaves it detached, holding its locks, until
+    // Snowflake aborts it; a clean logout (forget) ends it at once.
+    if (s.inTransaction && !opts.forget && this.detachedAbortMs > 0) {
+      const timer = setTimeout(() => {
+        this.detached.delete(s);
+        void abort().catch(() => undefined);
+      }, this.detachedAbortMs);
+      timer.unref();
+      this.detached.set(s, { timer, abort });
+      return;
+    }
+    await abort();
   }
 
+  private readonly detached = new Map<Session, { timer: NodeJS.Timeout; abort: () => Promise<void> }>();
+
   async closeAll(): Promise<void> {
+    for (const [s, d] of this.detached) {
+      clearTimeout(d.timer);
+      this.detached.delete(s);
+      await d.abort().catch(() => undefined);
+    }
     for (const s of this.all()) await this.end(s, { forget: true });
   }
 }

@@ -17,6 +17,13 @@ export interface StageRef {
   readonly path: string;
 }
 
+/** The stage reference a token holds: `@…` written bare, or single-quoted `'@…'`. */
+export function stageText(t: { kind: string; text: string } | undefined): string | undefined {
+  if (t?.kind === 'stage') return t.text;
+  if (t?.kind === 'string' && t.text.startsWith('@')) return t.text.slice(1);
+  return undefined;
+}
+
 /** Parses the text after `@`: `"DB"."SCH"."STAGE"/a/b/` (named stages only: floe uses no other). */
 export function parseStageRef(text: string, ctx: ExecContext): StageRef {
   if (text.startsWith('~') || text.startsWith('%') || /\.%/.test(text))
@@ -75,10 +82,10 @@ export function put(c: TokenCursor, ctx: ExecContext, queryId: string, sqlText: 
   const src = c.next();
   if (src.kind !== 'string' || !src.text.startsWith('file://'))
     throw unsupported("PUT without a quoted 'file://…' source");
-  const target = c.next();
-  if (target.kind !== 'stage')
+  const target = stageText(c.next());
+  if (target === undefined)
     throw new SfError('001003', '42000', 'SQL compilation error:\nsyntax error: expected a stage');
-  const ref = parseStageRef(target.text, ctx);
+  const ref = parseStageRef(target, ctx);
   const opts: Record<string, string> = {
     AUTO_COMPRESS: 'TRUE',
     OVERWRITE: 'FALSE',
@@ -122,10 +129,10 @@ export function put(c: TokenCursor, ctx: ExecContext, queryId: string, sqlText: 
 
 /** `REMOVE @stage/path`: deletes every file under the prefix; one row per file removed. */
 export function remove(c: TokenCursor, ctx: ExecContext): ExecOutcome {
-  const target = c.next();
-  if (target.kind !== 'stage') throw unsupported('REMOVE without a stage');
+  const target = stageText(c.next());
+  if (target === undefined) throw unsupported('REMOVE without a stage');
   c.expectEnd();
-  const ref = parseStageRef(target.text, ctx);
+  const ref = parseStageRef(target, ctx);
   const files = listStage(ctx.dataDir, ref);
   for (const f of files) rmSync(join(stageDir(ctx.dataDir, ref.name), f), { force: true });
   const stageName = (ref.name[2] ?? '').toLowerCase();

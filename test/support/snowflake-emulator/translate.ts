@@ -3,6 +3,7 @@
  * into DuckDB: identifiers folded like Snowflake, Snowflake type names mapped, binds inlined as
  * literals, and the few Snowflake functions floe uses rewritten.
  */
+import type { Catalog } from './catalog.js';
 import { SfError, unsupported } from './sf-error.js';
 import { duckIdent, duckString, identName, isPunct, isWord, TokenCursor, type Token } from './lexer.js';
 
@@ -18,6 +19,8 @@ export interface TranslateContext {
   bindIndex: number;
   /** The session's current database, for unqualified INFORMATION_SCHEMA. */
   readonly database: string;
+  /** Stages and table objects, for INFORMATION_SCHEMA.STAGES and TABLES. */
+  readonly catalog?: Catalog;
 }
 
 export interface SqlType {
@@ -118,6 +121,7 @@ function strftimeFormat(fmt: string): string {
     [/HH24/g, '%H'],
     [/MI/g, '%M'],
     [/SS\.FF3/g, '%S.%g'],
+    [/SS\.FF6/g, '%S.%f'],
     [/SS/g, '%S'],
     [/TZH:TZM/g, '+00:00'],
   ];
@@ -140,16 +144,50 @@ function splitArgs(tokens: readonly Token[]): Token[][] {
   return args;
 }
 
-function informationSchemaColumns(db: string): string {
-  // Snowflake reports type families (TEXT, NUMBER, …) where DuckDB reports its own names.
-  return `(SELECT table_catalog AS TABLE_CATALOG, table_schema AS TABLE_SCHEMA, table_name AS TABLE_NAME,
+const VIEWS = new Set(['COLUMNS', 'TABLES', 'SCHEMATA', 'STAGES']);
+
+const values = (rows: readonly (readonly string[])[], names: readonly string[]): string =>
+  rows.length === 0
+    ? `(SELECT ${names.map((n) => `NULL::VARCHAR AS ${n}`).join(', ')} WHERE false)`
+    : `(SELECT * FROM (VALUES ${rows.map((r) => `(${r.map(duckString).join(', ')})`).join(', ')}) AS v(${names.join(', ')}))`;
+
+/** An INFORMATION_SCHEMA view of database `db` as a DuckDB subquery with Snowflake's column names. */
+function informationSchema(view: string, db: string, ctx: TranslateContext): string {
+  switch (view) {
+    case 'COLUMNS':
+      // Snowflake reports type families (TEXT, NUMBER, …) where DuckDB reports its own names.
+      return `(SELECT table_catalog AS TABLE_CATALOG, table_schema AS TABLE_SCHEMA, table_name AS TABLE_NAME,
     column_name AS COLUMN_NAME, ordinal_position AS ORDINAL_POSITION,
     CASE WHEN data_type LIKE 'DECIMAL%' OR data_type IN ('BIGINT','INTEGER','HUGEINT','SMALLINT','TINYINT') THEN 'NUMBER'
          WHEN data_type = 'VARCHAR' THEN 'TEXT' WHEN data_type IN ('DOUBLE','FLOAT') THEN 'FLOAT'
          WHEN data_type = 'TIMESTAMP WITH TIME ZONE' THEN 'TIMESTAMP_TZ' WHEN data_type = 'TIMESTAMP' THEN 'TIMESTAMP_NTZ'
          WHEN data_type = 'BLOB' THEN 'BINARY' WHEN data_type = 'JSON' THEN 'VARIANT' ELSE data_type END AS DATA_TYPE
-    FROM information_schema.columns WHERE table_catalog = ${duckString(db)}) AS "COLUMNS"`;
+    FROM information_schema.columns WHERE table_catalog = ${duckString(db)})`;
+    case 'SCHEMATA': {
+      return `(SELECT catalog_name AS CATALOG_NAME, schema_name AS SCHEMA_NAME FROM information_schema.schemata WHERE catalog_name = ${duckString(db)})`;
+    }
+    case 'STAGES': {
+      const rows = [...(ctx.catalog?.stages ?? [])]
+        .map((k) => k.split('.'))
+        .filter((p) => p[0] === db)
+        .map((p) => [p[0] as string, p[1] as string, p.slice(2).join('.')]);
+      return values(rows, ['STAGE_CATALOG', 'STAGE_SCHEMA', 'STAGE_NAME']);
+    }
+    case 'TABLES': {
+      const meta = (ctx.catalog?.entries() ?? [])
+        .map(([k, t]) => [k, t.transient ? 'YES' : 'NO', t.clusteringKey ?? ''] as const)
+        .map(([k, tr, ck]) => [k, tr, ck]);
+      return `(SELECT t.table_catalog AS TABLE_CATALOG, t.table_schema AS TABLE_SCHEMA, t.table_name AS TABLE_NAME,
+        coalesce(m.IS_TRANSIENT, 'NO') AS IS_TRANSIENT, nullif(m.CLUSTERING_KEY, '') AS CLUSTERING_KEY
+        FROM information_schema.tables t LEFT JOIN ${values(meta, ['K', 'IS_TRANSIENT', 'CLUSTERING_KEY'])} m
+        ON m.K = t.table_catalog || '.' || t.table_schema || '.' || t.table_name
+        WHERE t.table_catalog = ${duckString(db)} AND t.table_type = 'BASE TABLE')`;
+    }
+    default:
+      throw unsupported(`INFORMATION_SCHEMA.${view}`);
+  }
 }
+
 
 /** Translates an expression/query fragment to DuckDB SQL text. */
 export function translate(tokens: readonly Token[], ctx: TranslateContext): string {
@@ -166,12 +204,17 @@ export function translate(tokens: readonly Token[], ctx: TranslateContext): stri
         depth--;
       }
       out.push(t.text);
-      if (t.text === '::') out.push(parseType(c).duck);
+      if (t.text === '::') {
+        const type = parseType(c);
+        if (type.duck === 'VARCHAR') throw castToText();
+        out.push(type.duck);
+      }
       continue;
     }
     if ((t.kind === 'ident' || t.kind === 'word') && isQualifiedInformationSchema(c)) {
+      const view = (c.peek(3) as Token).text.toUpperCase();
       c.pos += 4;
-      out.push(informationSchemaColumns(identName(t)));
+      out.push(informationSchema(view, identName(t), ctx) + (isWord(c.peek(), 'AS') ? '' : ` AS "${view}"`));
     } else if (t.kind === 'string') out.push(duckString(t.text));
     else if (t.kind === 'number') out.push(t.text);
     else if (t.kind === 'bind') out.push(bindLiteral(t, ctx));
@@ -187,7 +230,8 @@ function isQualifiedInformationSchema(c: TokenCursor): boolean {
     isPunct(c.peek(), '.') &&
     isWord(c.peek(1), 'INFORMATION_SCHEMA') &&
     isPunct(c.peek(2), '.') &&
-    isWord(c.peek(3), 'COLUMNS')
+    VIEWS.has((c.peek(3)?.text ?? '').toUpperCase()) &&
+    c.peek(3)?.kind === 'word'
   );
 }
 
@@ -204,7 +248,11 @@ function translateWord(
     castDepths.push(depth + 1);
     return [word];
   }
-  if (word === 'AS' && castDepths[castDepths.length - 1] === depth) return ['AS', parseType(c).duck];
+  if (word === 'AS' && castDepths[castDepths.length - 1] === depth) {
+    const type = parseType(c);
+    if (type.duck === 'VARCHAR') throw castToText();
+    return ['AS', type.duck];
+  }
   if (called && word === 'PARSE_JSON') return ['json'];
   if (called && word === 'TO_VARIANT') return ['to_json'];
   if (called && (word === 'TO_TIMESTAMP_TZ' || word === 'TO_VARCHAR')) {
@@ -214,11 +262,23 @@ function translateWord(
     const fmt = args[1]?.[0];
     if (word === 'TO_TIMESTAMP_TZ') return [`CAST(${value} AS TIMESTAMPTZ)`];
     if (fmt?.kind !== 'string') return [`CAST(${value} AS VARCHAR)`];
+    if (fmt.text.toUpperCase() === 'HEX') return [`upper(hex(${value}))`];
     return [`strftime(${value}, ${duckString(strftimeFormat(fmt.text))})`];
   }
-  if (word === 'INFORMATION_SCHEMA' && isPunct(c.peek(), '.') && isWord(c.peek(1), 'COLUMNS')) {
+  if (word === 'INFORMATION_SCHEMA' && isPunct(c.peek(), '.') && c.peek(1)?.kind === 'word' && VIEWS.has((c.peek(1)?.text ?? '').toUpperCase())) {
+    const view = (c.peek(1) as Token).text.toUpperCase();
     c.pos += 2;
-    return [informationSchemaColumns(ctx.database)];
+    return [informationSchema(view, ctx.database, ctx) + (isWord(c.peek(), 'AS') ? '' : ` AS "${view}"`)];
   }
+  if (called && word === 'STARTSWITH') return ['starts_with'];
   return [word];
+}
+
+/**
+ * `CAST(x AS VARCHAR)` renders dates, timestamps and binary by the session's output formats
+ * (TIMESTAMP_OUTPUT_FORMAT drops microseconds by default): the emulator cannot know x's type here,
+ * so it refuses every such cast; TO_VARCHAR with an explicit format is what floe must send.
+ */
+function castToText(): SfError {
+  return unsupported("CAST to VARCHAR (follows the session's output formats; use TO_VARCHAR with an explicit format)");
 }

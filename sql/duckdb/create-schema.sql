@@ -1,0 +1,2 @@
+-- floe's schema, when missing. {{schema}} is the quoted schema name.
+CREATE SCHEMA IF NOT EXISTS {{schema}}

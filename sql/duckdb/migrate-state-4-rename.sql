@@ -1,0 +1,1 @@
+ALTER TABLE {{state_next}} RENAME TO {{state_name}}

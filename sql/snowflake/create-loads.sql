@@ -1,0 +1,14 @@
+-- The loads ledger: one row per committed (run, connector, endpoint), written in the data's
+-- transaction after the claim (see _FLOE_LOCKS).
+CREATE TABLE IF NOT EXISTS {{loads}} (
+  "RUN_ID" VARCHAR NOT NULL,
+  "CONNECTOR" VARCHAR NOT NULL,
+  "ENDPOINT" VARCHAR NOT NULL,
+  "TABLE_NAME" VARCHAR NOT NULL,
+  "WRITE_DISPOSITION" VARCHAR NOT NULL,
+  "FILE_COUNT" NUMBER(38,0) NOT NULL,
+  "ROW_COUNT" NUMBER(38,0) NOT NULL,
+  "STATUS" VARCHAR NOT NULL,
+  "STARTED_AT" TIMESTAMP_TZ(3) NOT NULL,
+  "FINISHED_AT" TIMESTAMP_TZ(3) NOT NULL
+)

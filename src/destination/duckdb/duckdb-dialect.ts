@@ -1,0 +1,68 @@
+/**
+ * The DuckDB dialect: names keep their source spelling (quoted; DuckDB matches them
+ * case-insensitively), DDL is transactional so a whole load is one transaction, replace is DELETE +
+ * INSERT inside it, and staged files reach the load as a view over `read_parquet` — DuckDB reads
+ * Parquet in place, with no copy.
+ */
+import type { LoadRequest } from '../../types.js';
+import { FloeError } from '../../util/errors.js';
+import type { CompiledStatement } from '../compiled-statement.js';
+import { FILE_COLUMN, ROW_COLUMN } from '../dialect-sql.js';
+import type { Dialect, NamePolicy, WorkNames } from '../dialect.js';
+import type { LoadSession } from '../load-session.js';
+import type { LoadPlan } from '../load-plan.js';
+import { DuckdbSql } from './duckdb-sql.js';
+import { duckdbTypes } from './duckdb-types.js';
+
+export const duckdbNames: NamePolicy = {
+  stored: (name) => name,
+  quote: (stored) => `"${stored.replaceAll('"', '""')}"`,
+  literal: (value) => `'${value.replaceAll("'", "''")}'`,
+  collisionKey: (name) => name.toLowerCase(),
+};
+
+const q = duckdbNames.quote;
+const lit = duckdbNames.literal;
+
+/**
+ * The SELECT behind the staging view. Append and replace read every file at once (parallel,
+ * columns matched by name, a column a file lacks is NULL). Merge needs write order, so each file
+ * is read with its row ordinal and its position in the load; data columns named `filename` or
+ * `file_row_number` are ordinary columns here (no read_parquet metadata option is used).
+ */
+export function stagingSelect(req: LoadRequest, plan: LoadPlan): string {
+  const files = req.files.filter((f) => f.rows > 0);
+  if (plan.primaryKey.length === 0) {
+    const cols = plan.staged.map((c) => `${q(c.name)} AS ${q(c.stored)}`);
+    return `SELECT ${cols.join(', ')}, 0 AS ${q(FILE_COLUMN)}, 0 AS ${q(ROW_COLUMN)} FROM read_parquet([${files.map((f) => lit(f.path)).join(', ')}], union_by_name = true)`;
+  }
+  return files
+    .map((f, i) => {
+      const own = new Set(f.columns.map((c) => c.name.toLowerCase()));
+      const row = own.has('ordinality') ? (own.has('file_row_number') ? undefined : 'file_row_number + 1') : 'ordinality';
+      if (row === undefined) {
+        throw new FloeError('SCHEMA_MISMATCH', 'terminal', `table ${plan.table}: merge on DuckDB cannot order rows of a file with columns named both "ordinality" and "file_row_number"; rename one with columns.rename`, {
+          details: { table: plan.table },
+        });
+      }
+      const cols = plan.staged.filter((c) => own.has(c.name.toLowerCase())).map((c) => `${q(c.name)} AS ${q(c.stored)}`);
+      return `SELECT ${[...cols, `${i} AS ${q(FILE_COLUMN)}`, `${row} AS ${q(ROW_COLUMN)}`].join(', ')} FROM read_parquet(${lit(f.path)})${row === 'ordinality' ? ' WITH ORDINALITY' : ''}`;
+    })
+    .join(' UNION ALL BY NAME ');
+}
+
+export function duckdbDialect(schema: string): Dialect {
+  const sql = new DuckdbSql(duckdbNames, schema);
+  return {
+    name: 'duckdb',
+    capabilities: { transactionalDdl: true, replace: 'delete-insert', verifyStagedColumns: false, recreatesTables: false },
+    names: duckdbNames,
+    types: duckdbTypes,
+    sql,
+    async stage(s: LoadSession, req: LoadRequest, plan: LoadPlan, work: WorkNames): Promise<readonly CompiledStatement[]> {
+      await s.run(sql.createStagingView(work.staging, stagingSelect(req, plan)), 'stage files');
+      return [sql.dropView(work.staging)];
+    },
+    leftovers: () => Promise.resolve([]),
+  };
+}
