@@ -41,11 +41,29 @@ export interface Page {
    * last page.
    */
   readonly next?: unknown;
+  /** Totals the API reported on this page through the configured stop signals. */
+  readonly reported?: { readonly records?: number; readonly pages?: number };
+  /** On the first page: what floe detected (records path, `pagination: auto`), to print and pin. */
+  readonly detected?: { readonly records_path?: string; readonly pagination?: unknown };
+  /** On the last page: why the extraction ended, and a warning when it looks short. */
+  readonly end?: PageEnd;
   /**
    * `next` unmasked: what a resume must send (a secret in the base_url path, a credential the API
    * put in its next link). Only for the private checkpoint token file (mode 0600), never shown.
    */
   readonly resume?: unknown;
+}
+
+/** Why an extraction ended; `warning` when it ended short of what the API announced. */
+export interface PageEnd {
+  readonly reason: string;
+  readonly warning?: string;
+  /** The warning's code (`TOTAL_SHORT`, `MORE_SUGGESTED`) and counts, for the run record. */
+  readonly code?: string;
+  readonly expected?: number;
+  readonly received?: number;
+  /** What `expected`/`received` count. */
+  readonly unit?: 'records' | 'pages';
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { paginationConfig } from './pagination-schema.js';
 import { secret } from './secret-fields.js';
 
 /**
@@ -75,81 +76,19 @@ export const AUTH_TYPES = ['api_key', 'bearer', 'basic', 'oauth2_client_credenti
 
 // ---------------------------------------------------------------- pagination
 
-const maxPages = z
-  .number()
-  .int()
-  .positive()
-  .optional()
-  .describe('Stop cleanly after this many pages (safety cap).');
-
-export const offsetPagination = z
-  .strictObject({
-    type: z.literal('offset'),
-    limit_param: nonEmpty.default('limit').describe('Query parameter for the page size.'),
-    limit_value: z.number().int().positive().describe('Records per page.'),
-    offset_param: nonEmpty.default('offset').describe('Query parameter for the offset.'),
-    start_offset: z.number().int().min(0).default(0).describe('First offset.'),
-    max_pages: maxPages,
-  })
-  .describe('Offset/limit; stops when a page returns fewer records than the limit.');
-
-export const cursorPagination = z
-  .strictObject({
-    type: z.literal('cursor'),
-    cursor_param: nonEmpty.describe('Query parameter that carries the cursor.'),
-    cursor_path: nonEmpty.describe('JSONPath to the next cursor in the response, e.g. $.meta.next_cursor.'),
-    max_pages: maxPages,
-  })
-  .describe('Cursor token from the response; stops when the cursor is null or absent.');
-
-export const pageNumberPagination = z
-  .strictObject({
-    type: z.literal('page_number'),
-    page_param: nonEmpty.default('page').describe('Query parameter for the page number.'),
-    page_size_param: nonEmpty.optional().describe('Query parameter for the page size.'),
-    page_size_value: z.number().int().positive().describe('Records per page.'),
-    start_page: z.number().int().min(0).default(1).describe('First page number (some APIs start at 0).'),
-    max_pages: maxPages,
-  })
-  .describe('Page numbers; stops when a page returns fewer records than the page size.');
-
-export const linkHeaderPagination = z
-  .strictObject({
-    type: z.literal('link_header'),
-    max_pages: maxPages,
-  })
-  .describe('Follows the RFC 5988 `Link: <…>; rel="next"` header until none is present.');
-
-export const nextLinkPagination = z
-  .strictObject({
-    type: z.literal('next_link'),
-    next_link_path: nonEmpty.describe('JSONPath to the next page URL in the body, e.g. $.paging.next.'),
-    max_pages: maxPages,
-  })
-  .describe('Follows a next-page URL from the body until it is null or absent.');
-
-export const singlePagePagination = z
-  .strictObject({ type: z.literal('single_page') })
-  .describe('One request, no pagination (the same as omitting `pagination`).');
-
-export const paginationConfig = z.discriminatedUnion('type', [
+export {
   offsetPagination,
   cursorPagination,
   pageNumberPagination,
   linkHeaderPagination,
   nextLinkPagination,
   singlePagePagination,
-]);
-
-export const PAGINATION_TYPES = [
-  'offset',
-  'cursor',
-  'page_number',
-  'link_header',
-  'next_link',
-  'single_page',
-] as const;
-
+  autoPagination,
+  paginationConfig,
+  PAGINATION_TYPES,
+  STOP_SIGNAL_NAMES,
+  hasStopSignal,
+} from './pagination-schema.js';
 // ---------------------------------------------------------------- columns and schema
 
 export const COLUMN_TYPES = [
@@ -210,8 +149,11 @@ export const endpointConfig = z
     table_name: nonEmpty.optional().describe('Destination table; default: last path segment.'),
     records_path: nonEmpty
       .optional()
-      .describe('JSONPath to the records array, e.g. $.data; absent → the response is a top-level array.'),
-    pagination: paginationConfig.optional().describe('Absent → one request.'),
+      .describe(
+        'JSONPath to the records, e.g. $.data; `$` keeps a single object whole. Absent: a top-level array is the ' +
+          'records, else the one array of objects under data, results, items, records, …, else the whole body is one record.',
+      ),
+    pagination: paginationConfig.optional().describe('Absent → one request; `{ type: auto }` detects it.'),
     columns: columnsConfig.optional(),
     schema: z.array(declaredColumn).optional().describe('Declared column types; others are inferred.'),
     write_disposition: writeDisposition.optional().describe('Overrides destination.write_disposition.'),
@@ -303,8 +245,13 @@ export const retryConfig = z
     max_retries: z.number().int().min(0).max(20).default(6),
     initial_delay_seconds: z.number().positive().default(1).describe('Doubles each retry: 1, 2, 4, 8, 16, 32.'),
     max_delay_seconds: z.number().positive().default(300),
+    retry_on: z
+      .array(z.number().int().min(400).max(599))
+      .min(1)
+      .optional()
+      .describe('Statuses to retry (default 429, 500, 502, 503, 504); timeouts and dropped connections are always retried.'),
   })
-  .describe('Exponential backoff for 429, 500, 502, 503, 504 and network timeouts.');
+  .describe('Exponential backoff for 429, 500, 502, 503, 504 (or retry_on) and network timeouts.');
 
 export const stageConfig = z
   .strictObject({
@@ -323,9 +270,18 @@ export const floeConfig = z
   .strictObject({
     $schema: z.string().optional(),
     name: nonEmpty.describe('Connector name.'),
-    base_url: httpUrl.describe('Root URL; endpoint paths are appended to it (its path is kept).'),
+    base_url: httpUrl.describe(
+      'Root URL; endpoint paths are appended to it (its path is kept). `user:pass@` in it becomes basic auth.',
+    ),
     auth: authConfig.optional(),
     headers: stringMap.optional().describe('Connector-wide headers.'),
+    allowed_hosts: z
+      .array(nonEmpty)
+      .optional()
+      .describe(
+        'Hosts besides base_url’s that next-page links may lead to; they are followed WITHOUT credentials. ' +
+          'A link to any other host fails the endpoint.',
+      ),
     rate_limit: rateLimitConfig.optional(),
     retry: retryConfig.prefault({}),
     timeout_seconds: z.number().positive().default(60).describe('Per-request timeout.'),
@@ -333,12 +289,52 @@ export const floeConfig = z
     destination: destinationConfig.prefault({ type: 'duckdb' }),
     stage: stageConfig.prefault({}),
   })
+  .superRefine((c, ctx) => {
+    if (hasUserinfo(c.base_url) && c.auth !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['base_url'],
+        message: `carries credentials (user:pass@) and auth is set too (${c.auth.type}); keep one of them`,
+        input: redactUserinfo(c.base_url),
+      });
+    }
+  })
+  .transform(userinfoToBasicAuth)
   .describe('A floe connector: one REST API, many endpoints, one destination.');
+
+function hasUserinfo(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.username !== '' || u.password !== '';
+  } catch {
+    return false;
+  }
+}
+
+function redactUserinfo(url: string): string {
+  const u = new URL(url);
+  u.username = '***';
+  u.password = '';
+  return u.toString();
+}
+
+/** `https://user:pass@host/…` → base_url without them and `auth: { type: basic }` (decoded). */
+function userinfoToBasicAuth<T extends { base_url: string; auth?: z.output<typeof authConfig> | undefined }>(c: T): T {
+  if (!hasUserinfo(c.base_url) || c.auth !== undefined) return c;
+  const u = new URL(c.base_url);
+  const username = decodeURIComponent(u.username);
+  const password = decodeURIComponent(u.password);
+  u.username = '';
+  u.password = '';
+  // URL.toString adds a slash to a bare origin; keep the user's spelling otherwise.
+  const base = c.base_url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/?#]*@/i, '$1');
+  return { ...c, base_url: base, auth: { type: 'basic', username, password } };
+}
 
 export type FloeConfig = z.output<typeof floeConfig>;
 export type EndpointConfig = z.output<typeof endpointConfig>;
 export type AuthConfig = z.output<typeof authConfig>;
-export type PaginationConfig = z.output<typeof paginationConfig>;
+export type { PaginationConfig } from './pagination-schema.js';
 export type DestinationConfig = z.output<typeof destinationConfig>;
 export type DuckdbDestinationConfig = z.output<typeof duckdbDestination>;
 export type SnowflakeDestinationConfig = z.output<typeof snowflakeDestination>;

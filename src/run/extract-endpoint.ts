@@ -48,11 +48,14 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
   const every = ctx.config.stage.checkpoint_pages;
   const resumable = canResume(endpoint.pagination);
   const from = resumable ? await usableCheckpoint(record.checkpoint, ctx) : undefined;
+  delete record.short_of_total;
+  // The source's warnings (short of the API's total, …), then the normalizer's.
+  const sourceWarnings: string[] = [];
   if (from) {
     // Files written after the checkpoint were cut short; the writer overwrites them by name.
-    Object.assign(record, { rows: from.rows, pages: from.pages, bytes: from.bytes });
+    Object.assign(record, { rows: from.rows, pages: from.pages, bytes: from.bytes, received: from.received ?? from.rows });
   } else {
-    Object.assign(record, { rows: 0, pages: 0, bytes: 0, files: 0 });
+    Object.assign(record, { rows: 0, pages: 0, bytes: 0, files: 0, received: 0 });
     await rm(ctx.dir, { recursive: true, force: true }); // leftovers of an interrupted attempt
   }
   const before: readonly StageFile[] = from ? from.files : [];
@@ -103,6 +106,8 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
       pages: record.pages,
       rows: record.rows,
       bytes: record.bytes,
+      received: record.received ?? 0,
+      ...(filter ? { out_of_range: (from?.out_of_range ?? 0) + filter.dropped } : {}),
       ...(carriedMax ? { max: nextIncrementalState(undefined, carriedMax)! } : {}),
     };
     await ctx.save();
@@ -115,8 +120,17 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
   let nonFinite = 0;
   const heap = new HeapGuard();
   try {
-    const pages = ctx.source.pages(endpoint, { ...(ctx.signal ? { signal: ctx.signal } : {}), vars, ...(from ? { resumeFrom: from.next } : {}) });
+    const resume = from ? { resumeFrom: from.next, resumedAt: { pages: from.pages, records: from.received ?? from.rows } } : {};
+    const pages = ctx.source.pages(endpoint, { ...(ctx.signal ? { signal: ctx.signal } : {}), vars, ...resume });
     for await (const page of pages) {
+      record.received = (record.received ?? 0) + page.records.length;
+      if (page.end?.warning !== undefined) {
+        const { code = 'WARNING', warning, expected, received, unit } = page.end;
+        sourceWarnings.push(`${code}: ${warning}`);
+        if (code === 'TOTAL_SHORT' && expected !== undefined && received !== undefined) {
+          record.short_of_total = { expected, received, unit: unit ?? 'records' };
+        }
+      }
       const inRange = filter ? filter.filter(page.records) : page.records;
       const records = seen ? seen.filter(inRange) : inRange;
       for (const batch of normalizer.push(records)) await writer.write(batch);
@@ -166,8 +180,9 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
     }
   }
   record.files = files.length;
-  const warnings = dataWarnings(invalidUtf8, nonFinite, normalizer.warnings ?? []);
-  for (const w of warnings) ctx.log.warn(w);
+  const data = dataWarnings(invalidUtf8, nonFinite, normalizer.warnings ?? []);
+  for (const w of data) ctx.log.warn(w);
+  const warnings = [...sourceWarnings, ...data];
   if (warnings.length > 0) record.warnings = warnings;
   else delete record.warnings;
   const columns = unionColumns(columnsBefore, normalizer.columns);
@@ -175,6 +190,7 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
   const runMax = maxCursor(carriedMax, filter?.max);
   const next = ctx.advanceState && ctx.range ? nextIncrementalState(ctx.range.previous, runMax) : undefined;
   if (filter) {
+    record.out_of_range = (from?.out_of_range ?? 0) + filter.dropped;
     ctx.log.info('incremental filter', { kept: filter.kept, out_of_range: filter.dropped, missing_cursor: filter.missing, unchanged: seen?.skipped ?? 0 });
   }
   const seenNow = seen?.seenFor(runMax === undefined ? ctx.range?.previous : maxCursor(ctx.range?.previous, runMax));

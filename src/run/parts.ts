@@ -11,7 +11,12 @@ import type { Redactor } from '../util/redact.js';
 export interface SourcePart {
   pages(
     endpoint: EndpointConfig,
-    opts?: { signal?: AbortSignal; vars?: Readonly<Record<string, string>>; resumeFrom?: unknown },
+    opts?: {
+      signal?: AbortSignal;
+      vars?: Readonly<Record<string, string>>;
+      resumeFrom?: unknown;
+      resumedAt?: { pages: number; records: number };
+    },
   ): AsyncGenerator<Page>;
   close(): Promise<void>;
 }

@@ -18,6 +18,13 @@ export interface PreviewResult {
   /** Up to `rows` flattened rows, as column name → value. */
   readonly sample: readonly Record<string, unknown>[];
   readonly hasNextPage: boolean;
+  /**
+   * What floe detected on this page, to pin in the config: the records path when the endpoint has
+   * none, and the pagination for `type: auto`.
+   */
+  readonly detected?: { readonly records_path?: string; readonly pagination?: unknown };
+  /** A warning about where the pagination would end (e.g. the response suggests more pages). */
+  readonly warning?: string;
 }
 
 /**
@@ -75,6 +82,8 @@ export async function previewEndpoint(
       columns: normalizer.columns,
       sample,
       hasNextPage: page.next !== undefined,
+      ...(page.detected !== undefined ? { detected: page.detected } : {}),
+      ...(page.end?.warning !== undefined ? { warning: page.end.warning } : {}),
     };
   } finally {
     await source.close();

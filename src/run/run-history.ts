@@ -31,6 +31,15 @@ export interface EndpointRunRecord {
   load_ms?: number;
   query_ids?: string[];
   error?: EndpointErrorRecord;
+  /** Records the API sent, before the incremental filter (set when the source counts them). */
+  received?: number;
+  /** Records the client-side incremental filter dropped as outside [start, end). */
+  out_of_range?: number;
+  /**
+   * The endpoint ended short of the total the API reported (its `TOTAL_SHORT` warning, as data):
+   * the reported total and what arrived, in records (or pages, for `total_pages_path`).
+   */
+  short_of_total?: { expected: number; received: number; unit: 'records' | 'pages' };
   /**
    * What was loaded but not as the API sent it, or needs a look: invalid UTF-8, numbers beyond
    * the double range, renamed colliding columns. Each is one human-readable line.
@@ -56,6 +65,10 @@ export interface ExtractCheckpoint {
   readonly pages: number;
   readonly rows: number;
   readonly bytes: number;
+  /** Records the API had sent by the checkpoint (before the incremental filter). */
+  readonly received?: number;
+  /** Records the incremental filter had dropped by the checkpoint. */
+  readonly out_of_range?: number;
   /** The largest incremental cursor among the rows in `files`. */
   readonly max?: IncrementalState;
 }

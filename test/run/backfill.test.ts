@@ -65,7 +65,7 @@ function configJson(api: MockApi, target: Target = 'duckdb'): Record<string, unk
       {
         path: '/events',
         query_params: { since: '{{ incremental.start_value }}', until: '{{ incremental.end_value }}', day: '{{ dt }}' },
-        pagination: { type: 'page_number', page_param: 'page', page_size_value: 3 },
+        pagination: { type: 'page_number', page_param: 'page', page_size_param: 'per_page', page_size_value: 3 },
         incremental: { cursor_path: '$.at', initial_value: '2024-01-01T00:00:00Z' },
         write_disposition: 'merge',
         primary_key: ['id'],
@@ -121,7 +121,7 @@ describe.each<Target>(['duckdb', 'snowflake'])('floe backfill into %s', { timeou
     const again = await runBackfill(loaded, opts, { clock: new FakeClock() });
     expect(again.windows.every((w) => w.skipped)).toBe(true);
     expect(api.requests.length).toBe(before);
-  });
+  }, 30_000);
 
   it('a failing window fails alone; running the command again fetches only that window', async () => {
     const api = await useMockApi();
@@ -139,7 +139,7 @@ describe.each<Target>(['duckdb', 'snowflake'])('floe backfill into %s', { timeou
     expect(retry.status).toBe('succeeded');
     expect(windowsRequested(api, before)).toEqual(['2024-03-05T00:00:00Z']);
     expect(await count(target)).toBe(28);
-  });
+  }, 30_000);
 });
 
 describe('floe backfill, interrupted', () => {

@@ -82,7 +82,7 @@ describe.each<Target>(['duckdb', 'snowflake'])('incremental sync into %s', (targ
             path: '/tickets',
             records_path: '$.data',
             query_params: { updated_since: '{{ incremental.start_value }}' },
-            pagination: { type: 'page_number', page_param: 'page', page_size_value: 10 },
+            pagination: { type: 'page_number', page_param: 'page', page_size_param: 'per_page', page_size_value: 10 },
             incremental: { cursor_path: '$.updated_at', initial_value: '2024-01-01T00:00:00Z', lookback: '30m', ...incremental },
             write_disposition: 'merge',
             primary_key: ['id'],

@@ -16,6 +16,7 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { onTestFinished } from 'vitest';
 
 export {
@@ -57,7 +58,7 @@ export interface MockResponse {
   /** Serialized as JSON (with `content-type: application/json`) unless `raw` is given. */
   readonly json?: unknown;
   /** Sent as is; set `content-type` yourself in `headers`. */
-  readonly raw?: string;
+  readonly raw?: string | Buffer;
   /** Wait this long (real time) before answering. */
   readonly delayMs?: number;
   /** Destroy the connection instead of answering (the client sees a reset). */
@@ -85,6 +86,12 @@ export const reply = {
     json: { error: 'slow down' },
     headers: { 'retry-after': value },
   }),
+  /** `json` compressed with `encoding` (gzip, deflate, br), with the matching Content-Encoding. */
+  compressed: (json: unknown, encoding: 'gzip' | 'deflate' | 'br', headers: Record<string, string> = {}): MockResponse => {
+    const text = Buffer.from(JSON.stringify(json));
+    const raw = encoding === 'gzip' ? gzipSync(text) : encoding === 'deflate' ? deflateSync(text) : brotliCompressSync(text);
+    return { raw, headers: { 'content-type': 'application/json', 'content-encoding': encoding, ...headers } };
+  },
   html: (
     html = '<!doctype html><html><body><h1>502 Bad Gateway</h1></body></html>',
     status = 200,

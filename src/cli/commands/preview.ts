@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { previewEndpoint } from '../../run/preview.js';
+import { previewEndpoint, type PreviewResult } from '../../run/preview.js';
 import type { CliContext } from '../cli-context.js';
 import { EXIT } from '../exit.js';
 import { OPTIONS } from '../options.js';
@@ -32,6 +32,7 @@ export function previewCommand(program: Command, cli: CliContext): Command {
           return EXIT.ok;
         }
         let out = `${p.endpoint} → table ${p.table}\n${p.url} → HTTP ${p.status}, ${p.records} record(s) on the first page${p.hasNextPage ? ', more pages follow' : ''}\n\n`;
+        out += detectedText(p);
         out += `${p.columns.length} column(s):\n` + table(['column', 'type'], p.columns.map((c) => [c.name, c.type])) + '\n';
         if (p.sample.length > 0) {
           out += `\nfirst ${p.sample.length} row(s):\n`;
@@ -50,4 +51,26 @@ function wholeNumber(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected a whole number, got "${value}"`);
   return n;
+}
+
+/** What floe detected on the first page, as config lines to pin. */
+function detectedText(p: PreviewResult): string {
+  let out = '';
+  if (p.detected?.records_path !== undefined) {
+    out += `records: detected at ${p.detected.records_path} (no records_path set; pin it with records_path: ${p.detected.records_path})\n`;
+  }
+  if (p.detected?.pagination !== undefined) {
+    out += `pagination: detected ${flow(p.detected.pagination)} (pin it with pagination: ${flow(p.detected.pagination)})\n`;
+  }
+  if (p.warning !== undefined) out += `warning: ${p.warning}\n`;
+  return out === '' ? '' : `${out}\n`;
+}
+
+/** A YAML flow mapping of a small config object: `{ type: cursor, cursor_param: after }`. */
+function flow(v: unknown): string {
+  if (v === null || typeof v !== 'object') return String(v);
+  const parts = Object.entries(v as Record<string, unknown>).map(
+    ([k, x]) => `${k}: ${typeof x === 'string' && /[\s:{}[\],#&*!|>'"%@`]/.test(x) ? JSON.stringify(x) : String(x)}`,
+  );
+  return `{ ${parts.join(', ')} }`;
 }

@@ -7,6 +7,7 @@ import { OPTIONS } from '../options.js';
 import { ProgressBoard } from '../progress.js';
 import { duration } from '../render.js';
 import { whereDataGoes } from '../../config/where-data-goes.js';
+import { endpointNotes } from '../endpoint-notes.js';
 import { endpointTable, errorDetails } from './runs.js';
 
 interface RunOpts {
@@ -98,6 +99,8 @@ export function jsonSummary(r: RunRecord): Record<string, unknown> {
       ...(e.rows_loaded !== undefined ? { rows_loaded: e.rows_loaded } : {}),
       ...(e.query_ids ? { query_ids: e.query_ids } : {}),
       ...(e.warnings ? { warnings: e.warnings } : {}),
+      ...(e.short_of_total ? { short_of_total: e.short_of_total } : {}),
+      ...(e.out_of_range !== undefined ? { out_of_range: e.out_of_range } : {}),
       ...(e.error ? { error: e.error } : {}),
     })),
   };
@@ -108,7 +111,7 @@ function summaryText(r: RunRecord, destination: DestinationConfig, file: string,
   const loaded = r.endpoints.filter((e) => e.status === 'succeeded').map((e) => e.table);
   out += `data: ${whereDataGoes(destination)}${loaded.length ? `; tables ${loaded.join(', ')}` : ''}\n\n`;
   out += endpointTable(r, 'time', (e) => duration((e.extract_ms ?? 0) + (e.load_ms ?? 0)));
-  out += errorDetails(r);
+  out += endpointNotes(r) + errorDetails(r);
   if (r.status === 'interrupted') {
     const dir = stateDir === '.floe' ? '' : ` --state-dir ${stateDir}`;
     out += `\ninterrupted: finished endpoints are committed; the rest keep their stage files and checkpoints.\n` +

@@ -6,6 +6,7 @@ import { RunHistory, type RunRecord } from '../../run/run-history.js';
 import type { CliContext } from '../cli-context.js';
 import { EXIT } from '../exit.js';
 import { OPTIONS, positiveInt } from '../options.js';
+import { endpointNotes } from '../endpoint-notes.js';
 import { bytes, duration, int, table, truncate } from '../render.js';
 
 /** `floe runs [--limit N]` and `floe runs show <run_id>`. */
@@ -129,7 +130,7 @@ export function showRun(r: RunRecord): string {
     `config ${r.config_name}${r.config_file ? ` (${r.config_file})` : ''} → ${r.target ?? r.destination}\n` +
     `started ${r.started_at}${r.finished_at ? `, finished ${r.finished_at} (${duration(r.duration_ms ?? 0)})` : ' (not finished)'}\n\n`;
   const tail = r.status === 'interrupted' || r.status === 'running' ? `\n${continueHint(r)}` : '';
-  return head + endpointTable(r, 'error', (e) => e.error?.code ?? '') + errorDetails(r) + tail;
+  return head + endpointTable(r, 'error', (e) => e.error?.code ?? '') + endpointNotes(r) + errorDetails(r) + tail;
 }
 
 /** One line per endpoint: name, table, status, pages, rows extracted and loaded, files, bytes and one more column. */

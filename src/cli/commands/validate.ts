@@ -22,7 +22,8 @@ export function validateCommand(program: Command, cli: CliContext): Command {
           endpointName(e),
           tableName(e),
           redactor.url(`${e.method} ${e.path}`),
-          e.pagination?.type ?? 'none',
+          e.pagination?.type === 'auto' ? 'auto (detected on the first page; see floe preview)' : (e.pagination?.type ?? 'none'),
+          e.records_path ?? 'auto (array, data/results/items/…, else the object)',
           e.write_disposition ?? config.destination.write_disposition,
         ]);
         if (opts.json) {
@@ -32,14 +33,14 @@ export function validateCommand(program: Command, cli: CliContext): Command {
               dialect,
               name: config.name,
               destination: config.destination.type,
-              endpoints: rows.map(([name, tbl, request, pagination, disposition]) => ({ name, table: tbl, request, pagination, write_disposition: disposition })),
+              endpoints: rows.map(([name, tbl, request, pagination, records, disposition]) => ({ name, table: tbl, request, pagination, records, write_disposition: disposition })),
             }) + '\n',
           );
           return EXIT.ok;
         }
         cli.io.stdout.write(
           `${file}: valid${dialect === 'native' ? '' : ` (${dialect} dialect)`} — connector "${config.name}", ${config.endpoints.length} endpoint(s) → ${redactor.text(whereDataGoes(config.destination))}\n\n` +
-            table(['endpoint', 'table', 'request', 'pagination', 'write'], rows) +
+            table(['endpoint', 'table', 'request', 'pagination', 'records', 'write'], rows) +
             '\n',
         );
         return EXIT.ok;

@@ -111,6 +111,12 @@ function auth(a: unknown, path: string): Json {
 function pagination(p: unknown, path: string): Json | undefined {
   const x: Json = typeof p === 'string' ? { type: p } : obj(p, path);
   const cap = typeof x.maximum_page === 'number' ? { max_pages: x.maximum_page } : {};
+  // dlt's stop signals; its page_number total_path counts pages, its offset total_path records.
+  const signals = {
+    ...(typeof x.has_more_path === 'string' ? { has_more_path: jsonPath(x.has_more_path) } : {}),
+    ...(x.stop_after_empty_page === true ? { stop_after_empty_page: true } : {}),
+  };
+  const total = (key: string): Json => (typeof x.total_path === 'string' ? { [key]: jsonPath(x.total_path) } : {});
   switch (x.type) {
     case 'single_page':
       return undefined;
@@ -119,7 +125,7 @@ function pagination(p: unknown, path: string): Json | undefined {
     case 'json_link':
       return { type: 'next_link', next_link_path: jsonPath(str(x.next_url_path, `${path}.next_url_path`)), ...cap };
     case 'cursor':
-      return { type: 'cursor', cursor_param: x.cursor_param ?? 'cursor', cursor_path: jsonPath(str(x.cursor_path ?? 'cursors.next', `${path}.cursor_path`)), ...cap };
+      return { type: 'cursor', cursor_param: x.cursor_param ?? 'cursor', cursor_path: jsonPath(str(x.cursor_path ?? 'cursors.next', `${path}.cursor_path`)), ...signals, ...cap };
     case 'offset':
       return {
         type: 'offset',
@@ -127,16 +133,20 @@ function pagination(p: unknown, path: string): Json | undefined {
         limit_value: x.limit,
         offset_param: x.offset_param ?? 'offset',
         ...(typeof x.offset === 'number' ? { start_offset: x.offset } : {}),
+        ...signals,
+        ...total('total_path'),
       };
     case 'page_number':
-      if (typeof x.page_size !== 'number') {
+      if (typeof x.page_size !== 'number' && Object.keys(signals).length === 0 && x.total_path === undefined) {
         fail(`${path}.page_size`, 'floe stops page_number pagination at the first short page, so it needs page_size (and page_size_param if the API takes one)');
       }
       return {
         type: 'page_number',
         page_param: x.page_param ?? 'page',
-        page_size_value: x.page_size,
+        ...(typeof x.page_size === 'number' ? { page_size_value: x.page_size } : {}),
         ...(typeof x.page_size_param === 'string' ? { page_size_param: x.page_size_param } : {}),
+        ...signals,
+        ...total('total_pages_path'),
         start_page: typeof x.base_page === 'number' ? x.base_page : 0,
         ...cap,
       };

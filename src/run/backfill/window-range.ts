@@ -3,9 +3,9 @@ import { FloeError } from '../../util/errors.js';
 import {
   coerceCursor,
   cursorFromConfig,
-  formatCursor,
   type CursorValue,
 } from '../incremental/cursor-value.js';
+import { formatLike, instantStyle } from '../incremental/cursor-style.js';
 import type { IncrementalRange } from '../incremental/start-value.js';
 import type { BackfillWindow } from './windows.js';
 
@@ -23,14 +23,16 @@ export interface WindowRangeInput {
  * request templates.
  *
  * With an `incremental` config the window is converted to the endpoint's cursor kind (a date
- * window drives a timestamp cursor from UTC midnight) and formatted like its `initial_value`, so
- * the API sees the same format as in scheduled runs; without one, values are formatted like
+ * window drives a timestamp cursor from UTC midnight) and written in the style of its
+ * `initial_value` (fraction digits, offset form: see `formatLike`), so an API comparing strings
+ * sees bounds it orders correctly; without one, values are formatted like
  * `--from`/`--to`. A window is exactly what the user asked for: no lookback, no clamping to
  * `initial_value`, and the endpoint's state is neither read nor advanced by it.
  */
 export function windowRange({ endpoint, config, window }: WindowRangeInput): IncrementalRange {
   let start: CursorValue = window.start;
   let end: CursorValue = window.end;
+  const style = config === undefined ? undefined : instantStyle(config.initial_value);
   if (config !== undefined) {
     const kind = cursorFromConfig(
       config.initial_value,
@@ -56,8 +58,8 @@ export function windowRange({ endpoint, config, window }: WindowRangeInput): Inc
     end,
     previous: undefined,
     vars: {
-      'incremental.start_value': formatCursor(start),
-      'incremental.end_value': formatCursor(end),
+      'incremental.start_value': formatLike(start, style),
+      'incremental.end_value': formatLike(end, style),
       ...(window.dt === undefined ? {} : { dt: window.dt }),
     },
     empty: false,

@@ -7,6 +7,7 @@ import {
   maxCursor,
   type CursorValue,
 } from './cursor-value.js';
+import { formatLike, instantStyle } from './cursor-style.js';
 import { parseLookback, subtract } from './duration.js';
 import { readIncrementalState } from './incremental-state.js';
 
@@ -79,13 +80,15 @@ export function computeIncrementalRange({ endpoint, config, state }: RangeInput)
   const back =
     previous === undefined || lookback === undefined ? previous : subtract(previous, lookback, lookbackField);
   const start = back === undefined ? initial : (maxCursor(initial, back) ?? initial);
+  // Bounds are written like initial_value: an API comparing strings must order them right.
+  const style = instantStyle(config.initial_value);
   return {
     start,
     end,
     previous,
     vars: {
-      'incremental.start_value': formatCursor(start),
-      ...(end === undefined ? {} : { 'incremental.end_value': formatCursor(end) }),
+      'incremental.start_value': formatLike(start, style),
+      ...(end === undefined ? {} : { 'incremental.end_value': formatLike(end, style) }),
     },
     empty: end !== undefined && compareCursors(start, end) >= 0,
   };

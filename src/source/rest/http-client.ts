@@ -18,6 +18,8 @@ export interface HttpClientDeps {
   readonly transport: Transport;
   readonly limiter: RateLimiter;
   readonly auth?: Auth | undefined;
+  /** True for URLs that may carry credentials (base_url's origin); default: all. */
+  readonly trusts?: ((url: string) => boolean) | undefined;
   /** ± fraction of each backoff wait; 0 (the default) keeps the exact 1, 2, 4 … s schedule. */
   readonly retryJitter?: number | undefined;
   readonly random?: (() => number) | undefined;
@@ -49,7 +51,7 @@ export function createHttpClient(
         ...(deps.retryJitter !== undefined ? { jitter: deps.retryJitter } : {}),
         ...(deps.random !== undefined ? { random: deps.random } : {}),
       }),
-      ...(auth !== undefined ? [authMiddleware(auth, logger, redactor)] : []),
+      ...(auth !== undefined ? [authMiddleware(auth, logger, redactor, deps.trusts)] : []),
       rateLimitMiddleware(deps.limiter),
     ],
     deps.transport,

@@ -7,12 +7,14 @@
 
 /** One HTTP request as the source builds it. Header names are lower-case. */
 export interface HttpRequest {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   /** Absolute URL, already carrying its query string. May hold secrets: never print it raw. */
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
   /** Serialized body (JSON for POST), sent as is. */
   readonly body?: string;
+  /** True for a next-page link to an allowed foreign host: auth must not be applied. */
+  readonly anonymous?: boolean;
 }
 
 /** One HTTP response with its whole body read. Header names are lower-case. */

@@ -3,6 +3,7 @@ import type { HttpRequest } from './http.js';
 import type { PageTarget } from './paginators/paginator.js';
 import { joinUrl, withQuery } from './url.js';
 import { USER_AGENT } from './user-agent.js';
+import { ACCEPT_ENCODING } from './decode-body.js';
 
 /** The parts of an endpoint's requests that are the same on every page. */
 export interface RequestTemplate {
@@ -17,7 +18,7 @@ export interface RequestTemplate {
 
 /**
  * Builds what every page of an endpoint shares. Headers, lowest precedence first: our defaults
- * (`Accept: application/json`, `User-Agent: floe/<version>`, and `Content-Type: application/json`
+ * (`Accept: application/json`, `Accept-Encoding: gzip, deflate, br`, `User-Agent: floe/<version>`, and `Content-Type: application/json`
  * for a POST with a body), the connector's `headers`, the endpoint's `headers`; auth is applied
  * later, last. Names compare case-insensitively. A POST sends the same JSON `body` on every page
  * (pagination goes in the query string); a POST without `body` sends none.
@@ -26,7 +27,11 @@ export function requestTemplate(
   config: Pick<FloeConfig, 'base_url' | 'headers'>,
   endpoint: EndpointConfig,
 ): RequestTemplate {
-  const headers: Record<string, string> = { accept: 'application/json', 'user-agent': USER_AGENT };
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'accept-encoding': ACCEPT_ENCODING,
+    'user-agent': USER_AGENT,
+  };
   const body =
     endpoint.method === 'POST' && endpoint.body !== undefined ? JSON.stringify(endpoint.body) : undefined;
   if (body !== undefined) headers['content-type'] = 'application/json';

@@ -1,6 +1,6 @@
 import { endpointName } from '../../config/load-config.js';
 import type { EndpointConfig, FloeConfig } from '../../config/schema.js';
-import type { Page } from '../../types.js';
+import type { Page, PageEnd } from '../../types.js';
 import type { Clock } from '../../util/clock.js';
 import { FloeError, isFloeError, toFloeError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
@@ -12,12 +12,23 @@ import { isSuccess, type HttpRequest, type HttpResponse, type Transport } from '
 import { createPaginator } from './paginators/create-paginator.js';
 import type { Paginator } from './paginators/paginator.js';
 import { RateLimiter, rateLimitIntervalMs } from './rate-limiter.js';
-import { renderRequestConfig, type TemplateVars } from './render-templates.js';
+import { renderRequestConfig } from './render-templates.js';
+import type { PagesOptions } from './pages-options.js';
+
+export type { PagesOptions } from './pages-options.js';
 import { pageRequest, requestTemplate } from './request-builder.js';
 import { authQueryParam, resumeStart } from './resume.js';
 import { parseJsonBody, statusError } from './response.js';
 import { compileSelector } from './selector.js';
 import { createUndiciTransport, type PooledTransport } from './undici-transport.js';
+import { CredentialScope } from './credential-scope.js';
+import { detectRecords } from './detect-records.js';
+import { bodyExcerpt } from './excerpt.js';
+import { pageEnd } from './page-end.js';
+import { endSettings, errorShape, reportedTotals, totalSource } from './page-rules.js';
+import { errorPageError, repeatedPageError, urlLoopError } from './pagination-errors.js';
+import { StopSignals } from './stop-signals.js';
+import { detectPagination } from './paginators/detect-pagination.js';
 
 export interface RestSourceDeps {
   clock: Clock;
@@ -31,25 +42,6 @@ export interface RestSourceDeps {
   random?: () => number;
 }
 
-/** Options of one extraction. */
-export interface PagesOptions {
-  signal?: AbortSignal;
-  /**
-   * Values of the runtime template variables (`incremental.start_value`, `incremental.end_value`,
-   * `dt`), rendered once into the endpoint's path, query params, headers and body; see
-   * `renderRequestConfig`. A resumed extraction must get the same values as the one that stored
-   * the token.
-   */
-  vars?: TemplateVars;
-  /**
-   * A `Page.next` value from an earlier extraction of the same endpoint (read back from a
-   * checkpoint, JSON round trip allowed): the first request is the one it describes, with the
-   * endpoint's static params, headers, body and auth as always. See `resumeStart` for masked
-   * secrets and `RESUME_SUPPORT` for what each pagination type does.
-   */
-  resumeFrom?: unknown;
-}
-
 /**
  * The REST API source: streams each endpoint's pages (records already picked by `records_path`).
  * Create ONE per run: endpoints share its rate limiter, OAuth token and connection pool, and may
@@ -59,6 +51,7 @@ export class RestSource {
   private readonly client: Transport;
   private readonly pool: PooledTransport | undefined;
   private readonly auth: Auth | undefined;
+  private readonly scope: CredentialScope;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -71,6 +64,7 @@ export class RestSource {
       : createUndiciTransport({ timeoutMs: config.timeout_seconds * 1000, redactor });
     const transport = deps.transport ?? (this.pool as PooledTransport).transport;
     this.auth = createAuth(config.auth, { clock, logger, redactor, transport });
+    this.scope = new CredentialScope(config);
     this.client = createHttpClient(config, {
       clock,
       logger,
@@ -78,6 +72,7 @@ export class RestSource {
       transport,
       limiter: new RateLimiter(rateLimitIntervalMs(config.rate_limit), clock),
       auth: this.auth,
+      trusts: (url) => this.scope.trusts(url),
       retryJitter: deps.retryJitter,
       random: deps.random,
     });
@@ -90,10 +85,17 @@ export class RestSource {
    *
    * Throws a FloeError naming the endpoint and the sanitized URL: `HTTP_STATUS` (4xx, other
    * non-retried statuses), `HTTP_RETRIES_EXHAUSTED`, `HTTP_RATE_LIMITED`, `HTTP_TIMEOUT`,
-   * `HTTP_NETWORK`, `AUTH_FAILED`, `RESPONSE_NOT_JSON`, `RECORDS_PATH_NO_MATCH`,
-   * `PAGINATION_LOOP`, `PAGINATION_INVALID` (all kind `terminal` for the endpoint), `ABORTED`
+   * `HTTP_NETWORK`, `AUTH_FAILED`, `RESPONSE_NOT_JSON`, `RESPONSE_ENCODING`, `RECORDS_PATH_NO_MATCH`,
+   * `RESPONSE_ERROR_PAGE` (a 204 or null records after the first page), `HTTP_FOREIGN_HOST` (a next
+   * link to a host not in `allowed_hosts`), `PAGINATION_LOOP` (naming the stop signal the response
+   * offers), `PAGINATION_INVALID`, `PAGINATION_SHORT` (`strict_totals`) (all kind `terminal` for the endpoint), `ABORTED`
    * when `signal` aborts, `CONFIG_INVALID` for an unknown type. A page whose next pointer loops is
    * not yielded: the error surfaces as soon as the loop is known.
+   *
+   * Without `records_path` the first page decides where the records are (`detectRecords`); with
+   * `pagination: auto` it decides the pagination. Both are reported on the first page's
+   * `Page.detected`. Stop signals are read from every response (`Page.reported`); the last page's
+   * `Page.end` says why it ended and warns when that is short of a reported total.
    *
    * `Page.url` is sanitized; `Page.next` is the paginator's token (e.g. `{ offset: 200 }`,
    * `{ cursor: "…" }`, `{ url: "…" }`) with registered secrets masked: plain JSON, to checkpoint
@@ -109,13 +111,19 @@ export class RestSource {
     const name = endpointName(endpoint);
     const { redactor } = this.deps;
     const logger = this.deps.logger.child({ endpoint: name });
-    const paginator: Paginator = createPaginator(endpoint.pagination);
-    const select = compileSelector(endpoint.records_path);
+    const pagination = endpoint.pagination;
+    const paginator: Paginator = createPaginator(pagination);
+    let signals = new StopSignals(pagination);
+    const ends = endSettings(pagination);
+    let recordsPath = endpoint.records_path;
+    let select = recordsPath === undefined ? undefined : compileSelector(recordsPath);
     const rendered = renderRequestConfig(this.config, endpoint, opts.vars ?? {});
     const template = requestTemplate(rendered.config, rendered.endpoint);
-    const maxPages = endpoint.pagination?.type === 'single_page' ? undefined : endpoint.pagination?.max_pages;
+    const maxPages = pagination?.type === 'single_page' ? undefined : pagination?.max_pages;
+    const authParam = authQueryParam(this.config.auth);
     const stop = new AbortController();
     const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+    const base = opts.resumedAt ?? { pages: 0, records: 0 };
 
     let token: unknown;
     let req: HttpRequest;
@@ -123,23 +131,20 @@ export class RestSource {
       token = paginator.first();
       req = pageRequest(template, paginator.target(token));
     } else {
-      const start = resumeStart(paginator, opts.resumeFrom, {
-        endpoint: name,
-        template,
-        authQueryParam: authQueryParam(this.config.auth),
-        redactor,
-      });
+      const start = resumeStart(paginator, opts.resumeFrom, { endpoint: name, template, authQueryParam: authParam, redactor });
       token = start.token;
-      req = pageRequest(template, start.target);
-      logger.info('resuming from a stored page token', {
-        pagination: paginator.type,
-        url: redactor.url(req.url),
-      });
+      req = this.scoped(pageRequest(template, start.target), name, authParam);
+      const pinned = paginator.detected?.(token);
+      if (pinned !== undefined) signals = new StopSignals(pinned);
+      logger.info('resuming from a stored page token', { pagination: paginator.type, url: redactor.url(req.url) });
     }
     const seen = new Map<string, number>([[req.url, 0]]);
     // An API that ignores the paging parameter answers every request with the same page: the URLs
     // differ, so the URL check cannot see it; an identical non-empty body after the first can.
     let previousBody: string | undefined;
+    let received = base.records;
+    let totalRecords: number | undefined;
+    let totalPages: number | undefined;
     let inflight = this.send(req, signal);
     // The request not yet awaited, to cancel and settle if the consumer stops early.
     let pending: Promise<HttpResponse> | undefined = inflight;
@@ -152,40 +157,87 @@ export class RestSource {
         if (!isSuccess(res.status)) throw statusError(req.method, res, origin, redactor);
         const counts = { exactNumbers: 0, nonFiniteNumbers: 0 };
         const body = parseJsonBody(res, origin, redactor, counts);
-        const records = select(body, origin);
-        if (records.length > 0 && res.body === previousBody) {
-          throw new FloeError(
-            'PAGINATION_LOOP',
-            'terminal',
-            `Endpoint "${name}": pagination loop (${paginator.type}): page ${index} (${url}) has exactly the same content as page ${index - 1}; ` +
-              'the API seems to ignore the paging parameters. Stopping instead of loading the same records forever. Check the pagination settings.',
-            { details: { endpoint: name, url, path: 'pagination', page: index } },
-          );
+        const here = { endpoint: name, url, index, body, headers: res.headers };
+        let detected: { records_path?: string; pagination?: unknown } | undefined;
+        if (select === undefined) {
+          const found = detectRecords(body);
+          recordsPath = found.path;
+          select = compileSelector(found.path);
+          detected = { records_path: found.path };
+          logger.info('records detected', { records_path: found.path, why: found.why });
         }
+        const records = select(body, origin);
+        let declaredEnd: string | undefined;
+        if (records.length === 0 && index + base.pages > 0) {
+          const shape = errorShape(res.status, body, recordsPath);
+          if (shape !== undefined) {
+            if (!ends[shape]) throw errorPageError(here, shape, res.status, recordsPath ?? '$', bodyExcerpt(res.body, redactor));
+            declaredEnd = shape === 'no_content' ? 'a 204, declared as the end' : 'records null, declared as the end';
+          }
+        }
+        if (records.length > 0 && res.body === previousBody) throw repeatedPageError(here, paginator);
         previousBody = res.body;
-        let next = paginator.next({
-          token,
-          endpoint: name,
-          requestUrl: req.url,
-          sanitizedUrl: url,
-          status: res.status,
-          headers: res.headers,
-          body,
-          recordCount: records.length,
-        });
+        received += records.length;
+        const reported = signals.read({ endpoint: name, sanitizedUrl: url, body, headers: res.headers, first: index === 0 });
+        if (reported.totalRecords !== undefined) totalRecords = reported.totalRecords;
+        if (reported.totalPages !== undefined) totalPages = reported.totalPages;
+        let next =
+          declaredEnd !== undefined
+            ? undefined
+            : paginator.next({
+                token,
+                endpoint: name,
+                requestUrl: req.url,
+                sanitizedUrl: url,
+                status: res.status,
+                headers: res.headers,
+                body,
+                recordCount: records.length,
+                reported,
+                position: { pages: base.pages + index + 1, records: received },
+              });
+        if (paginator.type === 'auto' && index === 0 && opts.resumeFrom === undefined) {
+          const pinned = next === undefined ? undefined : paginator.detected?.(next);
+          if (pinned !== undefined) signals = new StopSignals(pinned);
+          const found = pinned ?? detectPagination({ headers: res.headers, body, query: new Map(new URL(req.url).searchParams) });
+          detected = { ...detected, pagination: found ?? { type: 'single_page' } };
+          logger.info('pagination detected', { pagination: JSON.stringify(detected.pagination) });
+        }
+        let maxPagesReached = false;
         if (next !== undefined && maxPages !== undefined && index + 1 >= maxPages) {
           logger.info('max_pages reached; stopping', { max_pages: maxPages, pages: index + 1 });
           next = undefined;
+          maxPagesReached = true;
         }
         let nextReq: HttpRequest | undefined;
+        let end: PageEnd | undefined;
         if (next !== undefined) {
-          nextReq = pageRequest(template, paginator.target(next));
+          const target = paginator.target(next);
+          nextReq = pageRequest(template, target);
+          if (target.kind === 'url') nextReq = this.scoped(nextReq, name, authParam);
           const earlier = seen.get(nextReq.url);
-          if (earlier !== undefined) throw this.loopError(name, paginator, next, nextReq, earlier, index);
+          if (earlier !== undefined) throw urlLoopError(here, paginator, next, redactor.url(nextReq.url), earlier, redactor);
           seen.set(nextReq.url, index + 1);
           // Prefetch; the rejection is handled when awaited, but must not count as unhandled meanwhile.
           inflight = pending = this.send(nextReq, signal);
           inflight.catch(() => undefined);
+        } else {
+          end = pageEnd({
+            endpoint: name,
+            reason: declaredEnd ?? (maxPagesReached ? 'max_pages reached' : 'the pagination ended'),
+            maxPagesReached,
+            received,
+            pages: base.pages + index + 1,
+            totalRecords,
+            totalPages,
+            totalSource: totalSource(pagination),
+            strict: ends.strict,
+            signalsConfigured: !signals.none || ends.emptyPage,
+            paginationType: paginator.type,
+            body,
+            headers: res.headers,
+          });
+          if (end.warning !== undefined) logger.warn(end.warning, { code: end.code });
         }
         logger.debug('page', { index, url, status: res.status, records: records.length, bytes: res.bytes });
         yield {
@@ -197,6 +249,9 @@ export class RestSource {
           ...(res.invalidUtf8 ? { invalidUtf8: res.invalidUtf8 } : {}),
           ...(counts.nonFiniteNumbers > 0 ? { nonFiniteNumbers: counts.nonFiniteNumbers } : {}),
           ...(next !== undefined ? { next: redactor.value(next), resume: next } : {}),
+          ...(signals.none ? {} : { reported: reportedTotals(reported) }),
+          ...(detected !== undefined ? { detected } : {}),
+          ...(end !== undefined ? { end } : {}),
         };
         if (next === undefined || nextReq === undefined) return;
         token = next;
@@ -217,6 +272,11 @@ export class RestSource {
     return this.closing;
   }
 
+  /** A next-page request as credentials allow it (see CredentialScope). */
+  private scoped(req: HttpRequest, endpoint: string, authParam: string | undefined): HttpRequest {
+    return this.scope.scope(req, { endpoint, authQueryParam: authParam, redactor: this.deps.redactor });
+  }
+
   private send(req: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
     return this.client(req, signal);
   }
@@ -227,26 +287,6 @@ export class RestSource {
     } catch (e) {
       throw inEndpoint(e, endpoint);
     }
-  }
-
-  private loopError(
-    endpoint: string,
-    paginator: Paginator,
-    next: unknown,
-    nextReq: HttpRequest,
-    earlier: number,
-    index: number,
-  ): FloeError {
-    const { redactor } = this.deps;
-    const url = redactor.url(nextReq.url);
-    return new FloeError(
-      'PAGINATION_LOOP',
-      'terminal',
-      `Endpoint "${endpoint}": pagination loop (${paginator.type}): after page ${index}, ${redactor.text(paginator.describe(next))} ` +
-        `leads to ${url}, already requested for page ${earlier} of this extraction. The API repeats itself; ` +
-        'stopping instead of loading the same records forever. Check the pagination settings, or set max_pages.',
-      { details: { endpoint, url, path: 'pagination', page: index } },
-    );
   }
 }
 

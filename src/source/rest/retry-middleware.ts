@@ -28,7 +28,7 @@ export interface RetryOptions {
 }
 
 /**
- * Retries 429/500/502/503/504 responses and transient errors (timeouts, resets) up to
+ * Retries 429/500/502/503/504 responses (or `retry.retry_on`) and transient errors (timeouts, resets) up to
  * `max_retries` times, waiting `backoffDelay` (1, 2, 4, 8, 16, 32 s by default) or, on 429/503
  * with `respect_retry_after`, the server's `Retry-After` (seconds or HTTP-date, against the
  * injected clock). Other statuses are returned to the caller untouched. When retries run out it
@@ -38,13 +38,14 @@ export interface RetryOptions {
  */
 export function retryMiddleware(opts: RetryOptions): Middleware {
   const { retry, clock, logger, redactor } = opts;
+  const retryOn = retry.retry_on ? new Set(retry.retry_on) : RETRYABLE_STATUSES;
   return (next) => async (req, signal) => {
     for (let attempt = 1; ; attempt++) {
       let res: HttpResponse | undefined;
       let error: FloeError | undefined;
       try {
         res = await next(req, signal);
-        if (!RETRYABLE_STATUSES.has(res.status)) return res;
+        if (!retryOn.has(res.status)) return res;
       } catch (e) {
         if (signal?.aborted) throw abortedError(signal.reason);
         if (!isFloeError(e) || e.kind !== 'transient') throw e;

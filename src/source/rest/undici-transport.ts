@@ -2,6 +2,8 @@ import { Agent, request } from 'undici';
 import type { Redactor } from '../../util/redact.js';
 import { decodeUtf8 } from './decode-utf8.js';
 import type { HttpResponse, Transport } from './http.js';
+import { isFloeError } from '../../util/errors.js';
+import { decodeBody } from './decode-body.js';
 import { abortedError, networkError, timeoutError } from './network-errors.js';
 
 /** A transport over one undici connection pool, closed with `close()`. */
@@ -15,7 +17,8 @@ export interface PooledTransport {
  * RestSource. Each request has a total timeout of `timeoutMs` (connect + headers + body), after
  * which it fails with `HTTP_TIMEOUT` (transient). The timer is a real one on purpose: the injected
  * clock schedules waits, but a fake clock must not make real sockets time out.
- * Redirects are not followed (a custom auth header must never reach another host).
+ * Redirects are not followed (a custom auth header must never reach another host). A compressed
+ * body (`Content-Encoding`, asked for or not) is decoded here; `bytes` is its size on the wire.
  */
 export function createUndiciTransport(opts: { timeoutMs: number; redactor: Redactor }): PooledTransport {
   const { timeoutMs, redactor } = opts;
@@ -35,16 +38,20 @@ export function createUndiciTransport(opts: { timeoutMs: number; redactor: Redac
         signal: combined,
       });
       const bytes = await res.body.bytes();
-      const { text, invalidUtf8 } = decodeUtf8(bytes);
+      const headers = flattenHeaders(res.headers);
+      const wire = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const decoded = await decodeBody(wire, headers['content-encoding'], label);
+      const { text, invalidUtf8 } = decodeUtf8(decoded);
       return {
         status: res.statusCode,
-        headers: flattenHeaders(res.headers),
+        headers,
         body: text,
         bytes: bytes.byteLength,
         ...(invalidUtf8 > 0 ? { invalidUtf8 } : {}),
       } satisfies HttpResponse;
     } catch (e) {
       if (signal?.aborted) throw abortedError(signal.reason);
+      if (isFloeError(e) && e.code === 'RESPONSE_ENCODING') throw e;
       if (timeout.signal.aborted) throw timeoutError(label, timeoutMs, e);
       throw networkError(e, label, redactor, timeoutMs);
     } finally {

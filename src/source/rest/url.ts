@@ -51,6 +51,14 @@ export function withQuery(
   return all.length === 0 ? head : `${head}?${all.join('&')}`;
 }
 
+/** The URL without any value of query parameter `name` (compared decoded). */
+export function withoutQueryParam(url: string, name: string): string {
+  const { head, query } = splitQuery(url);
+  if (query === '') return url;
+  const kept = query.split('&').filter((p) => p !== '' && pairName(p) !== name);
+  return kept.length === 0 ? head : `${head}?${kept.join('&')}`;
+}
+
 /**
  * Percent-encodes a value for a URL path: like `encodeURIComponent` (so `/ ? # % +` and spaces are
  * escaped and the value stays one segment), but `:` and `@` stay literal, as RFC 3986 allows in a

@@ -9,9 +9,9 @@ const build = (input: Record<string, unknown>, endpoint: Record<string, unknown>
 };
 
 describe('requestTemplate', () => {
-  it('sends Accept: application/json and User-Agent: floe/<version> by default', () => {
+  it('sends Accept: application/json, Accept-Encoding and User-Agent: floe/<version> by default', () => {
     const t = build({}, { path: '/x' });
-    expect(t.headers).toEqual({ accept: 'application/json', 'user-agent': USER_AGENT });
+    expect(t.headers).toEqual({ accept: 'application/json', 'accept-encoding': 'gzip, deflate, br', 'user-agent': USER_AGENT });
     expect(USER_AGENT).toMatch(/^floe\/\d+\.\d+\.\d+/);
   });
 
@@ -22,6 +22,7 @@ describe('requestTemplate', () => {
     );
     expect(t.headers).toEqual({
       accept: 'application/vnd.github+json',
+      'accept-encoding': 'gzip, deflate, br',
       'user-agent': 'custom/1',
       'x-team': 'a',
       'x-both': 'endpoint',

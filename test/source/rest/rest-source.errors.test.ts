@@ -138,14 +138,13 @@ describe('RestSource retries and errors (real local server)', () => {
     expect(err.message).toContain('results, count');
   });
 
-  it('an object response without records_path fails and suggests one', async () => {
+  it('an object response without records_path: the records are detected under results (issue 7)', async () => {
     const api = await useMockApi();
     api.get('/items', { json: { results: [{ id: 1 }] } });
     const config = makeConfig({ base_url: api.url, endpoints: [one()] });
-    await expect(collect(harness(config).source.pages(endpointOf(config)))).rejects.toMatchObject({
-      code: 'RECORDS_PATH_NO_MATCH',
-      message: expect.stringContaining('$.results') as string,
-    });
+    const [page] = await collect(harness(config).source.pages(endpointOf(config)));
+    expect(page?.records).toEqual([{ id: 1 }]);
+    expect(page?.detected).toEqual({ records_path: '$.results' });
   });
 
   it('a slow response times out after timeout_seconds (HTTP_TIMEOUT, transient) and is retried', async () => {

@@ -162,7 +162,7 @@ describe('RestSource pagination (real local server)', () => {
 
   it.each([
     ['offset', { type: 'offset', limit_param: 'limit', limit_value: 2, offset_param: 'offset' }],
-    ['page_number', { type: 'page_number', page_param: 'page', page_size_value: 2 }],
+    ['page_number', { type: 'page_number', page_param: 'page', page_size_param: 'per_page', page_size_value: 2 }],
   ] as const)('PAGINATION_LOOP when the API ignores the %s parameter and repeats its page', async (_type, pagination) => {
     const api = await useMockApi();
     api.get('/items', reply.json({ data: [{ id: 1 }, { id: 2 }] })); // always the same full page

@@ -4,12 +4,19 @@ import type { Middleware } from '../http.js';
 import type { Auth } from './auth.js';
 
 /**
- * Applies credentials to every attempt (it sits inside the retry middleware, so a retry picks up a
+ * Applies credentials to every attempt to a trusted origin (it sits inside the retry middleware, so a retry picks up a
  * refreshed token). On a 401 it asks the auth whether fresh credentials may help and, if so,
  * retries once; a second 401 goes back to the caller.
  */
-export function authMiddleware(auth: Auth, logger: Logger, redactor: Redactor): Middleware {
+export function authMiddleware(
+  auth: Auth,
+  logger: Logger,
+  redactor: Redactor,
+  trusts: (url: string) => boolean = () => true,
+): Middleware {
   return (next) => async (req, signal) => {
+    // Credentials only ever go to base_url's origin (see CredentialScope).
+    if (req.anonymous === true || !trusts(req.url)) return next(req, signal);
     const sent = await auth.apply(req, signal);
     const res = await next(sent, signal);
     if (res.status !== 401 || auth.unauthorized?.(sent) !== true) return res;

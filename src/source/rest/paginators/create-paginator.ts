@@ -1,5 +1,6 @@
 import { PAGINATION_TYPES, type PaginationConfig } from '../../../config/schema.js';
 import { FloeError } from '../../../util/errors.js';
+import { AutoPaginator } from './auto-paginator.js';
 import { CursorPaginator } from './cursor-paginator.js';
 import { LinkHeaderPaginator } from './link-header-paginator.js';
 import { NextLinkPaginator } from './next-link-paginator.js';
@@ -22,6 +23,7 @@ export const PAGINATOR_FACTORIES: { readonly [K in PaginationType]: Factory<K> }
   link_header: (c) => new LinkHeaderPaginator(c),
   next_link: (c) => new NextLinkPaginator(c),
   single_page: () => new SinglePagePaginator(),
+  auto: (c) => new AutoPaginator(c, createPaginator),
 };
 
 /** Turns an endpoint's `pagination` config into a paginator; none → a single page. */

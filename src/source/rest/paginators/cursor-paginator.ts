@@ -3,6 +3,7 @@ import { FloeError } from '../../../util/errors.js';
 import { compileJsonPath, type CompiledJsonPath } from '../json-path.js';
 import { tokenRecord } from './token-shape.js';
 import { queryTarget, type PageContext, type PageTarget, type Paginator } from './paginator.js';
+import { endedBySignals } from './signal-stop.js';
 
 /** The `pagination` block that selects this paginator. */
 export type CursorPaginationConfig = Extract<PaginationConfig, { type: 'cursor' }>;
@@ -15,7 +16,8 @@ export interface CursorToken {
 /**
  * Cursor pagination: the first request has no cursor; each next request sends
  * `cursor_param=<value at cursor_path>` from the previous response; stops when that value is
- * null, absent or "". (A cursor seen before is caught by the source as `PAGINATION_LOOP`.)
+ * null, absent or "", or when a stop signal ends it (Stripe: `cursor_path: $.data[-1:].id` with
+ * `has_more_path: $.has_more`). (A cursor seen before is caught by the source as `PAGINATION_LOOP`.)
  *
  * Selected by:
  * ```yaml
@@ -36,6 +38,11 @@ export class CursorPaginator implements Paginator<CursorToken> {
   }
 
   next(page: PageContext<CursorToken>): CursorToken | undefined {
+    return endedBySignals(page, this.config) ? undefined : this.natural(page);
+  }
+
+  /** The next page as the response links it, before stop signals. */
+  private natural(page: PageContext<CursorToken>): CursorToken | undefined {
     const value = page.body === null ? undefined : this.path.query(page.body)[0];
     if (value === undefined || value === null || value === '') return undefined;
     if (typeof value === 'string') return { cursor: value };

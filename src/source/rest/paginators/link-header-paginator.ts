@@ -2,6 +2,7 @@ import type { PaginationConfig } from '../../../config/schema.js';
 import { findLink } from '../link-header.js';
 import { invalidLink, restoreUrlToken, type UrlToken } from './url-token.js';
 import { queryTarget, type PageContext, type PageTarget, type Paginator } from './paginator.js';
+import { endedBySignals } from './signal-stop.js';
 import { resolveLink } from '../url.js';
 
 /** The `pagination` block that selects this paginator. */
@@ -9,7 +10,8 @@ export type LinkHeaderPaginationConfig = Extract<PaginationConfig, { type: 'link
 
 /**
  * Follows the RFC 8288/5988 `Link` header's `rel="next"` target (relative targets are resolved
- * against the request URL) until a response has none. The next URL is used as the API gave it.
+ * against the request URL) until a response has none. The next URL is used as the API gave it. Stop signals
+ * (`has_more_path`, totals, `stop_after_empty_page`) can end it earlier.
  *
  * Selected by:
  * ```yaml
@@ -21,13 +23,18 @@ export type LinkHeaderPaginationConfig = Extract<PaginationConfig, { type: 'link
 export class LinkHeaderPaginator implements Paginator<UrlToken> {
   readonly type = 'link_header';
 
-  constructor(_config: LinkHeaderPaginationConfig) {}
+  constructor(private readonly config: LinkHeaderPaginationConfig) {}
 
   first(): UrlToken {
     return { url: null };
   }
 
   next(page: PageContext<UrlToken>): UrlToken | undefined {
+    return endedBySignals(page, this.config) ? undefined : this.natural(page);
+  }
+
+  /** The next page as the response links it, before stop signals. */
+  private natural(page: PageContext<UrlToken>): UrlToken | undefined {
     const link = findLink(page.headers['link'], 'next');
     if (link === undefined || link === '') return undefined;
     const url = resolveLink(link, page.requestUrl);

@@ -2,6 +2,7 @@ import type { PaginationConfig } from '../../../config/schema.js';
 import { compileJsonPath, type CompiledJsonPath } from '../json-path.js';
 import { resolveLink } from '../url.js';
 import { queryTarget, type PageContext, type PageTarget, type Paginator } from './paginator.js';
+import { endedBySignals } from './signal-stop.js';
 import { invalidLink, restoreUrlToken, type UrlToken } from './url-token.js';
 
 /** The `pagination` block that selects this paginator. */
@@ -9,7 +10,8 @@ export type NextLinkPaginationConfig = Extract<PaginationConfig, { type: 'next_l
 
 /**
  * Follows a next-page URL found in the body at `next_link_path` (relative URLs are resolved against
- * the request URL) until it is null, absent or "". The next URL is used as the API gave it.
+ * the request URL) until it is null, absent or "". The next URL is used as the API gave it. Stop signals
+ * (`has_more_path`, totals, `stop_after_empty_page`) can end it earlier.
  *
  * Selected by:
  * ```yaml
@@ -30,6 +32,11 @@ export class NextLinkPaginator implements Paginator<UrlToken> {
   }
 
   next(page: PageContext<UrlToken>): UrlToken | undefined {
+    return endedBySignals(page, this.config) ? undefined : this.natural(page);
+  }
+
+  /** The next page as the response links it, before stop signals. */
+  private natural(page: PageContext<UrlToken>): UrlToken | undefined {
     const value = page.body === null ? undefined : this.path.query(page.body)[0];
     if (value === undefined || value === null || value === '' || value === false) return undefined;
     const what = `pagination.next_link_path ${this.config.next_link_path}`;

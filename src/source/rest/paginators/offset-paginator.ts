@@ -1,6 +1,7 @@
 import type { PaginationConfig } from '../../../config/schema.js';
 import { isCount, tokenRecord } from './token-shape.js';
 import { queryTarget, type PageContext, type PageTarget, type Paginator } from './paginator.js';
+import { endedBySignals, explicitSignals } from './signal-stop.js';
 
 /** The `pagination` block that selects this paginator. */
 export type OffsetPaginationConfig = Extract<PaginationConfig, { type: 'offset' }>;
@@ -12,8 +13,10 @@ export interface OffsetToken {
 
 /**
  * Offset/limit pagination: sends `limit_param=limit_value` and `offset_param=<offset>`, starting
- * at `start_offset` and adding `limit_value` per page; stops when a page has fewer records than the
- * limit (so also on an empty page).
+ * at `start_offset` and adding `limit_value` per page. Without a stop signal it stops when a page
+ * has fewer records than the limit; with one (`has_more_path`, `total_path`/`total_header` —
+ * reached when the next offset is past the total —, `total_pages_path`, `stop_after_empty_page`)
+ * the signals decide. An empty page always ends it.
  *
  * Selected by:
  * ```yaml
@@ -31,8 +34,12 @@ export class OffsetPaginator implements Paginator<OffsetToken> {
   }
 
   next(page: PageContext<OffsetToken>): OffsetToken | undefined {
-    if (page.recordCount < this.config.limit_value) return undefined;
-    return { offset: page.token.offset + this.config.limit_value };
+    const { limit_value, start_offset } = this.config;
+    if (page.recordCount === 0) return undefined;
+    const next = page.token.offset + limit_value;
+    if (!explicitSignals(this.config)) return page.recordCount < limit_value ? undefined : { offset: next };
+    const pagesSoFar = Math.floor((page.token.offset - start_offset) / limit_value) + 1;
+    return endedBySignals(page, this.config, { pagesSoFar, recordsSoFar: next }) ? undefined : { offset: next };
   }
 
   restore(stored: unknown): OffsetToken | undefined {

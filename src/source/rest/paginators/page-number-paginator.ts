@@ -1,6 +1,7 @@
 import type { PaginationConfig } from '../../../config/schema.js';
 import { isCount, tokenRecord } from './token-shape.js';
 import { queryTarget, type PageContext, type PageTarget, type Paginator } from './paginator.js';
+import { endedBySignals, explicitSignals } from './signal-stop.js';
 
 /** The `pagination` block that selects this paginator. */
 export type PageNumberPaginationConfig = Extract<PaginationConfig, { type: 'page_number' }>;
@@ -12,8 +13,10 @@ export interface PageNumberToken {
 
 /**
  * Page-number pagination: sends `page_param=<n>` from `start_page` (default 1; 0 allowed) and, when
- * `page_size_param` is set, `page_size_param=page_size_value`; stops when a page has fewer records
- * than `page_size_value`.
+ * `page_size_param` is set, `page_size_param=page_size_value`. Without a stop signal it stops when a
+ * page has fewer records than `page_size_value`; with one the signals decide (`total_pages_path`
+ * counts pages from `start_page`), and then the API's own page size does not matter. Without
+ * `page_size_param` the schema requires a signal. An empty page always ends it.
  *
  * Selected by:
  * ```yaml
@@ -31,8 +34,14 @@ export class PageNumberPaginator implements Paginator<PageNumberToken> {
   }
 
   next(page: PageContext<PageNumberToken>): PageNumberToken | undefined {
-    if (page.recordCount < this.config.page_size_value) return undefined;
-    return { page: page.token.page + 1 };
+    const { page_size_value } = this.config;
+    if (page.recordCount === 0) return undefined;
+    const next = { page: page.token.page + 1 };
+    if (!explicitSignals(this.config)) {
+      return page_size_value !== undefined && page.recordCount < page_size_value ? undefined : next;
+    }
+    const pagesSoFar = page.token.page - this.config.start_page + 1;
+    return endedBySignals(page, this.config, { pagesSoFar }) ? undefined : next;
   }
 
   restore(stored: unknown): PageNumberToken | undefined {
@@ -42,7 +51,7 @@ export class PageNumberPaginator implements Paginator<PageNumberToken> {
 
   target(token: PageNumberToken): PageTarget {
     const query: Record<string, string> = { [this.config.page_param]: String(token.page) };
-    if (this.config.page_size_param !== undefined) {
+    if (this.config.page_size_param !== undefined && this.config.page_size_value !== undefined) {
       query[this.config.page_size_param] = String(this.config.page_size_value);
     }
     return queryTarget(query);

@@ -1,4 +1,5 @@
 import type { PaginationConfig } from '../../../config/schema.js';
+import type { ReportedSignals } from '../stop-signals.js';
 
 /**
  * Where a page token goes on the request: query parameters layered on the endpoint's URL, or a
@@ -24,6 +25,13 @@ export interface PageContext<T> {
   readonly body: unknown;
   /** Records the selector found on this page. */
   readonly recordCount: number;
+  /** What the configured stop signals read from this response (`{}` when none are set). */
+  readonly reported: ReportedSignals;
+  /**
+   * Pages and records of the extraction so far, this page included (a resumed extraction counts
+   * from its checkpoint), for totals on types whose token holds no position.
+   */
+  readonly position: { readonly pages: number; readonly records: number };
 }
 
 /**
@@ -46,6 +54,11 @@ export interface Paginator<T = unknown> {
   target(token: T): PageTarget;
   /** A short description of the token for messages (no URLs; redact before printing). */
   describe(token: T): string;
+  /**
+   * `pagination: auto` only: the config it detected, carried by the token, in the form a user pins
+   * it (for preview, logs and the stop signals of later pages).
+   */
+  detected?(token: T): Readonly<Record<string, unknown>> | undefined;
 }
 
 /** A query-only target. */

@@ -46,6 +46,11 @@ export const RESUME_SUPPORT: { readonly [K in PaginationType]: ResumeSupport } =
       'Resumes at the stored next URL; a masked auth or static query parameter in it is re-applied ' +
       'from the config. URLs the API signs or expires may be refused.',
   },
+  auto: {
+    resumable: true,
+    token: '{ "auto": { "type": "link_header" }, "token": { "url": "https://…" } }',
+    note: 'Resumes with the strategy detected on the first page (carried in the token) at its stored position.',
+  },
   single_page: {
     resumable: false,
     token: '(none: the only page has no next)',

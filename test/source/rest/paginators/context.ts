@@ -11,6 +11,8 @@ export function ctx<T>(token: T, over: Partial<PageContext<T>> = {}): PageContex
     headers: {},
     body: null,
     recordCount: 0,
+    reported: {},
+    position: { pages: 1, records: over.recordCount ?? 0 },
     ...over,
   };
 }

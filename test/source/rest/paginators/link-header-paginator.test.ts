@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { LinkHeaderPaginator } from '../../../../src/source/rest/paginators/link-header-paginator.js';
 import { ctx } from './context.js';
+import { linkHeaderPagination } from '../../../../src/config/schema.js';
 
-const paginator = new LinkHeaderPaginator({ type: 'link_header' });
+const paginator = new LinkHeaderPaginator(linkHeaderPagination.parse({ type: 'link_header' }));
 
 describe('LinkHeaderPaginator', () => {
   it('requests the endpoint URL first', () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { NextLinkPaginator } from '../../../../src/source/rest/paginators/next-link-paginator.js';
 import { ctx } from './context.js';
+import { nextLinkPagination } from '../../../../src/config/schema.js';
 
-const paginator = new NextLinkPaginator({ type: 'next_link', next_link_path: '$.paging.next' });
+const paginator = new NextLinkPaginator(nextLinkPagination.parse({ type: 'next_link', next_link_path: '$.paging.next' }));
 
 describe('NextLinkPaginator', () => {
   it('requests the endpoint URL first', () => {

@@ -5,11 +5,12 @@ import { RESUME_SUPPORT, canResume } from '../../../../src/source/rest/paginator
 
 const CONFIGS = {
   offset: { type: 'offset', limit_value: 10 },
-  page_number: { type: 'page_number', page_size_value: 10 },
+  page_number: { type: 'page_number', page_size_param: 'per_page', page_size_value: 10 },
   cursor: { type: 'cursor', cursor_param: 'cursor', cursor_path: '$.next' },
   link_header: { type: 'link_header' },
   next_link: { type: 'next_link', next_link_path: '$.next' },
   single_page: { type: 'single_page' },
+  auto: { type: 'auto' },
 } as const;
 
 const paginator = (type: keyof typeof CONFIGS) => createPaginator(paginationConfig.parse(CONFIGS[type]));
@@ -22,6 +23,7 @@ const STORED: { [K in keyof typeof CONFIGS]: unknown[] } = {
   link_header: [{ url: null }, { url: 'https://api.x/items?page=2&per_page=10' }],
   next_link: [{ url: 'http://127.0.0.1:9/items?after=10' }],
   single_page: [{}],
+  auto: [{ auto: null }, { auto: { type: 'link_header' }, token: { url: 'https://api.x/items?page=2' } }, { auto: { type: 'offset', limit_value: 10 }, token: { offset: 20 } }],
 };
 
 const REJECTED: { [K in keyof typeof CONFIGS]: unknown[] } = {
@@ -41,6 +43,7 @@ const REJECTED: { [K in keyof typeof CONFIGS]: unknown[] } = {
   link_header: [null, {}, { url: 'ftp://x/y' }, { url: '/relative?page=2' }, { url: 5 }, { offset: 2 }],
   next_link: [{ url: 'javascript:alert(1)' }, { cursor: 'a' }, 'https://api.x/items'],
   single_page: [],
+  auto: [null, 7, { auto: { type: 'bogus' } }, { auto: { type: 'link_header' }, token: { offset: 1 } }, { auto: { type: 'auto' }, token: {} }],
 };
 
 describe('Paginator.restore: stored Page.next values come back as tokens', () => {
@@ -73,7 +76,7 @@ describe('RESUME_SUPPORT', () => {
   it('has an entry for every pagination type; all but single_page resume', () => {
     expect(Object.keys(RESUME_SUPPORT).sort()).toEqual([...PAGINATION_TYPES].sort());
     const resumable = PAGINATION_TYPES.filter((t) => RESUME_SUPPORT[t].resumable);
-    expect(resumable.sort()).toEqual(['cursor', 'link_header', 'next_link', 'offset', 'page_number']);
+    expect(resumable.sort()).toEqual(['auto', 'cursor', 'link_header', 'next_link', 'offset', 'page_number']);
   });
 
   it('canResume: by type; no pagination is one page', () => {
