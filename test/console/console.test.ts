@@ -123,6 +123,8 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
     await expect.poll(() => page.locator('main h1').innerText()).toBe('demo');
     connectorId = /#\/connectors\/([^/?]+)/.exec(page.url())![1]!;
     expect(await page.locator('table').first().innerText()).toContain('/missing');
+    // The committed state is read from the destination: nothing yet.
+    await expect.poll(() => page.locator('section[aria-labelledby="state-h"] table').innerText()).toContain('users');
     await screenshot(page, '03-connector');
     await expectAccessible();
     // Secrets come back masked, in the page and in the editor.

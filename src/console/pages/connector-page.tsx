@@ -108,21 +108,23 @@ export function ConnectorPage({ id }: { id: string }) {
                       <span class="muted">full load</span>
                     )}
                   </td>
-                  <td class="row-actions">
-                    <a
-                      href={href(`/connectors/${id}/preview`, { endpoint: e.name })}
-                      aria-label={`Test extraction of ${e.name}`}
-                    >
-                      Test
-                    </a>
-                    <button
-                      type="button"
-                      class="link-button"
-                      onClick={() => void startRun([e.name])}
-                      aria-label={`Run only ${e.name}`}
-                    >
-                      Run
-                    </button>
+                  <td>
+                    <div class="row-actions">
+                      <a
+                        href={href(`/connectors/${id}/preview`, { endpoint: e.name })}
+                        aria-label={`Test extraction of ${e.name}`}
+                      >
+                        Test
+                      </a>
+                      <button
+                        type="button"
+                        class="link-button"
+                        onClick={() => void startRun([e.name])}
+                        aria-label={`Run only ${e.name}`}
+                      >
+                        Run
+                      </button>
+                    </div>
                   </td>
                 </tr>
               ))}
@@ -191,7 +193,13 @@ function ScheduleSection({ connector, onSaved }: { connector: Connector; onSaved
         )}
       </p>
       <form onSubmit={(e) => void save(e)} noValidate>
-        <ScheduleFields idPrefix="schedule" value={value} onChange={setValue} errors={errors} />
+        <ScheduleFields
+          idPrefix="schedule"
+          value={value}
+          onChange={setValue}
+          errors={errors}
+          legend="Change the schedule"
+        />
         <button type="submit">Save schedule</button>
         {note && (
           <span class="muted" role="status">

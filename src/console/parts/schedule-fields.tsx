@@ -6,6 +6,7 @@ interface Props {
   readonly onChange: (s: ScheduleSpec | null) => void;
   /** Messages by API field (`schedule.every`, `schedule.offset_minutes`, `schedule`). */
   readonly errors: ReadonlyMap<string, string>;
+  readonly legend?: string;
 }
 
 const MODES: { value: ScheduleMode | 'none'; label: string }[] = [
@@ -16,13 +17,13 @@ const MODES: { value: ScheduleMode | 'none'; label: string }[] = [
 ];
 
 /** The schedule as the API takes it: mode, every, offset_minutes; each error under its field. */
-export function ScheduleFields({ idPrefix, value, onChange, errors }: Props) {
+export function ScheduleFields({ idPrefix, value, onChange, errors, legend = 'Schedule' }: Props) {
   const err = (f: string): string | undefined =>
     errors.get(`schedule.${f}`) ?? (f === 'mode' ? errors.get('schedule') : undefined);
   const num = (s: string): number => (s.trim() === '' ? Number.NaN : Number(s));
   return (
     <fieldset class="schedule-fields">
-      <legend>Schedule</legend>
+      <legend>{legend}</legend>
       <div class="field">
         <label for={`${idPrefix}-mode`}>Runs</label>
         <select
