@@ -33,9 +33,11 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
   const problems: string[] = [];
   const frames: string[] = [];
 
-  const go = async (fragment: string): Promise<void> => {
+  /** Opens a page by its fragment and waits until its heading shows (same-document navigations too). */
+  const go = async (fragment: string, heading: string | RegExp): Promise<void> => {
     await page.goto(`${api.url}/${fragment}`);
-    await page.locator('main h1').first().waitFor();
+    await expect.poll(() => page.locator('main h1').first().innerText()).toMatch(heading);
+    await expect.poll(() => page.locator('[role=status]', { hasText: 'Loading' }).count()).toBe(0);
   };
   const badge = (scope: string): Promise<string> => page.locator(`${scope} .badge`).first().innerText();
   const expectAccessible = async (): Promise<void> => expect(await accessibilityViolations(page)).toEqual([]);
@@ -124,7 +126,9 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
     connectorId = /#\/connectors\/([^/?]+)/.exec(page.url())![1]!;
     expect(await page.locator('table').first().innerText()).toContain('/missing');
     // The committed state is read from the destination: nothing yet.
-    await expect.poll(() => page.locator('section[aria-labelledby="state-h"] table').innerText()).toContain('users');
+    await expect
+      .poll(() => page.locator('section[aria-labelledby="state-h"] table').innerText())
+      .toContain('users');
     await screenshot(page, '03-connector');
     await expectAccessible();
     // Secrets come back masked, in the page and in the editor.
@@ -135,7 +139,7 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
   }, 180_000);
 
   it('test extraction: inferred columns with types and samples; a column excluded by keyboard and one renamed inline, saved to the connector', async () => {
-    await go(`#/connectors/${connectorId}`);
+    await go(`#/connectors/${connectorId}`, /^demo$/);
     await page.click('text=Test extraction');
     await page.click('text=Run test extraction');
     const row = (c: string): string => `tr[data-column="${c}"]`;
@@ -177,7 +181,7 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
   }, 180_000);
 
   it('starts a run and shows per-endpoint pages, rows and rate live over the WebSocket, then the failed endpoint with its error', async () => {
-    await go(`#/connectors/${connectorId}`);
+    await go(`#/connectors/${connectorId}`, /^demo$/);
     await page.click('text=Run now');
     await page.waitForURL(/#\/runs\//);
     runId = /#\/runs\/([^/?]+)/.exec(page.url())![1]!;
@@ -225,7 +229,7 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
   }, 180_000);
 
   it('lists runs with a chart of rows per run, and connectors with their last run and next scheduled time', async () => {
-    await go(`#/connectors/${connectorId}`);
+    await go(`#/connectors/${connectorId}`, /^demo$/);
     await page.selectOption('#schedule-mode', 'hours');
     await page.fill('#schedule-every', '6');
     await page.fill('#schedule-offset', '15');
@@ -239,8 +243,8 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
     await expect.poll(() => page.locator('#schedule-every-error').innerText()).not.toBe('');
 
     await page.click('nav >> text=Runs');
-    await page.locator('.chart svg').waitFor();
-    expect(await page.locator('.chart rect.bar').count()).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => page.locator('main h1').innerText()).toBe('Runs');
+    await expect.poll(() => page.locator('.chart rect.bar').count()).toBeGreaterThanOrEqual(1);
     expect(await page.locator(`tr[data-run="${runId}"]`).innerText()).toContain('600');
     await screenshot(page, '07-runs');
     await expectAccessible();
@@ -255,7 +259,7 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
   }, 180_000);
 
   it('shows backfill windows as a done / failed / pending grid and retries the failed ones', async () => {
-    await go(`#/connectors/${connectorId}`);
+    await go(`#/connectors/${connectorId}`, /^demo$/);
     await page.fill('#bf-from', '2024-01-01');
     await page.fill('#bf-to', '2024-01-03');
     await page.fill('#bf-step', '1d');
@@ -299,20 +303,20 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
 
   it('fits a narrow screen without sideways scrolling, and the keyboard reaches every page from the top', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const [name, fragment] of [
-      ['connectors', '#/'],
-      ['connector', `#/connectors/${connectorId}`],
-      ['run', `#/runs/${runId}`],
-      ['runs', '#/runs'],
-      ['backfill', `#/backfills/${backfillId}`],
-      ['editor', `#/connectors/${connectorId}/edit`],
+    for (const [name, fragment, heading] of [
+      ['connectors', '#/', /^Connectors$/],
+      ['connector', `#/connectors/${connectorId}`, /^demo$/],
+      ['run', `#/runs/${runId}`, /^Run /],
+      ['runs', '#/runs', /^Runs$/],
+      ['backfill', `#/backfills/${backfillId}`, /^Backfill /],
+      ['editor', `#/connectors/${connectorId}/edit`, /^Edit demo$/],
     ] as const) {
-      await go(fragment);
+      await go(fragment, heading);
       await screenshot(page, `10-narrow-${name}`);
       expect(await sidewaysOverflow(page), name).toEqual([]);
     }
     await page.setViewportSize({ width: 1280, height: 900 });
-    await go('#/');
+    await go('#/', /^Connectors$/);
     // From the top of the page: Tab until the connector's link has focus, Enter opens it.
     await page.evaluate('document.activeElement.blur()');
     let reached = false;

@@ -1,13 +1,15 @@
 import { useState } from 'preact/hooks';
-import { ApiFailure } from '../api-client.js';
-import type { Backfill, Connector, Page, Run, ScheduleSpec, StateEntry } from '../api-types.js';
-import { cell, scheduleText, time } from '../format.js';
+import type { ApiFailure } from '../api-client.js';
+import type { Connector, Page, Run } from '../api-types.js';
+import { time } from '../format.js';
 import { useLiveEvents } from '../live-events.js';
 import { useApi, useLoad } from '../parts/api-context.js';
-import { ErrorNote, Loading, PageTitle, StatusBadge, TableBox } from '../parts/common.js';
+import { BackfillSection } from '../parts/backfill-section.js';
+import { ErrorNote, Loading, PageTitle, TableBox } from '../parts/common.js';
 import { RowsChart } from '../parts/rows-chart.js';
 import { RunsTable } from '../parts/runs-table.js';
-import { FieldError, ScheduleFields } from '../parts/schedule-fields.js';
+import { ScheduleSection } from '../parts/schedule-section.js';
+import { StateSection } from '../parts/state-section.js';
 import { href, navigate } from '../router.js';
 
 /** One connector: its endpoints, schedule, state, recent runs (with the rows chart) and backfills. */
@@ -150,167 +152,5 @@ export function ConnectorPage({ id }: { id: string }) {
 
       <BackfillSection connector={c} />
     </>
-  );
-}
-
-function ScheduleSection({ connector, onSaved }: { connector: Connector; onSaved: () => void }) {
-  const api = useApi();
-  const current: ScheduleSpec | null = connector.schedule
-    ? {
-        mode: connector.schedule.mode,
-        every: connector.schedule.every,
-        offset_minutes: connector.schedule.offset_minutes,
-      }
-    : null;
-  const [value, setValue] = useState<ScheduleSpec | null>(current);
-  const [errors, setErrors] = useState<Map<string, string>>(new Map());
-  const [note, setNote] = useState<string | undefined>(undefined);
-  const save = async (e: Event): Promise<void> => {
-    e.preventDefault();
-    setNote(undefined);
-    try {
-      await api.send('PATCH', `/connectors/${connector.id}`, { schedule: value });
-      setErrors(new Map());
-      setNote('Schedule saved.');
-      onSaved();
-    } catch (err) {
-      if (err instanceof ApiFailure) setErrors(new Map(err.details.map((d) => [d.field, d.message])));
-      if (err instanceof ApiFailure && err.details.length === 0)
-        setErrors(new Map([['schedule', err.message]]));
-    }
-  };
-  return (
-    <section aria-labelledby="schedule-h">
-      <h2 id="schedule-h">Schedule</h2>
-      <p>
-        {scheduleText(connector.schedule)}
-        {connector.schedule && (
-          <>
-            {' '}
-            · next run <strong class="next-run">{time(connector.schedule.next_fire_at)}</strong>
-            {connector.schedule.last_fired_at && <> · last fired {time(connector.schedule.last_fired_at)}</>}
-          </>
-        )}
-      </p>
-      <form onSubmit={(e) => void save(e)} noValidate>
-        <ScheduleFields
-          idPrefix="schedule"
-          value={value}
-          onChange={setValue}
-          errors={errors}
-          legend="Change the schedule"
-        />
-        <button type="submit">Save schedule</button>
-        {note && (
-          <span class="muted" role="status">
-            {' '}
-            {note}
-          </span>
-        )}
-      </form>
-    </section>
-  );
-}
-
-function StateSection({ id }: { id: string }) {
-  const state = useLoad<{ data: StateEntry[] }>(`/connectors/${id}/state`);
-  return (
-    <section aria-labelledby="state-h">
-      <h2 id="state-h">Incremental state</h2>
-      <ErrorNote error={state.error} />
-      {!state.data && state.loading && <Loading what="state" />}
-      {state.data && (
-        <TableBox label="Incremental state">
-          <table class="list">
-            <thead>
-              <tr>
-                <th scope="col">Endpoint</th>
-                <th scope="col">Cursor</th>
-                <th scope="col">Committed state</th>
-              </tr>
-            </thead>
-            <tbody>
-              {state.data.data.map((s) => (
-                <tr key={s.endpoint}>
-                  <th scope="row">{s.endpoint}</th>
-                  <td>{s.cursor_path ? <code>{s.cursor_path}</code> : <span class="muted">none</span>}</td>
-                  <td>
-                    {s.state === null ? (
-                      <span class="muted">{s.cursor_path ? 'not started' : '—'}</span>
-                    ) : (
-                      <code>{cell(s.state)}</code>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableBox>
-      )}
-    </section>
-  );
-}
-
-function BackfillSection({ connector }: { connector: Connector }) {
-  const api = useApi();
-  const list = useLoad<Page<Backfill>>(
-    `/backfills?connector_id=${encodeURIComponent(connector.id)}&limit=10`,
-  );
-  const [form, setForm] = useState({ from: '', to: '', step: '7d' });
-  const [errors, setErrors] = useState<Map<string, string>>(new Map());
-  const [failure, setFailure] = useState<ApiFailure | undefined>(undefined);
-  const start = async (e: Event): Promise<void> => {
-    e.preventDefault();
-    setFailure(undefined);
-    try {
-      const b = await api.send<Backfill>('POST', `/connectors/${connector.id}/backfills`, form);
-      navigate(`/backfills/${b.id}`);
-    } catch (err) {
-      if (err instanceof ApiFailure && err.details.length)
-        setErrors(new Map(err.details.map((d) => [d.field, d.message])));
-      else setFailure(err as ApiFailure);
-    }
-  };
-  const field = (name: 'from' | 'to' | 'step', label: string, hint: string) => (
-    <div class="field">
-      <label for={`bf-${name}`}>{label}</label>
-      <input
-        id={`bf-${name}`}
-        value={form[name]}
-        placeholder={hint}
-        aria-invalid={errors.has(name)}
-        aria-describedby={errors.has(name) ? `bf-${name}-error` : undefined}
-        onInput={(e) => setForm({ ...form, [name]: e.currentTarget.value })}
-      />
-      <FieldError id={`bf-${name}-error`} message={errors.get(name)} />
-    </div>
-  );
-  return (
-    <section aria-labelledby="backfills-h">
-      <h2 id="backfills-h">Backfills</h2>
-      {list.data && list.data.data.length > 0 && (
-        <ul class="plain">
-          {list.data.data.map((b) => (
-            <li key={b.id}>
-              <a href={href(`/backfills/${b.id}`)}>
-                {String(b.from)} → {String(b.to)} by {String(b.step)}
-              </a>{' '}
-              <StatusBadge status={b.status} />{' '}
-              <span class="muted">
-                {b.counts.succeeded}/{b.counts.total} windows done
-                {b.counts.failed ? `, ${b.counts.failed} failed` : ''}
-              </span>
-            </li>
-          ))}
-        </ul>
-      )}
-      <form class="inline-form" onSubmit={(e) => void start(e)} noValidate aria-label="Start a backfill">
-        {field('from', 'From', '2024-01-01')}
-        {field('to', 'To (exclusive)', '2025-01-01')}
-        {field('step', 'Window', '7d')}
-        <button type="submit">Start backfill</button>
-      </form>
-      <ErrorNote error={failure} />
-    </section>
   );
 }

@@ -5,6 +5,7 @@ import { between, bytes, count, duration, rate, time } from '../format.js';
 import { useLiveEvents, type LiveState } from '../live-events.js';
 import { useApi, useLoad } from '../parts/api-context.js';
 import { ErrorNote, Loading, PageTitle, StatusBadge, TableBox } from '../parts/common.js';
+import { ErrorDetails } from '../parts/error-details.js';
 import { href } from '../router.js';
 
 /** What the WebSocket said last about one endpoint while the run goes on. */
@@ -258,46 +259,6 @@ function merge(
     rate: rate(base.rows, base.extract_ms),
     ...(error ? { error } : {}),
   };
-}
-
-function ErrorDetails({ endpoint, error }: { endpoint: string; error: EndpointError }) {
-  return (
-    <details class="error-details" open data-error-endpoint={endpoint}>
-      <summary>
-        <strong>{endpoint}</strong> failed: <code>{error.code}</code>
-        {error.status !== undefined ? ` (HTTP ${error.status})` : ''}
-      </summary>
-      <dl class="facts">
-        <dt>Code</dt>
-        <dd>
-          <code>{error.code}</code>
-          {error.kind && <span class="muted"> ({error.kind})</span>}
-        </dd>
-        {error.status !== undefined && (
-          <>
-            <dt>HTTP status</dt>
-            <dd>{error.status}</dd>
-          </>
-        )}
-        {error.url && (
-          <>
-            <dt>URL</dt>
-            <dd>
-              <code class="wrap">{error.url}</code>
-            </dd>
-          </>
-        )}
-        <dt>Message</dt>
-        <dd class="wrap">{error.message}</dd>
-      </dl>
-      {error.body_excerpt && (
-        <>
-          <p class="muted">Response body (excerpt)</p>
-          <pre class="excerpt">{error.body_excerpt}</pre>
-        </>
-      )}
-    </details>
-  );
 }
 
 function LiveDot({ state, running }: { state: LiveState; running: boolean }) {
