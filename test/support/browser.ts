@@ -11,12 +11,25 @@ import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.FLOE_CHROMIUM ?? '/usr/bin/chromium';
-export const hasChromium = existsSync(CHROMIUM);
+
+/**
+ * The browser tests are skipped only when asked for explicitly (`FLOE_SKIP_BROWSER=1`); a missing
+ * Chromium otherwise fails them with a message saying how to get it, never a silent skip.
+ */
+export const skipBrowserTests = process.env.FLOE_SKIP_BROWSER === '1';
 
 /** Screenshots for review (gitignored). */
 export const SCREENSHOT_DIR = join(process.cwd(), 'test-output', 'console');
 
+/** Why the browser tests cannot run here, or undefined when Chromium is installed. */
+export const chromiumMissing: string | undefined = existsSync(CHROMIUM)
+  ? undefined
+  : `Chromium not found at ${CHROMIUM}: the console's browser tests need it. Install Debian's package ` +
+    '(`apt-get install -y chromium`; .ci/run does this), or set FLOE_CHROMIUM to a Chromium binary, ' +
+    'or set FLOE_SKIP_BROWSER=1 to skip these tests explicitly.';
+
 export async function launchChromium(): Promise<Browser> {
+  if (chromiumMissing) throw new Error(chromiumMissing);
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
