@@ -196,12 +196,34 @@ export const endpointConfig = z
           'records, else the one array of objects under data, results, items, records, …, else the whole body is one record.',
       ),
     pagination: paginationConfig.optional().describe('Absent → one request; `{ type: auto }` detects it.'),
+    concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(32)
+      .optional()
+      .describe(
+        'Pages requested at once, default 1 (offset and page_number only; the rate limit still applies). Pages are still ' +
+          'processed in order; up to concurrency−1 requests past the last page may be sent and discarded.',
+      ),
     columns: columnsConfig.optional(),
     schema: z.array(declaredColumn).optional().describe('Declared column types; others are inferred.'),
     write_disposition: writeDisposition.optional().describe('Overrides destination.write_disposition.'),
     primary_key: z.array(nonEmpty).min(1).optional().describe('Key columns for merge.'),
     incremental: incrementalConfig.optional(),
     normalize: endpointNormalizeConfig.optional(),
+  })
+  .superRefine((e, ctx) => {
+    const type = e.pagination?.type ?? 'single_page';
+    if (e.concurrency !== undefined && e.concurrency > 1 && type !== 'offset' && type !== 'page_number') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['concurrency'],
+        message:
+          `concurrency ${e.concurrency} needs offset or page_number pagination; with ${type} each request needs the ` +
+          'previous response (a cursor or a link), so pages can only be fetched one after another',
+      });
+    }
   })
   .describe('One endpoint → one table.');
 

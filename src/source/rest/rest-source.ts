@@ -10,13 +10,14 @@ import { createAuth } from './auth/create-auth.js';
 import { createHttpClient } from './http-client.js';
 import { isSuccess, type HttpRequest, type HttpResponse, type Transport } from './http.js';
 import { createPaginator } from './paginators/create-paginator.js';
-import type { Paginator } from './paginators/paginator.js';
+import type { PageTarget, Paginator } from './paginators/paginator.js';
+import { FetchAhead } from './fetch-ahead.js';
 import { RateLimiter, rateLimitIntervalMs } from './rate-limiter.js';
 import { renderRequestConfig } from './render-templates.js';
 import type { PagesOptions } from './pages-options.js';
 
 export type { PagesOptions } from './pages-options.js';
-import { pageRequest, requestTemplate } from './request-builder.js';
+import { pageRequest, requestTemplate, type RequestTemplate } from './request-builder.js';
 import { authQueryParam, resumeStart } from './resume.js';
 import { parseJsonBody, statusError } from './response.js';
 import { compileSelector } from './selector.js';
@@ -145,13 +146,14 @@ export class RestSource {
     let received = base.records;
     let totalRecords: number | undefined;
     let totalPages: number | undefined;
-    let inflight = this.send(req, signal);
-    // The request not yet awaited, to cancel and settle if the consumer stops early.
-    let pending: Promise<HttpResponse> | undefined = inflight;
+    // Requests in flight, in page order: ahead[0] is the page awaited next; the others were
+    // predicted (`concurrency` > 1 on offset/page_number) and are dropped if the response says so.
+    const ahead = new FetchAhead((r, s) => this.send(r, s), signal);
+    const width = paginator.ahead === undefined ? 1 : Math.max(1, endpoint.concurrency ?? 1);
+    ahead.launch(token, req);
     try {
       for (let index = 0; ; index++) {
-        const res = await this.settle(inflight, name);
-        pending = undefined;
+        const res = await this.settle(ahead.take(), name);
         const url = redactor.url(req.url);
         const origin = { endpoint: name, url, status: res.status };
         if (!isSuccess(res.status)) throw statusError(req.method, res, origin, redactor);
@@ -212,16 +214,19 @@ export class RestSource {
         let nextReq: HttpRequest | undefined;
         let end: PageEnd | undefined;
         if (next !== undefined) {
-          const target = paginator.target(next);
-          nextReq = pageRequest(template, target);
-          if (target.kind === 'url') nextReq = this.scoped(nextReq, name, authParam);
+          nextReq = this.requestFor(template, paginator.target(next), name, authParam);
           const earlier = seen.get(nextReq.url);
           if (earlier !== undefined) throw urlLoopError(here, paginator, next, redactor.url(nextReq.url), earlier, redactor);
           seen.set(nextReq.url, index + 1);
-          // Prefetch; the rejection is handled when awaited, but must not count as unhandled meanwhile.
-          inflight = pending = this.send(nextReq, signal);
-          inflight.catch(() => undefined);
+          // Prefetch (or keep the request already sent for it); then fill the window ahead.
+          ahead.follow(next, nextReq);
+          for (let k = ahead.size; k < width; k++) {
+            const predicted = paginator.ahead?.(ahead.lastToken, { totalRecords, totalPages });
+            if (predicted === undefined || (maxPages !== undefined && index + 1 + k >= maxPages)) break;
+            ahead.launch(predicted, this.requestFor(template, paginator.target(predicted), name, authParam));
+          }
         } else {
+          ahead.cancel();
           end = pageEnd({
             endpoint: name,
             reason: declaredEnd ?? (maxPagesReached ? 'max_pages reached' : 'the pagination ended'),
@@ -259,7 +264,7 @@ export class RestSource {
       }
     } finally {
       stop.abort();
-      if (pending !== undefined) await pending.catch(() => undefined);
+      await ahead.settled();
     }
   }
 
@@ -270,6 +275,12 @@ export class RestSource {
   close(): Promise<void> {
     this.closing ??= this.pool?.close() ?? Promise.resolve();
     return this.closing;
+  }
+
+  /** The request for a page target; a full URL is scoped as credentials allow (see CredentialScope). */
+  private requestFor(template: RequestTemplate, target: PageTarget, endpoint: string, authParam: string | undefined): HttpRequest {
+    const req = pageRequest(template, target);
+    return target.kind === 'url' ? this.scoped(req, endpoint, authParam) : req;
   }
 
   /** A next-page request as credentials allow it (see CredentialScope). */

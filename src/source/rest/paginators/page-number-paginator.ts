@@ -1,6 +1,6 @@
 import type { PaginationConfig } from '../../../config/schema.js';
 import { isCount, tokenRecord } from './token-shape.js';
-import { queryTarget, type PageContext, type PageTarget, type Paginator } from './paginator.js';
+import { queryTarget, type KnownTotals, type PageContext, type PageTarget, type Paginator } from './paginator.js';
 import { endedBySignals, explicitSignals } from './signal-stop.js';
 
 /** The `pagination` block that selects this paginator. */
@@ -42,6 +42,16 @@ export class PageNumberPaginator implements Paginator<PageNumberToken> {
     }
     const pagesSoFar = page.token.page - this.config.start_page + 1;
     return endedBySignals(page, this.config, { pagesSoFar }) ? undefined : next;
+  }
+
+  ahead(token: PageNumberToken, known: KnownTotals): PageNumberToken | undefined {
+    const page = token.page + 1;
+    if (known.totalPages !== undefined && page - this.config.start_page >= known.totalPages) return undefined;
+    const size = this.config.page_size_value;
+    if (known.totalRecords !== undefined && size !== undefined && (page - this.config.start_page) * size >= known.totalRecords) {
+      return undefined;
+    }
+    return { page };
   }
 
   restore(stored: unknown): PageNumberToken | undefined {
