@@ -44,7 +44,7 @@ describe('rate_limit.shared', () => {
     const grants: number[] = [];
     for (let i = 0; i < 4; i++) grants.push(await divided.limiter!.acquire());
     expect(grants.slice(1).map((g, i) => g - grants[i]!)).toEqual([4 * interval, 4 * interval, 4 * interval]);
-    expect(divided.limiter!.pause).toBeUndefined(); // a 429 stays this process's business
+    expect('pause' in divided.limiter!).toBe(false); // a 429 stays this process's business
     await divided.close();
   });
 
