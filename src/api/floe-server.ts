@@ -35,6 +35,8 @@ export interface ServeOptions {
   readonly pollMs?: number;
   readonly heartbeatMs?: number;
   readonly staleMs?: number;
+  /** On close, how long running jobs may take to finish before they are stopped and queued again (default 30 s). */
+  readonly graceMs?: number;
   readonly parts?: (loaded: LoadedConfig) => Parts;
   /** The web console's built files (default `dist/console`); false serves the API only. */
   readonly console?: string | false;
@@ -114,7 +116,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<FloeServer> 
     close: () =>
       (closing ??= (async () => {
         await scheduler.stop();
-        await worker?.stop();
+        await worker?.stop(opts.graceMs);
         await closeSocket();
         await app.close();
         if (!opts.store) await store.close();

@@ -1,4 +1,6 @@
 import type { FloeConfig } from '../config/schema.js';
+import type { BudgetRepo } from '../store/budget-repo.js';
+import { BudgetLimiter } from '../store/budget-limiter.js';
 import { RateLimiter, rateLimitIntervalMs } from '../source/rest/rate-limiter.js';
 import { rateBudgetKey } from '../source/rest/rate-budget-key.js';
 import type { RequestLimiter } from '../source/rest/request-limiter.js';
@@ -39,11 +41,10 @@ export async function openSharedLimit(
     return { limiter: new RateLimiter(interval * parallelism, opts.clock), mode: 'divided', close: none };
   }
   // Loaded on use: only processes with a shared budget pay for the PostgreSQL driver.
-  const [{ PgClient }, { migrate }, { BudgetRepo }, { BudgetLimiter }] = await Promise.all([
+  const [{ PgClient }, { migrate }, { BudgetRepo }] = await Promise.all([
     import('../store/pg-client.js'),
     import('../store/migrate.js'),
     import('../store/budget-repo.js'),
-    import('../store/budget-limiter.js'),
   ]);
   let db: Awaited<ReturnType<typeof PgClient.open>> | undefined;
   try {
@@ -62,4 +63,19 @@ export async function openSharedLimit(
   const limiter = new BudgetLimiter(new BudgetRepo(open), rateBudgetKey(config), interval, opts.clock, opts.logger);
   opts.logger.info('rate_limit.shared: the request budget is kept in FLOE_DATABASE_URL, shared with every process of this API and credential');
   return { limiter, mode: 'store', close: () => open.close() };
+}
+
+/**
+ * `floe serve`'s side of `rate_limit.shared`: the budget in the server's own store (embedded or
+ * PostgreSQL), shared by its workers and replicas and by `floe run-slice` processes whose
+ * FLOE_DATABASE_URL is that database. Undefined without `shared`: the run keeps its own limiter.
+ */
+export function storeLimiter(
+  budgets: Pick<BudgetRepo, 'reserve' | 'block' | 'blockedUntil'>,
+  config: Pick<FloeConfig, 'rate_limit' | 'base_url' | 'auth'>,
+  clock: Clock,
+  logger: Logger,
+): RequestLimiter | undefined {
+  if (!config.rate_limit?.shared) return undefined;
+  return new BudgetLimiter(budgets, rateBudgetKey(config), rateLimitIntervalMs(config.rate_limit), clock, logger);
 }

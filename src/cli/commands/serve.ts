@@ -48,7 +48,7 @@ export function serveCommand(program: Command, cli: CliContext): Command {
         const env = cli.env;
         const logger = new TextLogger({ sink: cli.io.stderr, json: opts.logFormat === 'json' });
         const ms = (name: string): number | undefined => (env[name] ? wholeNumber(env[name]) : undefined);
-        const timing = { pollMs: ms('FLOE_SERVE_POLL_MS'), heartbeatMs: ms('FLOE_SERVE_HEARTBEAT_MS'), staleMs: ms('FLOE_SERVE_STALE_MS'), schedulerEveryMs: ms('FLOE_SERVE_SCHEDULER_MS') };
+        const timing = { pollMs: ms('FLOE_SERVE_POLL_MS'), heartbeatMs: ms('FLOE_SERVE_HEARTBEAT_MS'), staleMs: ms('FLOE_SERVE_STALE_MS'), schedulerEveryMs: ms('FLOE_SERVE_SCHEDULER_MS'), graceMs: ms('FLOE_SERVE_GRACE_MS') };
         // Loaded on use: the server's libraries (fastify, PGlite, pg) stay out of every other command's start-up.
         const { startServer } = await import('../../api/floe-server.js');
         const server = await startServer({

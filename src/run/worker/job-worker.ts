@@ -14,6 +14,7 @@ import { runBackfill, type BackfillRecord } from '../backfill/backfill-runner.js
 import { defaultParts } from '../default-parts.js';
 import type { Parts } from '../parts.js';
 import { runConnector } from '../runner.js';
+import { storeLimiter } from '../shared-rate-limit.js';
 import { redactingLogger } from './redacting-logger.js';
 import { RunEvents } from './run-events.js';
 
@@ -160,6 +161,8 @@ export class JobWorker {
       // Replicas may run on other machines: the truth of incremental state is the destination.
       if (store.shared) await rm(join(stateDir, 'state'), { recursive: true, force: true });
       const parts = this.opts.parts?.(loaded) ?? defaultParts;
+      // rate_limit.shared: every worker and replica of this store (and run-slice processes on its database) keep the API's limit together.
+      const limiter = storeLimiter(store.budgets, loaded.config, clock, log);
       log.info(row.attempts > 1 ? 'resuming job taken over from a stopped worker' : 'job started', { worker: this.id, attempt: row.attempts });
       if (events) {
         const record = await runConnector(
@@ -171,7 +174,7 @@ export class JobWorker {
             signal: controller.signal,
             onProgress: events.onProgress,
           },
-          { clock, logger: log, parts, history: events.history },
+          { clock, logger: log, parts, history: events.history, ...(limiter ? { limiter } : {}) },
         );
         status = outcome(record.status);
       } else {
@@ -191,6 +194,7 @@ export class JobWorker {
             clock,
             logger: log,
             parts,
+            ...(limiter ? { limiter } : {}),
             records: {
               read: () => Promise.resolve((row.record as BackfillRecord | null) ?? undefined),
               write: (r) => store.backfills.saveRecord(row.id, r),

@@ -3,7 +3,7 @@
  * idempotent re-runs (same state dir, or a fresh one: the ledger answers), resume after a signal
  * and after a retryable failure, keyed scheduled runs, and the refusals.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -13,6 +13,7 @@ import { DuckdbDestination } from '../../../src/destination/duckdb/duckdb-destin
 import { planSlices, type SlicePlan } from '../../../src/run/slice/slice-plan.js';
 import { runSlice } from '../../../src/run/slice/slice-runner.js';
 import { FakeClock } from '../../../src/util/clock.js';
+import { runFloe, spawnFloe } from '../../support/floe-process.js';
 import { reply, useMockApi, type MockApi } from '../../support/mock-api.js';
 
 vi.setConfig({ testTimeout: 30_000 });
@@ -201,5 +202,57 @@ describe('floe run-slice (DuckDB)', () => {
     expect(second).toMatchObject({ kind: 'config', message: expect.stringMatching(/DuckDB allows one writing process.*one at a time/) as unknown });
     release();
     expect((await first).status).toBe('succeeded');
+  });
+
+  it('the CLI: SIGTERM exits 75 (retry) and the next attempt resumes; JOB_COMPLETION_INDEX picks the slice', async () => {
+    const api = await useMockApi();
+    let arrived!: () => void;
+    const reached = new Promise<void>((r) => (arrived = r));
+    // The first attempt is stopped while page 2 of the second day is in flight.
+    let slow = true;
+    api.get('/events', async (req) => {
+      const since = req.query.since!;
+      const page = Number(req.query.page ?? 1);
+      if (slow && since.startsWith('2024-03-02') && page === 2) {
+        slow = false;
+        arrived();
+        await new Promise((r) => setTimeout(r, 2_000));
+      }
+      const until = Date.parse(req.query.until!);
+      const rows = events.filter((e) => Date.parse(e.at) >= Date.parse(since) && Date.parse(e.at) < until);
+      return { json: rows.slice((page - 1) * 3, page * 3) };
+    });
+    const cfg = {
+      name: 'sl',
+      base_url: api.url,
+      retry: { max_retries: 0 },
+      stage: { checkpoint_pages: 1 },
+      endpoints: [
+        {
+          path: '/events',
+          query_params: { since: '{{ incremental.start_value }}', until: "{{ incremental.end_value | default('') }}" },
+          pagination: { type: 'page_number', page_param: 'page', page_size_param: 'per_page', page_size_value: 3 },
+          incremental: { cursor_path: '$.at', initial_value: '2024-03-01T00:00:00Z' },
+        },
+      ],
+      destination: { type: 'duckdb', path: join(dir, 'w.duckdb') },
+    };
+    const file = join(dir, 'c.json');
+    await writeFile(file, JSON.stringify(cfg));
+    const planned = await runFloe(['plan', file, '--from', '2024-03-01', '--to', '2024-03-04', '--step', '1d', '--windows-per-slice', '3', '--json']);
+    expect(planned.code, planned.stderr).toBe(0);
+    await writeFile(join(dir, 'plan.json'), planned.stdout);
+    const args = ['run-slice', file, '--plan', join(dir, 'plan.json'), '--state-dir', join(dir, 'st'), '--json'];
+    const first = spawnFloe(args, { JOB_COMPLETION_INDEX: '0' });
+    await reached;
+    first.child.kill('SIGTERM');
+    const stopped = await first.exit;
+    expect(stopped.code, stopped.stderr).toBe(75);
+    expect(JSON.parse(stopped.stdout)).toMatchObject({ index: 0, status: 'interrupted' });
+    const before = api.requests.length;
+    const again = await runFloe(args, { JOB_COMPLETION_INDEX: '0' });
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ status: 'succeeded', rows_loaded: 12, attempts: 2 });
+    expect(`${api.requests[before]!.query.since!.slice(0, 10)}#${api.requests[before]!.query.page}`).toBe('2024-03-02#2');
   });
 });

@@ -37,8 +37,8 @@ const PAGE = 100;
 let api: MockApi;
 let emu: SnowflakeEmulator;
 let dir: string;
-/** When set, requests inside [from, to) of this endpoint are counted, and the `holdAt`-th is held until `release`. */
-let trap: { endpoint: string; from: string; to: string; holdAt: number; seen: number; held?: () => void; release: Promise<void> } | undefined;
+/** Called before each API request is answered; the answer waits for it (to hold a request). */
+let hook: ((endpoint: string, since: string) => Promise<void> | undefined) | undefined;
 
 beforeAll(async () => {
   api = await MockApi.start();
@@ -46,10 +46,7 @@ beforeAll(async () => {
     api.get(`/${e}`, async (req) => {
       const since = Date.parse(req.query.since!);
       const until = req.query.until ? Date.parse(req.query.until) : Infinity;
-      if (trap && trap.endpoint === e && req.query.since! >= trap.from && req.query.since! < trap.to && ++trap.seen === trap.holdAt) {
-        trap.held?.();
-        await trap.release;
-      }
+      await hook?.(e, req.query.since!);
       const rows = DATA[e]!.filter((r) => Date.parse(r.at) >= since && Date.parse(r.at) < until);
       const page = Number(req.query.page ?? 1);
       return { json: rows.slice((page - 1) * PAGE, page * PAGE) };
@@ -133,23 +130,24 @@ describe('floe plan + run-slice across 4 worker processes (Snowflake emulator)',
     const twice = slices[4]!; // run on two machines at the same time
     const killed = slices[10]!; // its worker is killed mid-extraction
     const attempts = new Map<number, (FloeResult & { signal: NodeJS.Signals | null })[]>();
+    // The killed slice's 35th request is held until its worker is dead.
     let release!: () => void;
-    trap = {
-      endpoint: killed.endpoint,
-      from: `${killed.from}T00:00:00Z`,
-      to: `${killed.to}T00:00:00Z`,
-      holdAt: 35,
-      seen: 0,
-      release: new Promise<void>((r) => (release = r)),
+    const released = new Promise<void>((r) => (release = r));
+    let held!: () => void;
+    const holding = new Promise<void>((r) => (held = r));
+    let seen = 0;
+    hook = (endpoint, since) => {
+      if (endpoint !== killed.endpoint || since < `${killed.from}T` || since >= `${killed.to}T` || ++seen !== 35) return undefined;
+      held();
+      return released;
     };
-    const held = new Promise<void>((r) => (trap!.held = r));
     let killedRequests: RecordedRequest[] = [];
 
     /** One attempt of index `i` on `machine`, as a pod would run it. */
     const attempt = async (i: number, machine: string): Promise<FloeResult & { signal: NodeJS.Signals | null }> => {
       const child = spawnFloe(['run-slice', config, '--plan', planFile, '--state-dir', join(dir, machine), '--json'], { ...ENV, JOB_COMPLETION_INDEX: String(i) });
       if (i === killed.index && (attempts.get(i)?.length ?? 0) === 0) {
-        await held; // 34 windows extracted and checkpointed, the 35th request in flight
+        await holding; // 34 windows extracted and checkpointed, the 35th request in flight
         await killHard(child.child);
         killedRequests = [...api.requests];
         release();
@@ -172,7 +170,7 @@ describe('floe plan + run-slice across 4 worker processes (Snowflake emulator)',
         for (let i = queue.shift(); i !== undefined; i = queue.shift()) await runIndex(i, machine);
       }),
     );
-    trap = undefined;
+    hook = undefined;
 
     // Every index succeeded; the killed one on its second attempt, resuming past the first 30 windows.
     for (const s of slices) {
@@ -203,5 +201,34 @@ describe('floe plan + run-slice across 4 worker processes (Snowflake emulator)',
       expect(sliced).toHaveLength(DATA[e]!.length);
       expect(sliced).toEqual(await table('SINGLE', name));
     }
+  });
+
+  it('cross-machine exactly-once: two run-slice processes of one slice, no shared state dir, both past the ledger check when they load: one commits', async () => {
+    const config = await writeConfig('TWICE');
+    const planned = await runFloe(['plan', config, '--from', '2024-06-01', '--to', '2024-06-05', '--step', '1d', '--windows-per-slice', '4', '--parallelism', '2', '--json'], ENV);
+    expect(planned.code, planned.stderr).toBe(0);
+    const planFile = join(dir, 'plan-twice.json');
+    await writeFile(planFile, planned.stdout);
+    const slice = (JSON.parse(planned.stdout) as { slices: Slice[] }).slices.find((s) => s.endpoint === 'invoices')!;
+    // Both attempts' last requests are held until both have arrived: both extract everything before either loads.
+    let waiting = 0;
+    let open!: () => void;
+    const both = new Promise<void>((r) => (open = r));
+    hook = (endpoint, since) => {
+      if (endpoint !== 'invoices' || !since.startsWith('2024-06-04')) return undefined;
+      if (++waiting === 2) open();
+      return both;
+    };
+    const run = (machine: string): ReturnType<typeof runFloe> =>
+      runFloe(['run-slice', config, '--plan', planFile, '--slice', slice.id, '--state-dir', join(dir, machine), '--json'], ENV);
+    const [a, b] = await Promise.all([run('x1'), run('x2')]);
+    hook = undefined;
+    expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
+    const outs = [a, b].map((r) => JSON.parse(r.stdout) as { status: string; rows: number; already_loaded?: boolean });
+    // Both extracted the slice (neither was told by the ledger before extracting); one load committed.
+    expect(outs.map((o) => o.rows)).toEqual([8, 8]);
+    expect(outs.filter((o) => o.already_loaded === true)).toHaveLength(1);
+    expect(await emu.query(`SELECT "RUN_ID" AS id FROM "FLOE_TEST"."TWICE"."_FLOE_LOADS"`)).toEqual([{ id: slice.id }]);
+    expect(await table('TWICE', 'INVOICES')).toHaveLength(8);
   });
 });
