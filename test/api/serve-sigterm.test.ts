@@ -40,7 +40,7 @@ function startServe(dataDir: string): { child: ChildProcess; url: Promise<string
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /floe serve: (http:\/\/\S+)\/api\/v1/.exec(out);
+      const m = /(http:\/\/[\d.:]+)\/api\/v1/.exec(out);
       if (m) resolve(m[1]!);
     });
     void exit.then(({ code }) => reject(new Error(`floe serve exited ${code}: ${err}`)));
