@@ -66,11 +66,31 @@ export interface CatalogRow {
   readonly column: string | null;
 }
 
+/** Tries of `bootstrap`: loaders starting at once on a fresh schema (the slices of a plan) race to create it. */
+const BOOTSTRAP_TRIES = 4;
+
 /**
- * Creates what is missing and migrates older layouts. Returns whether the state table holds rows
- * from before state was keyed by connector (the first connector to read one adopts it).
+ * Creates what is missing and migrates older layouts. Loaders on several machines may do it at
+ * the same moment (the pods of an Indexed Job starting on a fresh schema): a statement that fails
+ * because another loader created the object meanwhile (a catalog conflict, "already exists") is
+ * followed by a new read of the catalog, which then shows the object, up to `BOOTSTRAP_TRIES`
+ * times; an error that persists (a missing grant) is reported as before.
  */
 export async function bootstrap(s: LoadSession, catalog: CompiledStatement, plan: BookkeepingPlan): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await bootstrapOnce(s, catalog, plan);
+    } catch (e) {
+      if (attempt >= BOOTSTRAP_TRIES || s.signal?.aborted) throw e;
+      s.logger.info('creating floe bookkeeping objects failed, maybe as another loader created them; reading the catalog again', {
+        attempt,
+        error: (e as Error).message,
+      });
+    }
+  }
+}
+
+async function bootstrapOnce(s: LoadSession, catalog: CompiledStatement, plan: BookkeepingPlan): Promise<void> {
   const rows = (await s.run(catalog, 'read catalog')).rows as unknown as readonly CatalogRow[];
   const run = (file: string, step: string): Promise<unknown> =>
     s.run(bookkeepingStatement(plan.dialect, file, plan.placeholders), step);

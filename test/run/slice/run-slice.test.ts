@@ -12,7 +12,10 @@ import { parseConfig, type LoadedConfig } from '../../../src/config/load-config.
 import { DuckdbDestination } from '../../../src/destination/duckdb/duckdb-destination.js';
 import { planSlices, type SlicePlan } from '../../../src/run/slice/slice-plan.js';
 import { runSlice } from '../../../src/run/slice/slice-runner.js';
+import { defaultParts } from '../../../src/run/default-parts.js';
+import type { Parts } from '../../../src/run/parts.js';
 import { FakeClock } from '../../../src/util/clock.js';
+import { FloeError } from '../../../src/util/errors.js';
 import { runFloe, spawnFloe } from '../../support/floe-process.js';
 import { reply, useMockApi, type MockApi } from '../../support/mock-api.js';
 
@@ -84,8 +87,9 @@ function windowsAsked(api: MockApi, from = 0): string[] {
   return [...new Set(api.requests.slice(from).map((r) => r.query.since!.slice(0, 10)))];
 }
 
-function slice(loaded: LoadedConfig, plan: SlicePlan, index: number, stateDir: string, extra: { signal?: AbortSignal; runKey?: string } = {}): ReturnType<typeof runSlice> {
-  return runSlice(loaded, { plan, index, stateDir, env: {}, ...extra }, { clock: new FakeClock() });
+function slice(loaded: LoadedConfig, plan: SlicePlan, index: number, stateDir: string, extra: { signal?: AbortSignal; runKey?: string; parts?: Parts } = {}): ReturnType<typeof runSlice> {
+  const { parts, ...opts } = extra;
+  return runSlice(loaded, { plan, index, stateDir, env: {}, ...opts }, { clock: new FakeClock(), ...(parts ? { parts } : {}) });
 }
 
 describe('floe run-slice (DuckDB)', () => {
@@ -150,6 +154,29 @@ describe('floe run-slice (DuckDB)', () => {
     expect(retried).toMatchObject({ status: 'succeeded', rows_loaded: 12, attempts: 2 });
     expect(retried.error).toBeUndefined();
     expect(windowsAsked(api, before)).toEqual(['2024-03-03']);
+  });
+
+  it('a load that fails (a lost warehouse session) exits 75; the next attempt loads the staged files without a request', async () => {
+    const api = await useMockApi();
+    serve(api);
+    const loaded = config(api);
+    const plan = planSlices(loaded, { from: '2024-03-01', to: '2024-03-04', step: '1d', windowsPerSlice: 3 });
+    const broken: Parts = {
+      ...defaultParts,
+      async createDestination(cfg, deps) {
+        const real = await defaultParts.createDestination(cfg, deps);
+        return Object.assign(Object.create(real) as typeof real, {
+          load: () => Promise.reject(new FloeError('SNOWFLAKE_QUERY_FAILED', 'transient', 'the warehouse session was lost (390114)')),
+        });
+      },
+    };
+    const failed = await slice(loaded, plan, 0, join(dir, 'l'), { parts: broken });
+    expect(failed).toMatchObject({ status: 'failed', error: { kind: 'transient' }, staged: { rows: 12 } });
+    expect(sliceExit(failed)).toBe(75);
+    const asked = api.requests.length;
+    expect(await slice(loaded, plan, 0, join(dir, 'l'))).toMatchObject({ status: 'succeeded', rows_loaded: 12, attempts: 2 });
+    expect(api.requests.length).toBe(asked);
+    expect(await rows()).toEqual({ n: 12, ledger: [plan.slices[0]!.id] });
   });
 
   it('a slice without a window is a scheduled run: it needs --run-key, and each key loads once', async () => {

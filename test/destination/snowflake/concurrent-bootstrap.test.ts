@@ -1,0 +1,44 @@
+/**
+ * Loaders starting at once on a fresh schema (the pods of an Indexed Job, Airflow's mapped tasks)
+ * race to create floe's bookkeeping objects; the loser's DDL fails with a catalog conflict
+ * (Snowflake 000603/40001, as the emulator answers it). The load reads the catalog again and goes
+ * on instead of failing the slice.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Column } from '../../../src/types.js';
+import type { SnowflakeEmulator } from '../../support/snowflake-emulator/index.js';
+import { request } from './fixtures.js';
+import { cleanupTempDirs, DB, destinationFor, emulator, parquet, tempDir } from './helpers.js';
+
+let emu: SnowflakeEmulator;
+beforeAll(async () => {
+  emu = await emulator();
+});
+afterAll(async () => {
+  await emu.close();
+  cleanupTempDirs();
+});
+
+const COLUMNS: Column[] = [
+  { name: 'id', type: 'long' },
+  { name: 'v', type: 'string' },
+];
+const CONFLICT = { code: '000603', sqlState: '40001', message: 'TransactionContext Error: Catalog write-write conflict on create with "_FLOE_LOADS"' };
+
+it.each([
+  ['the schema', /CREATE SCHEMA/i],
+  ['the ledger table', /CREATE TABLE IF NOT EXISTS .*_FLOE_LOADS/i],
+])('a conflict creating %s (another loader created it meanwhile) does not fail the load', async (_what, statement) => {
+  const schema = `FRESH_${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
+  const d = await destinationFor(emu, { schema });
+  try {
+    emu.faults.failNext(statement, CONFLICT);
+    const file = await parquet(tempDir(), 'a.parquet', `SELECT * FROM (VALUES (1::BIGINT, 'a'), (2::BIGINT, 'b')) t(id, v)`, COLUMNS);
+    const result = await d.load(request([file], { table: 'items', runId: 'slice-1', columns: COLUMNS }));
+    expect(result.rowsLoaded).toBe(2);
+    expect(await emu.query(`SELECT count(*)::INT AS n FROM "${DB}"."${schema}"."ITEMS"`)).toEqual([{ n: 2 }]);
+  } finally {
+    emu.faults.clear();
+    await d.close();
+  }
+});
