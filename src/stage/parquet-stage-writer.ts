@@ -49,6 +49,16 @@ const INITIAL_RATIO = 0.35;
 /** Bytes on disk after which a file's own compression ratio is trusted. */
 const LEARN_AFTER = 4 << 20;
 
+/**
+ * Cells a row group may hold. The encoder keeps the open row group in (wasm) memory, so a wide
+ * table gets fewer rows per group: 26 columns keep 65,536 rows, 600 columns get 3,495.
+ */
+const ROW_GROUP_CELLS = 1 << 21;
+
+function rowGroupRows(max: number, columns: number): number {
+  return Math.min(max, Math.max(1024, Math.floor(ROW_GROUP_CELLS / Math.max(1, columns))));
+}
+
 function sameColumns(a: readonly Column[], b: readonly Column[]): boolean {
   return a.length === b.length && a.every((c, i) => c.name === b[i]?.name && c.type === b[i]?.type);
 }
@@ -230,7 +240,7 @@ export class ParquetStageWriter {
     this.#client ??= new ParquetWorkerClient(this.#opts.maxQueuedBatches ?? 2);
     const file: OpenFile = { id: this.#paths.length, path, columns, rows: 0, ipcBytes: 0 };
     this.#paths.push(path);
-    this.#client.open(file.id, path, this.#opts.rowGroupRows ?? 65536);
+    this.#client.open(file.id, path, rowGroupRows(this.#opts.rowGroupRows ?? 65536, columns.length));
     this.#current = file;
     return file;
   }
