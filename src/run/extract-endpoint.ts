@@ -39,7 +39,11 @@ export interface ExtractContext {
   /** Where the table's column names are kept between runs (see known-columns-file.ts). */
   readonly columnsFile?: string;
   /** Where this extraction's resume token is kept, out of the run history. */
-  readonly tokens: { save(next: unknown): Promise<void>; load(): Promise<unknown>; shown(next: unknown): unknown };
+  readonly tokens: {
+    save(next: unknown): Promise<void>;
+    load(): Promise<unknown>;
+    shown(next: unknown): unknown;
+  };
 }
 
 /**
@@ -48,7 +52,11 @@ export interface ExtractContext {
  * saved in the run record, so a run that dies in page 900 of 1,000 resumes near page 900 — where
  * the pagination type allows it (see RESUME_SUPPORT).
  */
-export async function extractEndpoint(endpoint: EndpointConfig, record: EndpointRunRecord, ctx: ExtractContext): Promise<StagedManifest> {
+export async function extractEndpoint(
+  endpoint: EndpointConfig,
+  record: EndpointRunRecord,
+  ctx: ExtractContext,
+): Promise<StagedManifest> {
   const every = ctx.config.stage.checkpoint_pages;
   const resumable = canResume(endpoint.pagination);
   const from = resumable ? await usableCheckpoint(record.checkpoint, ctx) : undefined;
@@ -57,7 +65,12 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
   const sourceWarnings: string[] = [];
   if (from) {
     // Files written after the checkpoint were cut short; the writer overwrites them by name.
-    Object.assign(record, { rows: from.rows, pages: from.pages, bytes: from.bytes, received: from.received ?? from.rows });
+    Object.assign(record, {
+      rows: from.rows,
+      pages: from.pages,
+      bytes: from.bytes,
+      received: from.received ?? from.rows,
+    });
   } else {
     Object.assign(record, { rows: 0, pages: 0, bytes: 0, files: 0, received: 0 });
     await rm(ctx.dir, { recursive: true, force: true }); // leftovers of an interrupted attempt
@@ -67,10 +80,15 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
   const columnsBefore: readonly Column[] = from ? from.columns : [];
   const vars = from ? from.vars : ctx.vars;
   let carriedMax: CursorValue | undefined =
-    from?.max && ctx.range ? readIncrementalState(from.max, { endpoint: ctx.name, kind: ctx.range.start.kind }) : undefined;
+    from?.max && ctx.range
+      ? readIncrementalState(from.max, { endpoint: ctx.name, kind: ctx.range.start.kind })
+      : undefined;
 
   const inc = endpoint.incremental;
-  const filter = inc && ctx.range ? new IncrementalFilter({ endpoint: ctx.name, config: inc, start: ctx.range.start, end: ctx.range.end }) : undefined;
+  const filter =
+    inc && ctx.range
+      ? new IncrementalFilter({ endpoint: ctx.name, config: inc, start: ctx.range.start, end: ctx.range.end })
+      : undefined;
   const seen =
     inc && ctx.range && ctx.advanceState
       ? new SeenRecords({
@@ -126,10 +144,18 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
   let lastNext: unknown;
   let invalidUtf8 = 0;
   let nonFinite = 0;
+  /** True while the parts of a streamed page are read: no checkpoint can be taken then. */
+  let midPage = false;
   const heap = new HeapGuard();
   try {
-    const resume = from ? { resumeFrom: from.next, resumedAt: { pages: from.pages, records: from.received ?? from.rows } } : {};
-    const pages = ctx.source.pages(endpoint, { ...(ctx.signal ? { signal: ctx.signal } : {}), vars, ...resume });
+    const resume = from
+      ? { resumeFrom: from.next, resumedAt: { pages: from.pages, records: from.received ?? from.rows } }
+      : {};
+    const pages = ctx.source.pages(endpoint, {
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      vars,
+      ...resume,
+    });
     for await (const page of pages) {
       record.received = (record.received ?? 0) + page.records.length;
       if (page.end?.warning !== undefined) {
@@ -142,8 +168,14 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
       const inRange = filter ? filter.filter(page.records) : page.records;
       const records = seen ? seen.filter(inRange) : inRange;
       for (const batch of normalizer.push(records)) await writer.write(batch);
-      record.pages += 1;
       record.rows += records.length;
+      // A part of a streamed page: the page (its count, bytes, checkpoint) is complete with its last part.
+      midPage = page.more === true;
+      if (midPage) {
+        heap.check();
+        continue;
+      }
+      record.pages += 1;
       record.bytes += page.bytes;
       lastNext = page.resume ?? page.next;
       invalidUtf8 += page.invalidUtf8 ?? 0;
@@ -176,9 +208,13 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
    */
   async function stopGracefully(): Promise<void> {
     try {
-      if (resumable && lastNext !== undefined) {
+      if (resumable && lastNext !== undefined && !midPage) {
         await checkpoint(lastNext);
-        ctx.log.info('interrupted: checkpoint saved', { pages: record.pages, rows: record.rows, files: files.length });
+        ctx.log.info('interrupted: checkpoint saved', {
+          pages: record.pages,
+          rows: record.rows,
+          files: files.length,
+        });
       }
       await writer.close().catch(() => undefined);
     } catch (e) {
@@ -203,12 +239,22 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
   const next = ctx.advanceState && ctx.range ? nextIncrementalState(ctx.range.previous, runMax) : undefined;
   if (filter) {
     record.out_of_range = (from?.out_of_range ?? 0) + filter.dropped;
-    ctx.log.info('incremental filter', { kept: filter.kept, out_of_range: filter.dropped, missing_cursor: filter.missing, unchanged: seen?.skipped ?? 0 });
+    ctx.log.info('incremental filter', {
+      kept: filter.kept,
+      out_of_range: filter.dropped,
+      missing_cursor: filter.missing,
+      unchanged: seen?.skipped ?? 0,
+    });
   }
-  const seenNow = seen?.seenFor(runMax === undefined ? ctx.range?.previous : maxCursor(ctx.range?.previous, runMax));
+  const seenNow = seen?.seenFor(
+    runMax === undefined ? ctx.range?.previous : maxCursor(ctx.range?.previous, runMax),
+  );
   const rows = files.reduce((n, f) => n + f.rows, 0);
   // State is committed with the data; a run that loads nothing leaves it as it was.
-  const state = next && rows > 0 ? { endpoint: ctx.name, value: { ...next, ...(seenNow ? { seen: seenNow } : {}) } } : undefined;
+  const state =
+    next && rows > 0
+      ? { endpoint: ctx.name, value: { ...next, ...(seenNow ? { seen: seenNow } : {}) } }
+      : undefined;
   return { files, columns, rows, ...(state ? { state } : {}) };
 }
 
@@ -224,7 +270,6 @@ function dataWarnings(invalidUtf8: number, nonFinite: number, fromNormalizer: re
   return out;
 }
 
-
 /** The error an extraction stopped by a signal ends with; the signal's reason names it. */
 function aborted(signal: AbortSignal, cause?: unknown): FloeError {
   const reason: unknown = signal.reason;
@@ -236,20 +281,34 @@ function aborted(signal: AbortSignal, cause?: unknown): FloeError {
  * A checkpoint whose files are all still on disk, with its resume token from the token file
  * (a record written before tokens moved there holds it itself).
  */
-async function usableCheckpoint(c: ExtractCheckpoint | undefined, ctx: ExtractContext): Promise<ExtractCheckpoint | undefined> {
+async function usableCheckpoint(
+  c: ExtractCheckpoint | undefined,
+  ctx: ExtractContext,
+): Promise<ExtractCheckpoint | undefined> {
   if (!c) return undefined;
   if (!(await allOnDisk(c.files))) {
     ctx.log.warn('the checkpoint files of the interrupted run are gone; extracting from the first page');
     return undefined;
   }
-  ctx.log.info('resuming extraction from a checkpoint', { pages: c.pages, rows: c.rows, files: c.files.length });
+  ctx.log.info('resuming extraction from a checkpoint', {
+    pages: c.pages,
+    rows: c.rows,
+    files: c.files.length,
+  });
   const next = await ctx.tokens.load();
   return next === undefined ? c : { ...c, next };
 }
 
 /** Whether every stage file an interrupted run recorded is still there to be reused. */
 export async function allOnDisk(files: readonly StageFile[]): Promise<boolean> {
-  const present = await Promise.all(files.map((f) => stat(f.path).then(() => true, () => false)));
+  const present = await Promise.all(
+    files.map((f) =>
+      stat(f.path).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
   return present.every(Boolean);
 }
 
@@ -261,7 +320,8 @@ export function unionColumns(a: readonly Column[], b: readonly Column[]): Column
     if (i < 0) out.push({ ...c });
     else {
       const have = out[i]!;
-      if (have.type !== c.type && isInferredType(have.type) && isInferredType(c.type)) out[i] = { name: c.name, type: joinTypes(have.type, c.type) };
+      if (have.type !== c.type && isInferredType(have.type) && isInferredType(c.type))
+        out[i] = { name: c.name, type: joinTypes(have.type, c.type) };
       else if (have.type !== c.type) out[i] = { name: c.name, type: 'string' };
     }
   }

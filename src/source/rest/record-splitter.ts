@@ -66,6 +66,11 @@ export class RecordSplitter {
     this.#counts = opts.counts;
   }
 
+  /** Whether the records array was found (else the whole body is the envelope). */
+  get found(): boolean {
+    return this.#found;
+  }
+
   /** Invalid UTF-8 sequences met so far (loaded as U+FFFD). */
   get invalidUtf8(): number {
     return this.#invalidUtf8;
