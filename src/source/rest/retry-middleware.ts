@@ -13,7 +13,7 @@ import { parseRetryAfter } from './retry-after.js';
 /** Statuses worth retrying: rate limited, and server errors that are usually momentary. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 /** Statuses whose `Retry-After` is honoured. */
-const RETRY_AFTER_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+export const RETRY_AFTER_STATUSES: ReadonlySet<number> = new Set([429, 503]);
 
 /** What the retry middleware needs: the retry config, Retry-After policy, clock and logging. */
 export interface RetryOptions {
