@@ -7,6 +7,7 @@ import { resolveEnv } from './template.js';
 import { translateDialect } from './dialects/translate-dialect.js';
 import { formatIssues, formatPath } from './format-issues.js';
 import { secretValues } from './secret-fields.js';
+import { checkParentLinks } from './parent-links.js';
 
 export interface LoadedConfig {
   readonly config: FloeConfig;
@@ -100,6 +101,7 @@ function checkSemantics(config: FloeConfig, file: string | undefined): void {
   const fail = (path: string, message: string): never => {
     throw new FloeError('CONFIG_INVALID', 'config', `${where}${path}: ${message}`, { details: { path } });
   };
+  checkParentLinks(config.endpoints, config.endpoints.map(endpointName), where);
   const names = new Map<string, number>();
   const tables = new Map<string, number>();
   config.endpoints.forEach((e, i) => {
@@ -122,6 +124,9 @@ function checkSemantics(config: FloeConfig, file: string | undefined): void {
     }
     if (e.body !== undefined && e.method !== 'POST') {
       fail(`endpoints[${i}].body`, 'a request body is only sent with method: POST');
+    }
+    if (e.body_format === 'form' && (e.body === null || typeof e.body !== 'object' || Array.isArray(e.body))) {
+      fail(`endpoints[${i}].body`, 'body_format: form needs body to be a mapping of fields');
     }
     const rl = config.rate_limit;
     if (rl && rl.requests_per_second === undefined && rl.requests_per_minute === undefined && !rl.respect_retry_after) {

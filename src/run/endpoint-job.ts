@@ -16,6 +16,7 @@ import type { Parts, SourcePart } from './parts.js';
 import type { EndpointErrorRecord, EndpointRunRecord, StagedManifest } from './run-history.js';
 import type { StateStore } from './state-store.js';
 import { CheckpointTokens } from './checkpoint-tokens.js';
+import type { ParentRow, ParentRowsFile } from './parent-child/parent-rows.js';
 
 export interface ProgressEvent {
   readonly endpoint: string;
@@ -49,6 +50,8 @@ export interface EndpointJobContext {
   readonly onProgress: (e: ProgressEvent) => void;
   /** Called whenever the record changes, so run history shows progress. */
   readonly onUpdate: () => Promise<void>;
+  /** Parent/child: the parent records of a child, and where a parent keeps them for its children. */
+  readonly family?: { readonly parentRows?: () => Promise<ParentRow[]>; readonly collect?: ParentRowsFile };
 }
 
 /**
@@ -162,7 +165,10 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
       return { files: [], columns: [], rows: 0 };
     }
     log.info('extracting', { table, ...(range ? { from: range.vars['incremental.start_value'], to: range.vars['incremental.end_value'] } : {}) });
+    const parentRows = ctx.family?.parentRows ? await ctx.family.parentRows() : undefined;
     const manifest = await extractEndpoint(endpoint, record, {
+      ...(parentRows ? { parentRows } : {}),
+      ...(ctx.family?.collect ? { collect: ctx.family.collect } : {}),
       name,
       dir,
       config: ctx.config,

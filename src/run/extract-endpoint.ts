@@ -13,6 +13,8 @@ import { parseLookback } from './incremental/duration.js';
 import { SeenRecords } from './incremental/seen-records.js';
 import type { IncrementalRange } from './incremental/start-value.js';
 import type { Parts, SourcePart } from './parts.js';
+import { childPages } from './parent-child/child-pages.js';
+import type { ParentRow, ParentRowsFile } from './parent-child/parent-rows.js';
 import type { EndpointRunRecord, ExtractCheckpoint, StagedManifest } from './run-history.js';
 
 export interface ExtractContext {
@@ -34,6 +36,10 @@ export interface ExtractContext {
   readonly onPage: () => void;
   /** Persists the record (with its checkpoint). */
   readonly save: () => Promise<void>;
+  /** A child endpoint: the parent records it runs over (see childPages). */
+  readonly parentRows?: readonly ParentRow[];
+  /** A parent endpoint: where the records its children need are kept. */
+  readonly collect?: ParentRowsFile;
   /** Where this extraction's resume token is kept, out of the run history. */
   readonly tokens: { save(next: unknown): Promise<void>; load(): Promise<unknown>; shown(next: unknown): unknown };
 }
@@ -46,7 +52,7 @@ export interface ExtractContext {
  */
 export async function extractEndpoint(endpoint: EndpointConfig, record: EndpointRunRecord, ctx: ExtractContext): Promise<StagedManifest> {
   const every = ctx.config.stage.checkpoint_pages;
-  const resumable = canResume(endpoint.pagination);
+  const resumable = ctx.parentRows !== undefined || canResume(endpoint.pagination);
   const from = resumable ? await usableCheckpoint(record.checkpoint, ctx) : undefined;
   delete record.short_of_total;
   // The source's warnings (short of the API's total, …), then the normalizer's.
@@ -109,6 +115,7 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
       received: record.received ?? 0,
       ...(filter ? { out_of_range: (from?.out_of_range ?? 0) + filter.dropped } : {}),
       ...(carriedMax ? { max: nextIncrementalState(undefined, carriedMax)! } : {}),
+      ...(ctx.collect ? { parent_rows: ctx.collect.rows } : {}),
     };
     await ctx.save();
     ctx.log.debug('checkpoint', { pages: record.pages, rows: record.rows });
@@ -121,7 +128,17 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
   const heap = new HeapGuard();
   try {
     const resume = from ? { resumeFrom: from.next, resumedAt: { pages: from.pages, records: from.received ?? from.rows } } : {};
-    const pages = ctx.source.pages(endpoint, { ...(ctx.signal ? { signal: ctx.signal } : {}), vars, ...resume });
+    await ctx.collect?.reset(from?.parent_rows ?? 0);
+    const pages =
+      ctx.parentRows !== undefined
+        ? childPages(ctx.source, endpoint, ctx.parentRows, {
+            ...(ctx.signal ? { signal: ctx.signal } : {}),
+            vars,
+            ...(from ? { resumeFrom: from.next } : {}),
+            log: ctx.log,
+            warn: (w) => sourceWarnings.push(w),
+          })
+        : ctx.source.pages(endpoint, { ...(ctx.signal ? { signal: ctx.signal } : {}), vars, ...resume });
     for await (const page of pages) {
       record.received = (record.received ?? 0) + page.records.length;
       if (page.end?.warning !== undefined) {
@@ -133,9 +150,11 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
       }
       const inRange = filter ? filter.filter(page.records) : page.records;
       const records = seen ? seen.filter(inRange) : inRange;
-      for (const batch of normalizer.push(records)) await writer.write(batch);
+      await ctx.collect?.add(records);
+      // load: false extracts for the children only: nothing is staged.
+      if (endpoint.load !== false) for (const batch of normalizer.push(records)) await writer.write(batch);
       record.pages += 1;
-      record.rows += records.length;
+      if (endpoint.load !== false) record.rows += records.length;
       record.bytes += page.bytes;
       lastNext = page.resume ?? page.next;
       invalidUtf8 += page.invalidUtf8 ?? 0;

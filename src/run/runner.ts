@@ -14,6 +14,8 @@ import type { Parts } from './parts.js';
 import { newRunId, RunHistory, type RunRecord, type RunStatus } from './run-history.js';
 import { RunLock } from './run-lock.js';
 import { pendingEndpoint, RunResources } from './run-resources.js';
+import { childrenOf, neededFields, withAncestors } from './parent-child/families.js';
+import { ParentRowsFile } from './parent-child/parent-rows.js';
 
 export interface RunOptions {
   /** Only these endpoints (by name); all when absent. */
@@ -178,36 +180,62 @@ async function execute(
   const shared = new RunResources(config, parts, { clock, logger, redactor }, ctx.stateDir);
 
   const queue = new PQueue({ concurrency: Math.max(1, opts.concurrency ?? 4) });
+  const records = new Map(selected.map((e, i) => [endpointName(e), record.endpoints[i]!] as const));
+  /** One endpoint, then its children (parent/child endpoints run as a tree, in order). */
+  const runTree = async (endpoint: EndpointConfig, parentRows?: ParentRowsFile): Promise<void> => {
+    const name = endpointName(endpoint);
+    const endpointRecord = records.get(name)!;
+    const children = childrenOf(name, selected);
+    const rows =
+      children.length > 0
+        ? new ParentRowsFile(join(ctx.stateDir, 'stage', record.run_id, '_floe_parents', `${name}.jsonl`), neededFields(name, selected))
+        : undefined;
+    // Finished before an interruption: skipped (its children read the records it kept).
+    if (endpointRecord.status !== 'succeeded') {
+      // After a signal no endpoint starts; it stays pending for the run that continues this one.
+      if (opts.signal?.aborted) return;
+      await runEndpoint(endpoint, endpointRecord, {
+        runId: record.run_id,
+        config,
+        stageRoot: join(ctx.stateDir, 'stage'),
+        source: shared.source,
+        destination: shared.destination,
+        state: shared.state,
+        tokens: shared.tokens,
+        vars: opts.vars ?? {},
+        parts,
+        clock,
+        logger,
+        redactor,
+        signal: opts.signal,
+        keepStage: opts.keepStage ?? false,
+        onProgress: opts.onProgress ?? (() => undefined),
+        onUpdate: save,
+        family: {
+          ...(rows ? { collect: rows } : {}),
+          ...(parentRows && endpoint.parent ? { parentRows: () => parentRows.read(endpoint.parent!.endpoint) } : {}),
+        },
+      });
+    }
+    if (children.length === 0) return;
+    if (endpointRecord.status === 'succeeded') {
+      for (const child of children) await runTree(child, rows);
+      if (!opts.signal?.aborted) await rows?.remove();
+    } else if (endpointRecord.status === 'failed') {
+      for (const child of children) failTree(child, name);
+    }
+  };
+  /** A child of a failed parent fails too, naming it (and so do its own children). */
+  const failTree = (endpoint: EndpointConfig, parent: string): void => {
+    const r = records.get(endpointName(endpoint))!;
+    r.status = 'failed';
+    r.error = { code: 'PARENT_FAILED', kind: 'terminal', message: `parent endpoint "${parent}" failed; nothing was requested` };
+    for (const child of childrenOf(endpointName(endpoint), selected)) failTree(child, endpointName(endpoint));
+  };
   try {
-    await Promise.all(
-      selected
-        .map((endpoint, i) => [endpoint, record.endpoints[i]!] as const)
-        .filter(([, r]) => r.status !== 'succeeded') // finished before an interruption
-        .map(([endpoint, endpointRecord]) =>
-          queue.add(async () => {
-            // After a signal no endpoint starts; it stays pending for the run that continues this one.
-            if (opts.signal?.aborted) return;
-            await runEndpoint(endpoint, endpointRecord, {
-              runId: record.run_id,
-              config,
-              stageRoot: join(ctx.stateDir, 'stage'),
-              source: shared.source,
-              destination: shared.destination,
-              state: shared.state,
-              tokens: shared.tokens,
-              vars: opts.vars ?? {},
-              parts,
-              clock,
-              logger,
-              redactor,
-              signal: opts.signal,
-              keepStage: opts.keepStage ?? false,
-              onProgress: opts.onProgress ?? (() => undefined),
-              onUpdate: save,
-            });
-          }),
-        ),
-    );
+    const roots = selected.filter((e) => e.parent === undefined || !records.has(e.parent.endpoint));
+    await Promise.all(roots.map((endpoint) => queue.add(() => runTree(endpoint))));
+    await save();
   } finally {
     await shared.close(logger);
   }
@@ -253,5 +281,6 @@ export function selectEndpoints(
       `unknown endpoint ${unknown.map((n) => `"${n}"`).join(', ')}; known: ${known.join(', ')}`,
     );
   }
-  return all.filter((e) => names.includes(endpointName(e)));
+  // A child needs its parent's records: selecting it selects its parents too.
+  return withAncestors(all.filter((e) => names.includes(endpointName(e))), all);
 }

@@ -18,7 +18,8 @@ import type { PagesOptions } from './pages-options.js';
 export type { PagesOptions } from './pages-options.js';
 import { pageRequest, requestTemplate } from './request-builder.js';
 import { authQueryParam, resumeStart } from './resume.js';
-import { parseJsonBody, statusError } from './response.js';
+import { actionFailError, parseJsonBody, statusError } from './response.js';
+import { ResponsePolicy } from './response-policy.js';
 import { compileSelector } from './selector.js';
 import { createUndiciTransport, type PooledTransport } from './undici-transport.js';
 import { CredentialScope } from './credential-scope.js';
@@ -52,6 +53,10 @@ export class RestSource {
   private readonly pool: PooledTransport | undefined;
   private readonly auth: Auth | undefined;
   private readonly scope: CredentialScope;
+  private readonly transport: Transport;
+  private readonly limiter: RateLimiter;
+  /** Clients of endpoints with their own `auth`, by endpoint name (same pool and rate limiter). */
+  private readonly endpointClients = new Map<string, Transport>();
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -63,19 +68,39 @@ export class RestSource {
       ? undefined
       : createUndiciTransport({ timeoutMs: config.timeout_seconds * 1000, redactor });
     const transport = deps.transport ?? (this.pool as PooledTransport).transport;
+    this.transport = transport;
+    this.limiter = new RateLimiter(rateLimitIntervalMs(config.rate_limit), clock);
     this.auth = createAuth(config.auth, { clock, logger, redactor, transport });
     this.scope = new CredentialScope(config);
-    this.client = createHttpClient(config, {
+    this.client = this.clientWith(this.auth);
+  }
+
+  /** The middleware stack with `auth`; every client shares the pool and the rate limiter. */
+  private clientWith(auth: Auth | undefined): Transport {
+    const { clock, logger, redactor } = this.deps;
+    return createHttpClient(this.config, {
       clock,
       logger,
       redactor,
-      transport,
-      limiter: new RateLimiter(rateLimitIntervalMs(config.rate_limit), clock),
-      auth: this.auth,
+      transport: this.transport,
+      limiter: this.limiter,
+      auth,
       trusts: (url) => this.scope.trusts(url),
-      retryJitter: deps.retryJitter,
-      random: deps.random,
+      retryJitter: this.deps.retryJitter,
+      random: this.deps.random,
     });
+  }
+
+  /** The client of an endpoint: its own `auth` overrides the connector's. */
+  private clientFor(endpoint: EndpointConfig, name: string): Transport {
+    if (endpoint.auth === undefined) return this.client;
+    let client = this.endpointClients.get(name);
+    if (client === undefined) {
+      const { clock, logger, redactor } = this.deps;
+      client = this.clientWith(createAuth(endpoint.auth, { clock, logger, redactor, transport: this.transport }));
+      this.endpointClients.set(name, client);
+    }
+    return client;
   }
 
   /**
@@ -117,10 +142,16 @@ export class RestSource {
     const ends = endSettings(pagination);
     let recordsPath = endpoint.records_path;
     let select = recordsPath === undefined ? undefined : compileSelector(recordsPath);
-    const rendered = renderRequestConfig(this.config, endpoint, opts.vars ?? {});
+    const rendered = renderRequestConfig(this.config, endpoint, opts.vars ?? {}, opts.typedVars);
     const template = requestTemplate(rendered.config, rendered.endpoint);
     const maxPages = pagination?.type === 'single_page' ? undefined : pagination?.max_pages;
-    const authParam = authQueryParam(this.config.auth);
+    const authParam = authQueryParam(endpoint.auth ?? this.config.auth);
+    const client = this.clientFor(endpoint, name);
+    const policy = new ResponsePolicy(
+      ResponsePolicy.fromConfig(endpoint.response_actions, `endpoints[${name}].response_actions`),
+      ResponsePolicy.fromConfig(this.config.response_actions, 'response_actions'),
+    );
+    const send = (r: HttpRequest): Promise<HttpResponse> => client({ ...r, policy }, signal);
     const stop = new AbortController();
     const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
     const base = opts.resumedAt ?? { pages: 0, records: 0 };
@@ -138,14 +169,16 @@ export class RestSource {
       if (pinned !== undefined) signals = new StopSignals(pinned);
       logger.info('resuming from a stored page token', { pagination: paginator.type, url: redactor.url(req.url) });
     }
-    const seen = new Map<string, number>([[req.url, 0]]);
+    // A request is its URL and its body: a cursor in the body (`cursor_body_path`) repeats there.
+    const requestKey = (r: HttpRequest): string => (r.body === undefined ? r.url : `${r.url}\n${r.body}`);
+    const seen = new Map<string, number>([[requestKey(req), 0]]);
     // An API that ignores the paging parameter answers every request with the same page: the URLs
     // differ, so the URL check cannot see it; an identical non-empty body after the first can.
     let previousBody: string | undefined;
     let received = base.records;
     let totalRecords: number | undefined;
     let totalPages: number | undefined;
-    let inflight = this.send(req, signal);
+    let inflight = send(req);
     // The request not yet awaited, to cancel and settle if the consumer stops early.
     let pending: Promise<HttpResponse> | undefined = inflight;
     try {
@@ -154,6 +187,21 @@ export class RestSource {
         pending = undefined;
         const url = redactor.url(req.url);
         const origin = { endpoint: name, url, status: res.status };
+        const action = policy.decide(res);
+        if (action === 'ignore') {
+          const rule = policy.match(res);
+          logger.info('response ignored (response_actions)', { url, status: res.status, rule: rule?.source });
+          yield {
+            index,
+            url,
+            status: res.status,
+            records: [],
+            bytes: res.bytes,
+            end: { reason: `HTTP ${res.status} ignored by ${rule?.source ?? 'response_actions'}` },
+          };
+          return;
+        }
+        if (action === 'fail' && isSuccess(res.status)) throw actionFailError(req.method, res, origin, policy, redactor);
         if (!isSuccess(res.status)) throw statusError(req.method, res, origin, redactor);
         const counts = { exactNumbers: 0, nonFiniteNumbers: 0 };
         const body = parseJsonBody(res, origin, redactor, counts);
@@ -215,11 +263,11 @@ export class RestSource {
           const target = paginator.target(next);
           nextReq = pageRequest(template, target);
           if (target.kind === 'url') nextReq = this.scoped(nextReq, name, authParam);
-          const earlier = seen.get(nextReq.url);
+          const earlier = seen.get(requestKey(nextReq));
           if (earlier !== undefined) throw urlLoopError(here, paginator, next, redactor.url(nextReq.url), earlier, redactor);
-          seen.set(nextReq.url, index + 1);
+          seen.set(requestKey(nextReq), index + 1);
           // Prefetch; the rejection is handled when awaited, but must not count as unhandled meanwhile.
-          inflight = pending = this.send(nextReq, signal);
+          inflight = pending = send(nextReq);
           inflight.catch(() => undefined);
         } else {
           end = pageEnd({
@@ -275,10 +323,6 @@ export class RestSource {
   /** A next-page request as credentials allow it (see CredentialScope). */
   private scoped(req: HttpRequest, endpoint: string, authParam: string | undefined): HttpRequest {
     return this.scope.scope(req, { endpoint, authQueryParam: authParam, redactor: this.deps.redactor });
-  }
-
-  private send(req: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
-    return this.client(req, signal);
   }
 
   private async settle(pending: Promise<HttpResponse>, endpoint: string): Promise<HttpResponse> {

@@ -9,9 +9,8 @@ import { bodyExcerpt } from './excerpt.js';
 import type { HttpResponse, Middleware } from './http.js';
 import { abortedError } from './network-errors.js';
 import { parseRetryAfter } from './retry-after.js';
+import { DEFAULT_POLICY } from './response-policy.js';
 
-/** Statuses worth retrying: rate limited, and server errors that are usually momentary. */
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 /** Statuses whose `Retry-After` is honoured. */
 const RETRY_AFTER_STATUSES: ReadonlySet<number> = new Set([429, 503]);
 
@@ -28,7 +27,8 @@ export interface RetryOptions {
 }
 
 /**
- * Retries 429/500/502/503/504 responses and transient errors (timeouts, resets) up to
+ * Retries what the request's response policy says to retry (by default 429/500/502/503/504; see
+ * ResponsePolicy) and transient errors (timeouts, resets) up to
  * `max_retries` times, waiting `backoffDelay` (1, 2, 4, 8, 16, 32 s by default) or, on 429/503
  * with `respect_retry_after`, the server's `Retry-After` (seconds or HTTP-date, against the
  * injected clock). Other statuses are returned to the caller untouched. When retries run out it
@@ -44,7 +44,7 @@ export function retryMiddleware(opts: RetryOptions): Middleware {
       let error: FloeError | undefined;
       try {
         res = await next(req, signal);
-        if (!RETRYABLE_STATUSES.has(res.status)) return res;
+        if ((req.policy ?? DEFAULT_POLICY).decide(res) !== 'retry') return res;
       } catch (e) {
         if (signal?.aborted) throw abortedError(signal.reason);
         if (!isFloeError(e) || e.kind !== 'transient') throw e;
