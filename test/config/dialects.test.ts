@@ -126,18 +126,19 @@ describe('config dialects', () => {
   });
 
   it.each([
-    ['an auto paginator', { ...popsink, client: { ...popsink.client, paginator: 'auto' } }, 'client.paginator.type: paginator type "auto" is not supported'],
     [
-      'page_number without a page size',
-      { client: { base_url: 'https://x.example.com' }, resources: [{ name: 'a', endpoint: { path: 'a', paginator: { type: 'page_number' } } }] },
-      'resources[0].endpoint.paginator.page_size',
+      'processing_steps (Python callables)',
+      { client: { base_url: 'https://x.example.com' }, resources: [{ name: 'a', processing_steps: [{ map: 'f' }] }] },
+      'resources[0].processing_steps: processing_steps are Python callables',
     ],
     [
-      'a parent/child resolve param',
-      { client: { base_url: 'https://x.example.com' }, resources: [{ name: 'a', endpoint: { path: 'a/{id}', params: { id: { type: 'resolve', resource: 'b' } } } }] },
-      'resources[0].endpoint.params.id: param type "resolve" is not supported',
+      'a resolve param without its field',
+      { client: { base_url: 'https://x.example.com' }, resources: [{ name: 'b' }, { name: 'a', endpoint: { path: 'a/{id}', params: { id: { type: 'resolve', resource: 'b' } } } }] },
+      'resources[1].endpoint.params.id.field: required',
     ],
-    ['an unknown auth type', { ...popsink, client: { ...popsink.client, auth: { type: 'oauth2_implicit' } } }, 'client.auth.type: auth type "oauth2_implicit"'],
+    ['an unknown auth type', { ...popsink, client: { ...popsink.client, auth: { type: 'oauth2_implicit' } } }, 'client.auth.type: unknown auth type "oauth2_implicit"'],
+    ['a cookie api key', { ...popsink, client: { ...popsink.client, auth: { type: 'api_key', api_key: 'k', location: 'cookie' } } }, 'client.auth.location: cookie API keys are not supported'],
+    ['an unknown resource key', { client: { base_url: 'https://x.example.com' }, resources: [{ name: 'a', endpint: 'a' }] }, 'resources[0].endpint: unknown key "endpint" in a resource'],
   ])('names the dlt path of %s it cannot translate', (_name, raw, message) => {
     const e = configError(raw);
     expect(e.kind).toBe('config');

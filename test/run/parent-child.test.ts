@@ -159,8 +159,8 @@ describe('parent/child endpoints', () => {
 
   it('config errors: unknown parent, a cycle, and {{ parent.x }} without a parent', async () => {
     const api = await useMockApi();
-    expect((await catchError(() => config(api, { parent: { endpoint: 'nope' } }))).message).toMatch(/endpoints\[1\]\.parent\.endpoint: no endpoint named "nope"/);
-    expect((await catchError(() => config(api, { parent: { endpoint: 'issues' } }, { parent: { endpoint: 'issue_comments' } }))).message).toMatch(/cycle/);
-    expect((await catchError(() => config(api, {}))).message).toMatch(/\{\{ parent\.number \}\} is used but the endpoint has no parent/);
+    expect((catchError(() => config(api, { parent: { endpoint: 'nope' } }))).message).toMatch(/endpoints\[1\]\.parent\.endpoint: no endpoint named "nope"/);
+    expect((catchError(() => config(api, { parent: { endpoint: 'issues' } }, { parent: { endpoint: 'issue_comments' } }))).message).toMatch(/cycle/);
+    expect((catchError(() => config(api, {}))).message).toMatch(/\{\{ parent\.number \}\} is used but the endpoint has no parent/);
   });
 });

@@ -1,4 +1,5 @@
 import type { EndpointConfig, ParentConfig } from '../../config/schema.js';
+import { toText } from '../../util/text.js';
 import type { Page } from '../../types.js';
 import { FloeError, toFloeError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
@@ -123,15 +124,21 @@ function childPage(p: Page, index: number, parent: number, lastParent: boolean, 
       : p.records.map((r) => {
           const extra: Record<string, unknown> = {};
           for (const f of include) extra[`_${link.endpoint}_${f.replace(/\./g, '_')}`] = row[f] ?? null;
-          return r !== null && typeof r === 'object' && !Array.isArray(r) ? { ...(r as object), ...extra } : r;
+          return r !== null && typeof r === 'object' && !Array.isArray(r) ? { ...(r), ...extra } : r;
         });
   const after = (inner: unknown): ChildToken | undefined =>
     inner !== undefined ? { parent, page: inner } : lastParent ? undefined : { parent: parent + 1 };
   const next = after(p.next);
   const resume = after(p.resume ?? p.next);
-  const { next: _n, resume: _r, end, ...rest } = p;
+  const { end } = p;
   return {
-    ...rest,
+    url: p.url,
+    status: p.status,
+    bytes: p.bytes,
+    ...(p.invalidUtf8 !== undefined ? { invalidUtf8: p.invalidUtf8 } : {}),
+    ...(p.nonFiniteNumbers !== undefined ? { nonFiniteNumbers: p.nonFiniteNumbers } : {}),
+    ...(p.reported !== undefined ? { reported: p.reported } : {}),
+    ...(p.detected !== undefined ? { detected: p.detected } : {}),
     index,
     records,
     ...(next !== undefined ? { next } : {}),
@@ -149,7 +156,7 @@ function parentVars(row: ParentRow): { vars: Record<string, string>; typed: Reco
     if (value === null || value === undefined) continue;
     const key = `parent.${field}`;
     typed[key] = value;
-    vars[key] = typeof value === 'object' ? JSON.stringify(value) : String(value as string | number | boolean);
+    vars[key] = toText(value);
   }
   return { vars, typed };
 }
@@ -157,7 +164,7 @@ function parentVars(row: ParentRow): { vars: Record<string, string>; typed: Reco
 /** A stored child token, or the start. */
 function restoreChild(stored: unknown, parents: number): { parent: number; page?: unknown } {
   if (stored === undefined) return { parent: 0 };
-  const t = stored as Partial<ChildToken> | null;
+  const t: Partial<ChildToken> | null = stored;
   if (t === null || typeof t !== 'object' || typeof t.parent !== 'number' || !Number.isSafeInteger(t.parent) || t.parent < 0 || t.parent > parents) {
     throw new FloeError('STATE_INVALID', 'terminal', `the stored position of a child endpoint is not { parent: <index> }: ${JSON.stringify(stored)}`);
   }

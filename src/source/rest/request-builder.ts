@@ -1,4 +1,5 @@
 import type { EndpointConfig, FloeConfig } from '../../config/schema.js';
+import { toText } from '../../util/text.js';
 import type { HttpRequest } from './http.js';
 import type { PageTarget } from './paginators/paginator.js';
 import { joinUrl, withQuery } from './url.js';
@@ -64,7 +65,7 @@ function serializeBody(value: unknown, format: 'json' | 'form'): string {
   const form = new URLSearchParams();
   for (const [k, v] of Object.entries((value ?? {}) as Record<string, unknown>)) {
     if (v === null || v === undefined) continue;
-    form.append(k, typeof v === 'object' ? JSON.stringify(v) : String(v as string | number | boolean));
+    form.append(k, toText(v));
   }
   return form.toString();
 }

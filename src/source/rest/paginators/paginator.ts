@@ -1,4 +1,5 @@
 import type { PaginationConfig } from '../../../config/schema.js';
+import { toText } from '../../../util/text.js';
 import type { ReportedSignals } from '../stop-signals.js';
 
 /**
@@ -84,7 +85,7 @@ export function placedTarget(entries: readonly (readonly [string | undefined, st
   const body: Record<string, unknown> = {};
   for (const [param, path, value] of entries) {
     if (path !== undefined) body[path] = value;
-    else if (param !== undefined && value !== null && value !== undefined) query[param] = String(value);
+    else if (param !== undefined && value !== null && value !== undefined) query[param] = toText(value);
   }
   return queryTarget(query, body);
 }
