@@ -6,6 +6,8 @@
  *   GET  /v2/orders?limit=&cursor=         cursor pagination, next cursor in $.meta.next_cursor
  *   GET  /v2/events?page=&per_page=        a top-level JSON array, RFC 5988 Link: rel="next"
  *   POST /v2/tickets/search?page=          JSON body filter, next URL in $.paging.next
+ *   POST /v2/contacts/batch                receives `floe push` batches: { "contacts": [...] },
+ *                                          honours Idempotency-Key, refuses rows without a valid email (422)
  *
  * Run standalone: `node dist/scripts/demo-api.js [--port 4010]` prints DEMO_PORT and DEMO_KEY.
  */
@@ -30,6 +32,11 @@ export interface DemoApi {
   readonly port: number;
   readonly key: string;
   readonly requests: { method: string; path: string; status: number }[];
+  /**
+   * What POST /v2/contacts/batch took: contacts by id, rows and batches taken (a row taken twice
+   * counts twice in `rows`), and batches answered again from their idempotency key.
+   */
+  readonly received: { contacts: Map<string, Record<string, unknown>>; rows: number; batches: number; replayed: number };
   close(): Promise<void>;
 }
 
@@ -155,6 +162,8 @@ export async function startDemoApi(opts: DemoApiOptions = {}): Promise<DemoApi> 
   const fail503Every = opts.fail503Every ?? 23;
   const fail429At = opts.fail429At ?? 7;
   const requests: DemoApi['requests'] = [];
+  const received: DemoApi['received'] = { contacts: new Map(), rows: 0, batches: 0, replayed: 0 };
+  const answered = new Map<string, unknown>();
   let count = 0;
 
   const server: Server = createServer((req, res) => {
@@ -214,9 +223,45 @@ export async function startDemoApi(opts: DemoApiOptions = {}): Promise<DemoApi> 
       const slice = matching.slice((page - 1) * size, page * size);
       const next = page * size < matching.length ? `http://127.0.0.1:${port()}/v2/tickets/search?page=${page + 1}` : null;
       reply(200, { results: slice, paging: { next } });
+    } else if (req.method === 'POST' && path === '/v2/contacts/batch') {
+      receiveContacts(await readBody(req), req.headers['idempotency-key'], reply);
     } else {
       reply(404, { error: { code: 'resource_not_found', message: `no route ${req.method} ${path}` } });
     }
+  }
+
+  /** A batch endpoint as reverse-ETL targets have them: all or nothing per batch, idempotent by key. */
+  function receiveContacts(text: string, key: string | string[] | undefined, reply: (status: number, body: unknown) => void): void {
+    const k = typeof key === 'string' ? key : undefined;
+    if (k !== undefined && answered.has(k)) {
+      received.replayed++;
+      reply(200, answered.get(k));
+      return;
+    }
+    let contacts: unknown;
+    try {
+      contacts = (JSON.parse(text) as { contacts?: unknown }).contacts;
+    } catch {
+      contacts = undefined;
+    }
+    if (!Array.isArray(contacts)) {
+      reply(400, { error: { code: 'invalid_body', message: 'expected {"contacts": [...]}' } });
+      return;
+    }
+    const errors = (contacts as Record<string, unknown>[])
+      .map((c, index) => ({ index, c }))
+      .filter(({ c }) => c.id === undefined || c.id === null || typeof c.email !== 'string' || !c.email.includes('@'))
+      .map(({ index }) => ({ index, message: 'each contact needs an id and a valid email' }));
+    if (errors.length > 0) {
+      reply(422, { error: { code: 'invalid_contacts', errors } });
+      return;
+    }
+    for (const c of contacts as Record<string, unknown>[]) received.contacts.set(String(c.id), c);
+    received.rows += contacts.length;
+    received.batches++;
+    const body = { accepted: contacts.length };
+    if (k !== undefined) answered.set(k, body);
+    reply(200, body);
   }
 
   const port = (): number => (server.address() as AddressInfo).port;
@@ -229,6 +274,7 @@ export async function startDemoApi(opts: DemoApiOptions = {}): Promise<DemoApi> 
     port: port(),
     key,
     requests,
+    received,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

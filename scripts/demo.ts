@@ -1,6 +1,8 @@
 /**
  * `npm run demo`: starts the sample API, loads it into .floe/demo.duckdb with `floe run`, then
  * prints row counts per table and a sample query. Runs from a fresh clone with no account.
+ * `npm run demo -- --push` then also pushes the users table back to the API's batch endpoint with
+ * `floe push config/demo-push.yaml` (reverse ETL) and prints what the API received.
  */
 import { join } from 'node:path';
 import { main } from '../src/cli/cli.js';
@@ -31,6 +33,16 @@ const code = await main(['run', join('config', 'demo.yaml'), '--state-dir', '.fl
   stderr: process.stderr,
   env,
 });
+let pushCode = 0;
+if (process.argv.includes('--push')) {
+  process.stdout.write(`\nfloe push config/demo-push.yaml\n`);
+  pushCode = await main(['push', join('config', 'demo-push.yaml'), '--state-dir', '.floe'], { stdout: process.stdout, stderr: process.stderr, env });
+  const got = api.received;
+  process.stdout.write(
+    `\nthe demo API took ${got.contacts.size} distinct contacts (${got.rows} rows) in ${got.batches} batches; ` +
+      `${got.replayed} re-sent batches were answered from their Idempotency-Key\n`,
+  );
+}
 await api.close();
 const retried = api.requests.filter((r) => r.status === 429 || r.status === 503).length;
 process.stdout.write(`\n${api.requests.length} HTTP requests, ${retried} answered 429/503 and retried; ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
@@ -61,4 +73,4 @@ FROM main.users GROUP BY ALL ORDER BY users DESC LIMIT 5`;
 } finally {
   await db.close();
 }
-process.exitCode = code;
+process.exitCode = code !== 0 ? code : pushCode;

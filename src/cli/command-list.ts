@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from './cli-context.js';
 import { backfillCommand } from './commands/backfill.js';
 import { previewCommand } from './commands/preview.js';
+import { pushCommand } from './commands/push.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
 import { stateCommand } from './commands/state.js';
@@ -21,4 +22,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   runsCommand,
   backfillCommand,
   stateCommand,
+  pushCommand,
 ];

@@ -24,6 +24,8 @@ export class ProgressBoard {
   constructor(
     private readonly out: BoardTerminal,
     private readonly now: () => number = Date.now,
+    /** What a unit of `pages` is called on the board (`floe push` counts batches). */
+    private readonly pagesLabel = 'pages',
   ) {}
 
   update(e: ProgressEvent): void {
@@ -58,17 +60,17 @@ export class ProgressBoard {
     const width = Math.max(20, (this.out.columns ?? 120) - 1);
     const nameWidth = Math.min(24, Math.max(8, ...[...this.lines.keys()].map((k) => k.length)));
     let s = '';
-    for (const e of this.lines.values()) s += `${ESC}[2K${fit(line(e, nameWidth), width)}\n`;
+    for (const e of this.lines.values()) s += `${ESC}[2K${fit(line(e, nameWidth, this.pagesLabel), width)}\n`;
     this.drawn = this.lines.size;
     return s;
   }
 }
 
-function line(e: ProgressEvent, nameWidth: number): string {
+function line(e: ProgressEvent, nameWidth: number, pagesLabel: string): string {
   const rate = e.elapsedMs > 0 ? Math.round((e.rows / e.elapsedMs) * 1000) : 0;
   const state = PHASE_LABEL[e.phase];
   const name = e.endpoint.length > nameWidth ? e.endpoint.slice(0, nameWidth - 1) + '…' : e.endpoint.padEnd(nameWidth);
-  return `${name} ${state.padEnd(8)} pages ${int(e.pages).padStart(7)}  rows ${int(e.rows).padStart(11)}  ${bytes(e.bytes).padStart(9)}  ${int(rate).padStart(8)} rows/s`;
+  return `${name} ${state.padEnd(8)} ${pagesLabel} ${int(e.pages).padStart(7)}  rows ${int(e.rows).padStart(11)}  ${bytes(e.bytes).padStart(9)}  ${int(rate).padStart(8)} rows/s`;
 }
 
 const PHASE_LABEL: Record<ProgressEvent['phase'], string> = {

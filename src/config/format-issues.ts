@@ -1,13 +1,32 @@
 import type { z } from 'zod';
+import { codeFrame } from '../util/code-frame.js';
+import { didYouMean } from '../util/did-you-mean.js';
+import type { ConfigSource } from './config-source.js';
+import { objectKeys, schemaAt } from './schema-walk.js';
+
+/** Where the issues come from: the file (and its positions, for a native config) and the schema. */
+export interface IssueContext {
+  readonly file?: string | undefined;
+  readonly source?: ConfigSource | undefined;
+  readonly schema?: z.ZodType;
+}
 
 /**
  * Turns zod issues into lines a data engineer can act on: the field's path as written in the file
  * (`endpoints[2].pagination.cursor_path`), what was wrong, and what would be valid.
  */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], tree: unknown, file?: string): string {
-  const lines = issues.slice(0, 10).map((issue) => `  - ${formatPath(issue.path)}: ${describe(issue, tree)}`);
+export function formatIssues(issues: readonly z.core.$ZodIssue[], tree: unknown, ctx: IssueContext | string = {}): string {
+  const { file, source, schema } = typeof ctx === 'string' ? { file: ctx, source: undefined, schema: undefined } : ctx;
+  let frame = '';
+  const lines = issues.slice(0, 10).map((issue) => {
+    const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+    const pos = source?.locate(issue.path, key);
+    if (pos && source && !frame) frame = '\n' + codeFrame(source.text, pos.line, pos.col);
+    const at = pos && file ? `${file}:${pos.line}:${pos.col}: ` : '- ';
+    return `  ${at}${formatPath(issue.path)}: ${describe(issue, tree, schema)}`;
+  });
   if (issues.length > 10) lines.push(`  … and ${issues.length - 10} more`);
-  return `${file ? `${file}: ` : ''}invalid config\n${lines.join('\n')}`;
+  return `${file ? `${file}: ` : ''}invalid config\n${lines.join('\n')}${frame}`;
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -28,10 +47,14 @@ function valueAt(tree: unknown, path: readonly PropertyKey[]): unknown {
   return cur;
 }
 
-function describe(issue: z.core.$ZodIssue, tree: unknown): string {
+function describe(issue: z.core.$ZodIssue, tree: unknown, schema: z.ZodType | undefined): string {
   switch (issue.code) {
-    case 'unrecognized_keys':
-      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    case 'unrecognized_keys': {
+      const known = schema ? objectKeys(schemaAt(schema, tree, issue.path)).filter((k) => !k.startsWith('$')) : [];
+      const hints = issue.keys.map((k) => ({ k, near: didYouMean(k, known) }));
+      const named = hints.map(({ k, near }) => `"${k}"${near ? ` (did you mean "${near}"?)` : ''}`).join(', ');
+      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${named}${known.length ? `; known: ${known.join(', ')}` : ''}`;
+    }
     case 'invalid_union': {
       if (issue.discriminator !== undefined && issue.errors.length === 0) {
         // zod points at the discriminator itself (`pagination.type`) or at its object.

@@ -1,5 +1,4 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { FloeError } from '../util/errors.js';
 import { Redactor } from '../util/redact.js';
 import { floeConfig, type EndpointConfig, type FloeConfig } from './schema.js';
@@ -7,7 +6,9 @@ import { resolveEnv } from './template.js';
 import { translateDialect } from './dialects/translate-dialect.js';
 import { formatIssues, formatPath } from './format-issues.js';
 import { secretValues } from './secret-fields.js';
-import { checkParentLinks } from './parent-links.js';
+import { checkSemantics } from './check-semantics.js';
+import { parseConfigSource, pathSegments, type ConfigSource } from './config-source.js';
+import { codeFrame } from '../util/code-frame.js';
 
 export interface LoadedConfig {
   readonly config: FloeConfig;
@@ -33,18 +34,8 @@ export async function loadConfigFile(file: string, env = process.env): Promise<L
   } catch (e) {
     throw new FloeError('CONFIG_NOT_FOUND', 'config', await unreadable(file, e), { cause: e });
   }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text, { prettyErrors: true });
-  } catch (e) {
-    throw new FloeError(
-      'CONFIG_INVALID',
-      'config',
-      `${file}: not valid YAML/JSON: ${(e as Error).message.split('\n')[0] ?? ''}`,
-      { cause: e },
-    );
-  }
-  return parseConfig(raw, env, file);
+  const source = parseConfigSource(text, file);
+  return parseConfig(source.tree, env, file, source);
 }
 
 /** Why a config path cannot be read, in words: missing, a directory (listing its configs), no permission. */
@@ -61,7 +52,12 @@ async function unreadable(file: string, e: unknown): Promise<string> {
 }
 
 /** Validates an already-parsed config tree (YAML/JSON object) in any supported dialect. */
-export function parseConfig(raw: unknown, env: Record<string, string | undefined> = process.env, file?: string): LoadedConfig {
+export function parseConfig(
+  raw: unknown,
+  env: Record<string, string | undefined> = process.env,
+  file?: string,
+  source?: ConfigSource,
+): LoadedConfig {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new FloeError('CONFIG_INVALID', 'config', `${file ?? 'config'}: expected a mapping at the top level`);
   }
@@ -69,15 +65,18 @@ export function parseConfig(raw: unknown, env: Record<string, string | undefined
   // Every env value, to keep out of error messages whatever field it landed in.
   const fromEnv = new Redactor();
   const { dialect, tree } = translateDialect(raw as Record<string, unknown>, file);
+  // Paths of a translated dialect name the native model, not lines of the file.
+  const where = dialect === 'native' ? source : undefined;
   try {
     const resolved = resolveEnv(tree, env, (path, value) => {
       fromEnv.add(value);
-      if (ENV_SECRET_PATH.test(path)) redactor.add(value);
+      // A port (`http://127.0.0.1:{{ env.PORT }}`) is not a secret, and masking it would mask that number everywhere.
+      if (ENV_SECRET_PATH.test(path) && !/^\d{1,5}$/.test(value)) redactor.add(value);
     });
     const result = floeConfig.safeParse(resolved);
     if (!result.success) {
       // Values are quoted from the file as written (`{{ env.X }}`, not what it resolved to).
-      throw new FloeError('CONFIG_INVALID', 'config', formatIssues(result.error.issues, tree, file), {
+      throw new FloeError('CONFIG_INVALID', 'config', formatIssues(result.error.issues, tree, { file, source: where, schema: floeConfig }), {
         details: { path: formatPath(result.error.issues[0]?.path ?? []) },
       });
     }
@@ -85,54 +84,25 @@ export function parseConfig(raw: unknown, env: Record<string, string | undefined
     for (const s of secretValues(floeConfig, config)) redactor.add(s.value);
     // Basic auth sends base64(username:password): the composite is a secret of its own.
     if (config.auth?.type === 'basic') redactor.add(`${config.auth.username}:${config.auth.password}`);
-    checkSemantics(config, file);
+    checkSemantics(config);
     return { config, redactor, file, dialect };
   } catch (e) {
     if (e instanceof FloeError && e.kind === 'config') {
-      throw new FloeError(e.code, e.kind, fromEnv.text(redactor.text(e.message)), { details: fromEnv.value(e.details), cause: e });
+      const message = e.code === 'CONFIG_INVALID' && e.message.includes('invalid config\n') ? e.message : located(e, file, where);
+      throw new FloeError(e.code, e.kind, fromEnv.text(redactor.text(message)), { details: fromEnv.value(e.details), cause: e });
     }
     throw e;
   }
 }
 
-/** Rules that cross fields, which the schema cannot say. */
-function checkSemantics(config: FloeConfig, file: string | undefined): void {
-  const where = file ? `${file}: ` : '';
-  const fail = (path: string, message: string): never => {
-    throw new FloeError('CONFIG_INVALID', 'config', `${where}${path}: ${message}`, { details: { path } });
-  };
-  checkParentLinks(config.endpoints, config.endpoints.map(endpointName), where);
-  const names = new Map<string, number>();
-  const tables = new Map<string, number>();
-  config.endpoints.forEach((e, i) => {
-    const name = endpointName(e);
-    const table = tableName(e);
-    if (!/^[\w$-]+$/.test(table)) {
-      fail(`endpoints[${i}].table_name`, `"${table}" is not a usable table name; set table_name (letters, digits, _ or $)`);
-    }
-    const seen = names.get(name);
-    if (seen !== undefined) fail(`endpoints[${i}].name`, `duplicate endpoint name "${name}" (also endpoints[${seen}]); set name`);
-    names.set(name, i);
-    const seenTable = tables.get(table.toLowerCase());
-    if (seenTable !== undefined) {
-      fail(`endpoints[${i}].table_name`, `table "${table}" is also loaded by endpoints[${seenTable}]; give each endpoint its own table`);
-    }
-    tables.set(table.toLowerCase(), i);
-    const disposition = e.write_disposition ?? config.destination.write_disposition;
-    if (disposition === 'merge' && !e.primary_key) {
-      fail(`endpoints[${i}].primary_key`, 'write_disposition merge needs primary_key (a list of column names)');
-    }
-    if (e.body !== undefined && e.method !== 'POST') {
-      fail(`endpoints[${i}].body`, 'a request body is only sent with method: POST');
-    }
-    if (e.body_format === 'form' && (e.body === null || typeof e.body !== 'object' || Array.isArray(e.body))) {
-      fail(`endpoints[${i}].body`, 'body_format: form needs body to be a mapping of fields');
-    }
-    const rl = config.rate_limit;
-    if (rl && rl.requests_per_second === undefined && rl.requests_per_minute === undefined && !rl.respect_retry_after) {
-      fail('rate_limit', 'set requests_per_second and/or requests_per_minute');
-    }
-  });
+/** `file:line:col: path: message` and the lines around it, when the error names a field of the file. */
+function located(e: FloeError, file: string | undefined, source: ConfigSource | undefined): string {
+  const bare = file && e.message.startsWith(`${file}: `) ? e.message.slice(file.length + 2) : e.message;
+  const path = typeof e.details.path === 'string' ? e.details.path : undefined;
+  const pos = path !== undefined ? source?.locate(pathSegments(path)) : undefined;
+  if (!file) return bare;
+  if (!pos || !source) return `${file}: ${bare}`;
+  return `${file}:${pos.line}:${pos.col}: ${bare}\n${codeFrame(source.text, pos.line, pos.col)}`;
 }
 
 /** The endpoint's name for `--endpoint` and run history: `name`, else its table name. */

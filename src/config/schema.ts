@@ -11,6 +11,8 @@ import { secret } from './secret-fields.js';
 const nonEmpty = z.string().min(1);
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const stringMap = z.record(z.string(), z.string());
+/** Seconds a Node timer can wait (setTimeout holds at most 2^31 − 1 ms, about 24.8 days). */
+const MAX_TIMER_SECONDS = 2_147_483;
 /** An http:// or https:// URL (`file:`, `ftp:`, `javascript:` and the like are refused at validate). */
 const httpUrl = z.url({ protocol: /^https?$/ });
 
@@ -60,6 +62,7 @@ export const oauth2ClientCredentialsAuth = z
     refresh_skew_seconds: z
       .number()
       .min(0)
+      .max(MAX_TIMER_SECONDS)
       .default(60)
       .describe('Refresh the token this many seconds before it expires.'),
     audience: nonEmpty.optional().describe('Sent as `audience` in the token request (Auth0 and others need it).'),
@@ -300,10 +303,15 @@ export const rateLimitConfig = z
 export const retryConfig = z
   .strictObject({
     max_retries: z.number().int().min(0).max(20).default(6),
-    initial_delay_seconds: z.number().positive().default(1).describe('Doubles each retry: 1, 2, 4, 8, 16, 32.'),
-    max_delay_seconds: z.number().positive().default(300),
+    initial_delay_seconds: z.number().positive().max(MAX_TIMER_SECONDS).default(1).describe('Doubles each retry: 1, 2, 4, 8, 16, 32.'),
+    max_delay_seconds: z.number().positive().max(MAX_TIMER_SECONDS).default(300),
+    retry_on: z
+      .array(z.number().int().min(400).max(599))
+      .min(1)
+      .optional()
+      .describe('Statuses to retry (default 429, 500, 502, 503, 504); timeouts and dropped connections are always retried.'),
   })
-  .describe('Exponential backoff for 429, 500, 502, 503, 504 and network timeouts.');
+  .describe('Exponential backoff for 429, 500, 502, 503, 504 (or retry_on) and network timeouts.');
 
 export const stageConfig = z
   .strictObject({
@@ -340,7 +348,7 @@ export const floeConfig = z
       .array(responseAction)
       .optional()
       .describe('Response policy rules for every endpoint (after each endpoint’s own).'),
-    timeout_seconds: z.number().positive().default(60).describe('Per-request timeout.'),
+    timeout_seconds: z.number().positive().max(MAX_TIMER_SECONDS).default(60).describe('Per-request timeout.'),
     endpoints: z.array(endpointConfig).min(1),
     destination: destinationConfig.prefault({ type: 'duckdb' }),
     stage: stageConfig.prefault({}),

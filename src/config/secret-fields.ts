@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unwrapOnce } from './schema-walk.js';
 
 /**
  * The one list of secret fields is the schema itself: a field wrapped in `secret()` holds a
@@ -12,28 +13,10 @@ export function secret<T extends z.ZodType>(schema: T, description: string): T {
 
 /** Whether a schema node (or one it wraps) was declared with `secret()`. */
 function isSecret(schema: z.ZodType): boolean {
-  for (let s: z.ZodType | undefined = schema; s; s = inner(s)) {
+  for (let s: z.ZodType | undefined = schema; s; s = unwrapOnce(s)) {
     if ((z.globalRegistry.get(s) as { writeOnly?: unknown } | undefined)?.writeOnly === true) return true;
   }
   return false;
-}
-
-/** The schema an optional/default/nullable/pipe wrapper wraps, if any. */
-function inner(schema: z.ZodType): z.ZodType | undefined {
-  const def = schema._zod.def as { type: string; innerType?: z.ZodType; in?: z.ZodType };
-  switch (def.type) {
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'readonly':
-    case 'catch':
-      return def.innerType;
-    case 'pipe':
-      return def.in;
-    default:
-      return undefined;
-  }
 }
 
 /**
@@ -44,7 +27,7 @@ export function secretValues(schema: z.ZodType, value: unknown, path = ''): { pa
   if (value === undefined || value === null) return [];
   if (isSecret(schema)) return typeof value === 'string' ? [{ path, value }] : [];
   let s: z.ZodType = schema;
-  for (let next = inner(s); next; next = inner(s)) s = next;
+  for (let next = unwrapOnce(s); next; next = unwrapOnce(s)) s = next;
   const def = s._zod.def as {
     type: string;
     shape?: Record<string, z.ZodType>;

@@ -42,6 +42,16 @@ export function hasTemplate(s: string): boolean {
   return TEMPLATE.test(s);
 }
 
+/** A `{{` that no `}}` closes is a typo, not text to send: `{{ env.TOKEN` would go out as is. */
+function checkClosed(s: string, path: string): void {
+  const open = s.replace(TEMPLATE, '').indexOf('{{');
+  if (open >= 0) {
+    throw new FloeError('CONFIG_INVALID', 'config', `${path}: unclosed template "${s.slice(s.indexOf('{{', open), s.indexOf('{{', open) + 24)}…": close it with }}`, {
+      details: { path },
+    });
+  }
+}
+
 /** Replaces every template in `input` with what `resolve` returns for it. */
 export function renderTemplate(
   input: string,
@@ -63,11 +73,14 @@ export function resolveEnv(
   path = '',
 ): unknown {
   if (typeof tree === 'string') {
+    checkClosed(tree, path || '(root)');
     if (!hasTemplate(tree)) return tree;
     return renderTemplate(tree, path || '(root)', (v, original) => {
       if (v.name.startsWith('env.')) {
-        const value = env[v.name.slice(4)];
-        if (value !== undefined) {
+        // Own variables only: `{{ env.__proto__ }}` or `{{ env.constructor }}` are not set, not Object internals.
+        const name = v.name.slice(4);
+        const value = Object.hasOwn(env, name) ? env[name] : undefined;
+        if (typeof value === 'string') {
           onResolved(path, value);
           return value;
         }

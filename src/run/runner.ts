@@ -58,7 +58,12 @@ export async function runConnector(
   const stateDir = resolve(opts.stateDir ?? '.floe');
   const history = new RunHistory(stateDir);
   const selected = selectEndpoints(loaded, opts.endpoints);
-  const lock = await RunLock.acquire(stateDir, loaded.config.name);
+  // A run whose lease another host took over (this process stalled past its TTL) stops at once.
+  const lost = new AbortController();
+  const lock = await RunLock.acquire(stateDir, loaded.config.name, {
+    onLost: () => lost.abort(new FloeError('RUN_LOCKED', 'terminal', 'the run lock was taken over by another process; stopping')),
+  });
+  opts = { ...opts, signal: opts.signal ? AbortSignal.any([opts.signal, lost.signal]) : lost.signal };
   try {
     const record = await openRecord(loaded, selected, history, opts, clock, stateDir);
     const logger = (deps.logger ?? silentLogger).child({ run_id: record.run_id });
@@ -246,7 +251,11 @@ async function execute(
   await save();
   if (record.status === 'interrupted') {
     logger.warn('run interrupted; run the same command again to continue it under this run id', { duration_ms: record.duration_ms });
-  } else logger.info('run finished', { status: record.status, duration_ms: record.duration_ms });
+  } else {
+    logger.info('run finished', { status: record.status, duration_ms: record.duration_ms });
+    // Every endpoint ended, so no resume token is needed any more.
+    await rm(join(ctx.stateDir, 'checkpoints', record.run_id), { recursive: true, force: true }).catch(() => undefined);
+  }
   return record;
 }
 

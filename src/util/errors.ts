@@ -39,6 +39,7 @@ export type ErrorCode =
   | 'SNOWFLAKE_COPY_FAILED'
   | 'STATE_INVALID'
   | 'RUN_LOCKED'
+  | 'PUSH_SOURCE_FAILED'
   | 'DESTINATION_LOCKED'
   | 'ABORTED'
   | 'INTERNAL';

@@ -109,4 +109,30 @@ describe('floe CLI (commander)', () => {
     expect(r.stderr).toMatch(/config\/examples is a directory, not a config file; configs in it: \S+\.yaml/);
     expect(r.stderr).not.toContain('EISDIR');
   });
+
+  it('a misspelt config key: file:line:col, a suggestion and a code frame', async () => {
+    const file = join(dir, 'typo.yaml');
+    await writeFile(file, 'name: c\nbase_url: https://x\nendpoints:\n  - path: /a\n    paginaton: { type: single_page }\n');
+    const r = await floe(['validate', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}:5:5: endpoints[0]: unknown key "paginaton" (did you mean "pagination"?)`);
+    expect(r.stderr).toContain('  5 |     paginaton: { type: single_page }\n    |     ^');
+  });
+
+  it('a YAML syntax error: file:line:col and the lines around it', async () => {
+    const file = join(dir, 'broken.yaml');
+    await writeFile(file, 'name: c\nbase_url: https://x\nendpoints: [{ path: /a }\n');
+    const r = await floe(['validate', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`${file.replace(/[/.]/g, '\\$&')}:4:1: not valid YAML: Flow sequence`));
+    expect(r.stderr).toContain('  3 | endpoints: [{ path: /a }');
+  });
+
+  it('a semantic error names file:line:col of the field', async () => {
+    const file = join(dir, 'sem.yaml');
+    await writeFile(file, 'name: c\nbase_url: https://x\nendpoints:\n  - path: /a\n    write_disposition: merge\n');
+    const r = await floe(['validate', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}:4:5: endpoints[0].primary_key: write_disposition merge needs primary_key`);
+  });
 });

@@ -6,13 +6,16 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DuckdbDestination } from '../../src/destination/duckdb/duckdb-destination.js';
 import { RunHistory } from '../../src/run/run-history.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { killHard, runFloe, startFloe, waitFor } from '../support/floe-process.js';
 import { cursorPages, dataset, offsetPages, reply, useMockApi, type Handler } from '../support/mock-api.js';
+
+// Real servers, processes and databases on a shared machine: generous timeouts.
+vi.setConfig({ testTimeout: 30_000 });
 
 let dir: string;
 beforeEach(async () => {

@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig, type LoadedConfig } from '../../src/config/load-config.js';
 import { createDestination } from '../../src/destination/create-destination.js';
 import { runConnector } from '../../src/run/runner.js';
@@ -13,8 +13,11 @@ import { FakeClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { Redactor } from '../../src/util/redact.js';
 import { startSnowflakeEmulator, type SnowflakeEmulator } from '../support/snowflake-emulator/index.js';
-import { dyingAtLoadOf } from '../support/dying-parts.js';
+import { dyingAtLoadOf, leaseOfDeadRun } from '../support/dying-parts.js';
 import { useMockApi, type MockApi } from '../support/mock-api.js';
+
+// Real servers, processes and databases on a shared machine: generous timeouts.
+vi.setConfig({ testTimeout: 30_000 });
 
 interface Ticket {
   id: number;
@@ -154,7 +157,8 @@ describe.each<Target>(['duckdb', 'snowflake'])('incremental sync into %s', (targ
     tickets.serve(api);
     const { parts, died } = dyingAtLoadOf('tickets', true);
     void runConnector(config(api), { stateDir: join(dir, 'state') }, { parts, clock: new FakeClock() });
-    await died; // committed rows + state in the destination; the run record and state mirror never heard
+    await died;
+    await leaseOfDeadRun(join(dir, 'state')); // committed rows + state in the destination; the run record and state mirror never heard
     const resumed = await run(config(api));
     expect(resumed.resumed_at).toHaveLength(1);
     expect(resumed.endpoints[0]).toMatchObject({ status: 'succeeded', rows_loaded: 15 });

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { DuckdbDestination } from '../../src/destination/duckdb/duckdb-destination.js';
 import { defaultParts } from '../../src/run/default-parts.js';
@@ -20,6 +20,9 @@ import { FakeClock } from '../../src/util/clock.js';
 import { FloeError } from '../../src/util/errors.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { dataset, offsetPages, useMockApi, type MockApi } from '../support/mock-api.js';
+
+// Real servers, processes and databases on a shared machine: generous timeouts.
+vi.setConfig({ testTimeout: 30_000 });
 
 let dir: string;
 beforeEach(async () => {

@@ -7,16 +7,19 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { DuckdbDestination } from '../../src/destination/duckdb/duckdb-destination.js';
 import { RunHistory, type RunRecord } from '../../src/run/run-history.js';
 import { runConnector } from '../../src/run/runner.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
-import { dyingAtLoadOf } from '../support/dying-parts.js';
+import { dyingAtLoadOf, leaseOfDeadRun } from '../support/dying-parts.js';
 import { killHard, runFloe, startFloe, waitFor } from '../support/floe-process.js';
 import { dataset, offsetPages, reply, useMockApi, type MockApi } from '../support/mock-api.js';
+
+// Real servers, processes and databases on a shared machine: generous timeouts.
+vi.setConfig({ testTimeout: 30_000 });
 
 let dir: string;
 beforeEach(async () => {
@@ -61,6 +64,7 @@ describe('resuming an interrupted run', () => {
     // Endpoints run one after the other so `a` is finished when `b` dies.
     void runConnector(config(api), { stateDir: join(dir, 'state'), concurrency: 1 }, { parts, clock: new FakeClock() });
     await died;
+    await leaseOfDeadRun(join(dir, 'state'));
     const crashed = (await new RunHistory(join(dir, 'state')).list())[0]!;
     expect(crashed.status).toBe('running');
     expect(crashed.endpoints.map((e) => [e.name, e.status, e.staged?.rows])).toEqual([
@@ -95,6 +99,7 @@ describe('resuming an interrupted run', () => {
     const { parts, died } = dyingAtLoadOf('b', false);
     void runConnector(rotated('old-token-1'), { stateDir: join(dir, 'state'), concurrency: 1 }, { parts, clock: new FakeClock() });
     await died;
+    await leaseOfDeadRun(join(dir, 'state'));
     const crashed = (await new RunHistory(join(dir, 'state')).list())[0]!;
     const resumed = await runConnector(rotated('new-token-2'), { stateDir: join(dir, 'state') }, { clock: new FakeClock() });
     expect(resumed.run_id).toBe(crashed.run_id);

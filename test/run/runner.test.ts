@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { DuckdbDestination } from '../../src/destination/duckdb/duckdb-destination.js';
 import { runConnector } from '../../src/run/runner.js';
@@ -9,6 +9,9 @@ import { RunHistory } from '../../src/run/run-history.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { TextLogger } from '../../src/util/logger.js';
 import { cursorPages, dataset, offsetPages, reply, useMockApi, type MockApi } from '../support/mock-api.js';
+
+// Real servers, processes and databases on a shared machine: generous timeouts.
+vi.setConfig({ testTimeout: 30_000 });
 
 let dir: string;
 

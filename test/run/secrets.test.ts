@@ -9,9 +9,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runFloe, spawnFloe, waitFor } from '../support/floe-process.js';
 import { useMockApi, type MockApi } from '../support/mock-api.js';
+
+// Real servers, processes and databases on a shared machine: generous timeouts.
+vi.setConfig({ testTimeout: 30_000 });
 
 const SECRETS = {
   BOT_TOKEN: '123456:AAHbotTokenZq9',

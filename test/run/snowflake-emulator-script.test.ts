@@ -7,9 +7,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startDemoApi } from '../../scripts/demo-api.js';
 import { runFloe } from '../support/floe-process.js';
+
+// Real servers, processes and databases on a shared machine: generous timeouts.
+vi.setConfig({ testTimeout: 30_000 });
 
 const script = join(import.meta.dirname, '..', '..', 'dist', 'scripts', 'snowflake-emulator.js');
 

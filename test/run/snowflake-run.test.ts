@@ -6,11 +6,14 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { makeTickets, startDemoApi, type DemoApi } from '../../scripts/demo-api.js';
 import { runFloe } from '../support/floe-process.js';
 import { startSnowflakeEmulator, type SnowflakeEmulator } from '../support/snowflake-emulator/index.js';
+
+// Real servers, processes and databases on a shared machine: generous timeouts.
+vi.setConfig({ testTimeout: 30_000 });
 
 const root = join(import.meta.dirname, '..', '..');
 

@@ -1,4 +1,6 @@
 /** A run that "dies" at a chosen load, as a crashed process would leave things. */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { defaultParts } from '../../src/run/default-parts.js';
 import type { Parts } from '../../src/run/parts.js';
 import type { Destination } from '../../src/types.js';
@@ -31,4 +33,12 @@ export function dyingAtLoadOf(endpoint: string, commitFirst: boolean): { parts: 
     },
   };
   return { parts, died };
+}
+
+/**
+ * An in-process "crash" leaves the run's lease held by a live process (this one); a real crash
+ * leaves a lease whose process is gone, which the next run takes over. Call after `died`.
+ */
+export async function leaseOfDeadRun(stateDir: string): Promise<void> {
+  await rm(join(stateDir, 'locks'), { recursive: true, force: true });
 }

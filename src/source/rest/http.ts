@@ -9,7 +9,7 @@ import type { ResponsePolicy } from './response-policy.js';
 
 /** One HTTP request as the source builds it. Header names are lower-case. */
 export interface HttpRequest {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   /** Absolute URL, already carrying its query string. May hold secrets: never print it raw. */
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;

@@ -13,19 +13,18 @@ export interface ResponseRule {
   readonly source: string;
 }
 
-/** Retried by default: rate limited, and server errors that are usually momentary. */
-const RETRIED_BY_DEFAULT = [429, 500, 502, 503, 504] as const;
+/** Retried by default (`retry.retry_on` replaces them): rate limited, and momentary server errors. */
+export const DEFAULT_RETRY_STATUSES: readonly number[] = [429, 500, 502, 503, 504];
 
-/** The defaults every policy ends with: the retried statuses. Any other non-2xx fails. */
-export const DEFAULT_RESPONSE_RULES: readonly ResponseRule[] = RETRIED_BY_DEFAULT.map((status) => ({
-  status,
-  action: 'retry',
-  source: 'default',
-}));
+/** The rules every policy ends with: the retried statuses. Any other non-2xx fails. */
+function retryRules(statuses: readonly number[]): ResponseRule[] {
+  return statuses.map((status) => ({ status, action: 'retry', source: 'default' }));
+}
 
 /**
  * The response policy of one endpoint: a table of rules, first match wins — the endpoint's
- * `response_actions`, then the connector's, then the defaults (429/500/502/503/504 → retry);
+ * `response_actions`, then the connector's, then the retried statuses (429/500/502/503/504, or
+ * `retry.retry_on`);
  * an unmatched 2xx is `ok`, any other unmatched status `fail`.
  *
  * @example
@@ -36,8 +35,8 @@ export const DEFAULT_RESPONSE_RULES: readonly ResponseRule[] = RETRIED_BY_DEFAUL
 export class ResponsePolicy {
   private readonly rules: readonly ResponseRule[];
 
-  constructor(...sets: readonly (readonly ResponseRule[])[]) {
-    this.rules = [...sets.flat(), ...DEFAULT_RESPONSE_RULES];
+  constructor(retryStatuses: readonly number[], ...sets: readonly (readonly ResponseRule[])[]) {
+    this.rules = [...sets.flat(), ...retryRules(retryStatuses)];
   }
 
   /** Rules from config `response_actions`, tagged with where they were written. */
@@ -63,6 +62,3 @@ export class ResponsePolicy {
     return res.status >= 200 && res.status < 300 ? 'ok' : 'fail';
   }
 }
-
-/** The policy of requests that carry none: the defaults only. */
-export const DEFAULT_POLICY = new ResponsePolicy();

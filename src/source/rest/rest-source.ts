@@ -19,7 +19,7 @@ export type { PagesOptions } from './pages-options.js';
 import { pageRequest, requestTemplate } from './request-builder.js';
 import { authQueryParam, resumeStart } from './resume.js';
 import { actionFailError, parseJsonBody, statusError } from './response.js';
-import { ResponsePolicy } from './response-policy.js';
+import { DEFAULT_RETRY_STATUSES, ResponsePolicy } from './response-policy.js';
 import { compileSelector } from './selector.js';
 import { createUndiciTransport, type PooledTransport } from './undici-transport.js';
 import { CredentialScope } from './credential-scope.js';
@@ -148,6 +148,7 @@ export class RestSource {
     const authParam = authQueryParam(endpoint.auth ?? this.config.auth);
     const client = this.clientFor(endpoint, name);
     const policy = new ResponsePolicy(
+      this.config.retry.retry_on ?? DEFAULT_RETRY_STATUSES,
       ResponsePolicy.fromConfig(endpoint.response_actions, `endpoints[${name}].response_actions`),
       ResponsePolicy.fromConfig(this.config.response_actions, 'response_actions'),
     );
