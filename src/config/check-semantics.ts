@@ -39,6 +39,9 @@ export function checkSemantics(config: FloeConfig): void {
       fail(`${at}.primary_key`, 'write_disposition merge needs primary_key (a list of column names)');
     }
     if (e.body !== undefined && e.method !== 'POST') fail(`${at}.body`, 'a request body is only sent with method: POST');
+    if ((e.merge_strategy !== undefined || e.validity_columns !== undefined) && disposition !== 'merge') {
+      fail(`${at}.merge_strategy`, 'merge_strategy and validity_columns go with write_disposition: merge');
+    }
     if (e.body_format === 'form' && (e.body === null || typeof e.body !== 'object' || Array.isArray(e.body))) {
       fail(`${at}.body`, 'body_format: form needs body to be a mapping of fields');
     }

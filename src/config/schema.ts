@@ -218,6 +218,14 @@ export const endpointConfig = z
     schema: z.array(declaredColumn).optional().describe('Declared column types; others are inferred.'),
     write_disposition: writeDisposition.optional().describe('Overrides destination.write_disposition.'),
     primary_key: z.array(nonEmpty).min(1).optional().describe('Key columns for merge.'),
+    merge_strategy: z
+      .enum(['upsert', 'scd2'])
+      .optional()
+      .describe('merge: upsert (default) updates rows in place; scd2 keeps every version with validity columns.'),
+    validity_columns: z
+      .tuple([nonEmpty, nonEmpty])
+      .optional()
+      .describe('SCD2: the [valid_from, valid_to] column names (default [valid_from, valid_to]); valid_to NULL is the current version.'),
     incremental: incrementalConfig.optional(),
   })
   .describe('One endpoint → one table.');

@@ -99,6 +99,9 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
           rows: staged.rows,
           writeDisposition: endpoint.write_disposition ?? ctx.config.destination.write_disposition,
           ...(endpoint.primary_key ? { primaryKey: endpoint.primary_key } : {}),
+          ...(endpoint.merge_strategy === 'scd2'
+            ? { scd2: { validFrom: endpoint.validity_columns?.[0] ?? 'valid_from', validTo: endpoint.validity_columns?.[1] ?? 'valid_to' } }
+            : {}),
           ...(staged.state ? { state: staged.state } : {}),
         },
         ctx.signal,
