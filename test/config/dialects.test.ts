@@ -145,6 +145,16 @@ describe('config dialects', () => {
     expect(e.message).toContain(message);
   });
 
+  it("speaks dlt's keys in floe's validation messages about a dlt config", () => {
+    const e = configError({
+      client: { base_url: 'https://x.example.com' },
+      resources: [{ name: 'a', endpoint: { path: 'a', paginator: { type: 'offset', limit: 0 }, incremental: { cursor_path: 'ts', initial_value: 'not a time', lag: 60 } } }],
+    });
+    expect(e.message).toContain('resources[0].endpoint.paginator.limit');
+    expect(e.message).not.toContain('limit_value');
+    expect(e.message).not.toContain('endpoints[0]');
+  });
+
   it('runs a dlt config end to end: next links in the body, incremental cursor, into DuckDB', async () => {
     const api = await useMockApi();
     const rows = Array.from({ length: 23 }, (_, i) => ({ id: i + 1, updated_at: new Date(Date.UTC(2024, 0, 1 + i)).toISOString() }));
