@@ -82,6 +82,10 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
     loading = staged;
     if (staged.rows === 0) {
       log.info('no rows; nothing to load');
+      if (staged.state && endpoint.load === false) {
+        // Extracted for its children only: no data to commit the cursor with, so it is written alone.
+        await ctx.state.write(name, staged.state.value, ctx.signal);
+      }
     } else {
       progress('loading');
       // The extraction's garbage goes before the warehouse client takes its working memory.

@@ -215,7 +215,9 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
   const seenNow = seen?.seenFor(runMax === undefined ? ctx.range?.previous : maxCursor(ctx.range?.previous, runMax));
   const rows = files.reduce((n, f) => n + f.rows, 0);
   // State is committed with the data; a run that loads nothing leaves it as it was.
-  const state = next && rows > 0 ? { endpoint: ctx.name, value: { ...next, ...(seenNow ? { seen: seenNow } : {}) } } : undefined;
+  // load: false stages nothing, but the records it kept for its children still move its cursor.
+  const moved = endpoint.load === false ? (ctx.collect?.rows ?? 0) > 0 : rows > 0;
+  const state = next && moved ? { endpoint: ctx.name, value: { ...next, ...(seenNow ? { seen: seenNow } : {}) } } : undefined;
   return { files, columns, rows, ...(state ? { state } : {}) };
 }
 

@@ -157,6 +157,49 @@ describe('parent/child endpoints', () => {
     expect(await query('SELECT count(*)::INT AS n FROM main.issues')).toEqual([{ n: 7 }]);
   });
 
+  it('load: false with incremental still moves the parent cursor; an incremental child shares one cursor', async () => {
+    const api = await useMockApi();
+    const stamped = issues.map((i) => ({ ...i, updated_at: `2024-01-0${i.number}T00:00:00Z` }));
+    api.get('/issues', (r) => reply.json(stamped.filter((i) => i.updated_at >= (r.query['since'] ?? ''))));
+    for (const issue of issues) api.get(`/issues/${issue.number}/comments`, (r) => reply.json(commentsOf(issue.number).map((c) => ({ ...(c as object), since: r.query['since'] }))));
+    const loaded = parseConfig({
+      name: 'gh',
+      base_url: api.url,
+      endpoints: [
+        { name: 'issues', path: '/issues', load: false, query_params: { since: '{{ incremental.start_value }}' }, incremental: { cursor_path: '$.updated_at', initial_value: '2024-01-03T00:00:00Z' } },
+        { name: 'issue_comments', path: '/issues/{{ parent.number }}/comments', parent: { endpoint: 'issues' }, query_params: { since: '{{ incremental.start_value }}' }, incremental: { cursor_path: '$.since', initial_value: '2024-01-01T00:00:00Z', on_missing: 'include' } },
+      ],
+      destination: { type: 'duckdb', path: join(dir, 'w.duckdb') },
+    });
+    await runConnector(loaded, { stateDir: join(dir, 'state') }, { clock: new FakeClock() });
+    expect(api.requestsTo('/issues').map((r) => r.query['since'])).toEqual(['2024-01-03T00:00:00Z']);
+    // Every parent's child request carries the child's one start value.
+    expect(new Set(api.requests.filter((r) => r.path.endsWith('/comments')).map((r) => r.query['since']))).toEqual(new Set(['2024-01-01T00:00:00Z']));
+    await runConnector(loaded, { stateDir: join(dir, 'state') }, { clock: new FakeClock() });
+    expect(api.requestsTo('/issues').map((r) => r.query['since'])).toEqual(['2024-01-03T00:00:00Z', '2024-01-07T00:00:00Z']);
+  });
+
+  it('children share the connector rate limit however many parents are in flight', async () => {
+    const api = await useMockApi();
+    serve(api);
+    const loaded = parseConfig({
+      name: 'gh',
+      base_url: api.url,
+      rate_limit: { requests_per_second: 2 },
+      endpoints: [
+        { name: 'issues', path: '/issues', query_params: { per_page: 3 }, pagination: { type: 'link_header' } },
+        { name: 'issue_comments', path: '/issues/{{ parent.number }}/comments', parent: { endpoint: 'issues', concurrency: 4 } },
+      ],
+      destination: { type: 'duckdb', path: join(dir, 'w.duckdb') },
+    });
+    const clock = new FakeClock();
+    const start = clock.now();
+    await runConnector(loaded, { stateDir: join(dir, 'state') }, { clock });
+    // 3 parent pages + 7 children at 2 per second: at least 4.5 s of (virtual) waiting.
+    expect(api.requests).toHaveLength(10);
+    expect(clock.now() - start).toBeGreaterThanOrEqual(4500);
+  });
+
   it('config errors: unknown parent, a cycle, and {{ parent.x }} without a parent', async () => {
     const api = await useMockApi();
     expect((catchError(() => config(api, { parent: { endpoint: 'nope' } }))).message).toMatch(/endpoints\[1\]\.parent\.endpoint: no endpoint named "nope"/);
