@@ -127,7 +127,9 @@ export async function pushOutput(output: RestOutputConfig, record: OutputPushRec
       ...(typeof err.details.status === 'number' ? { status: err.details.status } : {}),
       ...(typeof err.details.body_excerpt === 'string' ? { body_excerpt: redactor.text(err.details.body_excerpt) } : {}),
     };
-    logger.error(quota ? 'the API’s rate limit or quota outlasts the retries; stopping (resumable)' : 'output failed', { code: err.code, error: record.error.message });
+    if (err.code === 'ABORTED') logger.warn('interrupted; the same floe push finishes this output', { push_id: ctx.pushId });
+    else if (quota) logger.warn('the API’s rate limit or quota outlasts the retries; stopping here (the next push resumes)', { error: record.error.message });
+    else logger.error('output failed; the next push resumes it', { code: err.code, error: record.error.message });
   } finally {
     await journal?.close();
     record.duration_ms = clock.now() - started;

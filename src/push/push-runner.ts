@@ -73,6 +73,8 @@ export async function runPush(loaded: LoadedPushConfig, opts: PushOptions = {}, 
     };
     const logger = (deps.logger ?? silentLogger).child({ push_id: record.push_id });
     await history.save(record);
+    let lastSave = clock.now();
+    let saving: Promise<void> = Promise.resolve();
     const limiters = new Map<string, RateLimiter>();
     const limiterFor = (o: RestOutputConfig): RateLimiter => {
       const interval = rateLimitIntervalMs(o.rate_limit);
@@ -89,7 +91,14 @@ export async function runPush(loaded: LoadedPushConfig, opts: PushOptions = {}, 
         continue;
       }
       const pool = deps.transport ? undefined : createUndiciTransport({ timeoutMs: output.timeout_seconds * 1000, redactor });
-      const progress = (): void => opts.onProgress?.(out, clock.now() - started);
+      const progress = (): void => {
+        opts.onProgress?.(out, clock.now() - started);
+        // History shows a long push's progress too, rewritten at most every 2 s, one write at a time.
+        if (clock.now() - lastSave >= 2000) {
+          lastSave = clock.now();
+          saving = saving.then(() => history.save(record)).catch((e: unknown) => logger.warn('could not save push history', { error: String(e) }));
+        }
+      };
       progress();
       try {
         await pushOutput(output, out, {
@@ -110,6 +119,7 @@ export async function runPush(loaded: LoadedPushConfig, opts: PushOptions = {}, 
         await pool?.close();
       }
       progress();
+      await saving;
       await history.save(record);
     }
     const finished = clock.now();

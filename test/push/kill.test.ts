@@ -127,3 +127,41 @@ describe('floe push killed with SIGKILL at random points', () => {
     120_000,
   );
 });
+
+describe('floe push stopped by SIGTERM', () => {
+  it('marks the push interrupted (exit 143); the same command finishes it, the unanswered batch under its key', { timeout: 60_000 }, async () => {
+    const dir = await tempDir('floe-push-term-');
+    await duck(join(dir, 'w.duckdb'), `CREATE TABLE contacts AS ${contactsSql(60)}`);
+    const r = await receiver({ hangMs: 400 });
+    const config = join(dir, 'push.json');
+    await writeFile(
+      config,
+      JSON.stringify({
+        name: 'term',
+        destination: { type: 'duckdb', path: join(dir, 'w.duckdb') },
+        outputs: [{ name: 'contacts', table: 'contacts', key: ['id'], url: r.url, batch_size: 10 }],
+      }),
+    );
+    const args = ['push', config, '--state-dir', join(dir, 'state'), '--json'];
+    const child = startFloe(args);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Batch 3 is taken but answered late; SIGTERM arrives while floe waits for the answer.
+    r.script.push({ pass: true }, { pass: true }, { hang: true });
+    r.onTaken = (n) => {
+      if (n === 3) child.kill('SIGTERM');
+    };
+    expect(await exited).toBe(143);
+    r.onTaken = undefined;
+    expect(r.taken().length).toBe(30);
+
+    const again = await runFloe(args);
+    expect(again.code, again.stderr).toBe(0);
+    const summary = JSON.parse(again.stdout) as { outputs: { rows_sent: number; rows_skipped: number; resumed_push_id?: string }[] };
+    expect(summary.outputs[0]).toMatchObject({ rows_skipped: 20, rows_sent: 40 });
+    expect(summary.outputs[0]!.resumed_push_id).toBeDefined();
+    expect(r.taken().map((t) => Number(t.row.id)).sort((a, b) => a - b)).toEqual(range(1, 60));
+    expect(r.requests.filter((q) => q.replay).map((q) => q.rows[0]?.id)).toEqual([21]);
+    const history = await runFloe(['push', config, '--state-dir', join(dir, 'state'), '--history', '--json']);
+    expect((JSON.parse(history.stdout) as { status: string }[]).map((p) => p.status)).toEqual(['succeeded', 'interrupted']);
+  });
+});

@@ -3,11 +3,12 @@
  * batching, idempotency keys, the delivered-batch ledger, split retries of refused batches,
  * rejected rows retried by the next push, retries on the spec's schedule, quota exhaustion.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/util/clock.js';
 import { contactsSql, duck, only, push, pushConfig, range, receiver, takenIds, tempDir } from './helpers.js';
+import type { Recorded } from './receiver.js';
 
 async function warehouse(n = 25): Promise<string> {
   const dir = await tempDir();
@@ -166,6 +167,39 @@ describe('floe push', () => {
     expect(only(second)).toMatchObject({ status: 'succeeded', rows: 3, rows_sent: 3, rows_retried: 1, rows_rejected: 0 });
     expect(r.requests.slice(before).map((q) => q.rows.map((x) => x.id))).toEqual([[4], [13, 14]]);
     expect(takenIds(r)).toEqual({ ids: range(1, 14), dupes: [] });
+  });
+
+  it.each([
+    ['bearer', { type: 'bearer', token: 'tok-abcdef' }, (q: Recorded) => q.headers.authorization === 'Bearer tok-abcdef'],
+    ['api_key in a header', { type: 'api_key', key_name: 'X-Api-Key', key_value: 'key-abcdef' }, (q: Recorded) => q.headers['x-api-key'] === 'key-abcdef'],
+    ['api_key in the query', { type: 'api_key', key_name: 'api_key', key_value: 'key-abcdef', location: 'query_parameter' }, (q: Recorded) => q.query === '?api_key=key-abcdef'],
+    ['basic', { type: 'basic', username: 'me', password: 'pw-abcdef' }, (q: Recorded) => q.headers.authorization === `Basic ${Buffer.from('me:pw-abcdef').toString('base64')}`],
+  ])('sends %s auth, a custom idempotency header, PATCH, and keeps the rate limit', async (_name, auth, sawAuth) => {
+    const dir = await warehouse(3);
+    const r = await receiver({ idempotencyHeader: 'X-Request-Id' });
+    const clock = new FakeClock();
+    const cfg = pushConfig(dir, { url: r.url, auth, method: 'PATCH', batch_size: 1, idempotency_header: 'X-Request-Id', rate_limit: { requests_per_second: 2 } });
+    expect(only(await push(cfg, dir, {}, { clock }))).toMatchObject({ status: 'succeeded', rows_sent: 3 });
+    expect(r.requests.every((q) => sawAuth(q) && q.method === 'PATCH' && q.headers['idempotency-key'] === undefined)).toBe(true);
+    expect(new Set(r.requests.map((q) => q.key)).size).toBe(3);
+    expect(clock.sleeps).toEqual([525, 525]); // 2 a second, with the limiter's 50 ms margin per window
+  });
+
+  it('sends no idempotency header when told not to', async () => {
+    const dir = await warehouse(3);
+    const r = await receiver();
+    await push(pushConfig(dir, { url: r.url, idempotency_header: false }), dir);
+    expect(r.requests.map((q) => q.key)).toEqual([undefined]);
+    expect(takenIds(r).ids).toEqual([1, 2, 3]);
+  });
+
+  it('refuses to start while another push of the same config runs (one request in flight, one pusher)', async () => {
+    const dir = await warehouse(5);
+    const r = await receiver();
+    await mkdir(join(dir, 'state', 'locks'), { recursive: true });
+    await writeFile(join(dir, 'state', 'locks', 'push-sync.lock'), JSON.stringify({ pid: process.ppid, started_at: '2026-01-01T00:00:00Z' }));
+    await expect(push(pushConfig(dir, { url: r.url }), dir)).rejects.toMatchObject({ code: 'RUN_LOCKED' });
+    expect(r.requests).toEqual([]);
   });
 
   it('pushes only rows changed since the last push (cursor), late rows at the boundary included', async () => {

@@ -19,6 +19,8 @@ export type Row = Record<string, unknown>;
 export interface Recorded {
   readonly method: string;
   readonly path: string;
+  /** The query string, e.g. `?api_key=…` (empty when none). */
+  readonly query: string;
   readonly key: string | undefined;
   readonly headers: IncomingMessage['headers'];
   readonly rows: Row[];
@@ -114,7 +116,7 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Receive
       rows = [];
     }
     const record = (status: number, taken: boolean, replay = false): Recorded => {
-      const r: Recorded = { method: req.method ?? '', path: url.pathname, key, headers: req.headers, rows, raw: text, status, taken, replay };
+      const r: Recorded = { method: req.method ?? '', path: url.pathname, query: url.search, key, headers: req.headers, rows, raw: text, status, taken, replay };
       requests.push(r);
       return r;
     };
