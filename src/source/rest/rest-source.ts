@@ -5,9 +5,7 @@ import type { Clock } from '../../util/clock.js';
 import { FloeError, isFloeError, toFloeError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import type { Redactor } from '../../util/redact.js';
-import type { Auth } from './auth/auth.js';
-import { createAuth } from './auth/create-auth.js';
-import { createHttpClient } from './http-client.js';
+import { EndpointClients } from './endpoint-clients.js';
 import { isSuccess, type HttpRequest, type HttpResponse, type Transport } from './http.js';
 import { createPaginator } from './paginators/create-paginator.js';
 import type { Paginator } from './paginators/paginator.js';
@@ -49,14 +47,9 @@ export interface RestSourceDeps {
  * be extracted concurrently. Call `close()` when the run ends.
  */
 export class RestSource {
-  private readonly client: Transport;
   private readonly pool: PooledTransport | undefined;
-  private readonly auth: Auth | undefined;
   private readonly scope: CredentialScope;
-  private readonly transport: Transport;
-  private readonly limiter: RateLimiter;
-  /** Clients of endpoints with their own `auth`, by endpoint name (same pool and rate limiter). */
-  private readonly endpointClients = new Map<string, Transport>();
+  private readonly clients: EndpointClients;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -68,39 +61,17 @@ export class RestSource {
       ? undefined
       : createUndiciTransport({ timeoutMs: config.timeout_seconds * 1000, redactor });
     const transport = deps.transport ?? (this.pool as PooledTransport).transport;
-    this.transport = transport;
-    this.limiter = new RateLimiter(rateLimitIntervalMs(config.rate_limit), clock);
-    this.auth = createAuth(config.auth, { clock, logger, redactor, transport });
     this.scope = new CredentialScope(config);
-    this.client = this.clientWith(this.auth);
-  }
-
-  /** The middleware stack with `auth`; every client shares the pool and the rate limiter. */
-  private clientWith(auth: Auth | undefined): Transport {
-    const { clock, logger, redactor } = this.deps;
-    return createHttpClient(this.config, {
+    this.clients = new EndpointClients(config, {
       clock,
       logger,
       redactor,
-      transport: this.transport,
-      limiter: this.limiter,
-      auth,
+      transport,
+      limiter: new RateLimiter(rateLimitIntervalMs(config.rate_limit), clock),
       trusts: (url) => this.scope.trusts(url),
-      retryJitter: this.deps.retryJitter,
-      random: this.deps.random,
+      retryJitter: deps.retryJitter,
+      random: deps.random,
     });
-  }
-
-  /** The client of an endpoint: its own `auth` overrides the connector's. */
-  private clientFor(endpoint: EndpointConfig, name: string): Transport {
-    if (endpoint.auth === undefined) return this.client;
-    let client = this.endpointClients.get(name);
-    if (client === undefined) {
-      const { clock, logger, redactor } = this.deps;
-      client = this.clientWith(createAuth(endpoint.auth, { clock, logger, redactor, transport: this.transport }));
-      this.endpointClients.set(name, client);
-    }
-    return client;
   }
 
   /**
@@ -146,7 +117,7 @@ export class RestSource {
     const template = requestTemplate(rendered.config, rendered.endpoint);
     const maxPages = pagination?.type === 'single_page' ? undefined : pagination?.max_pages;
     const authParam = authQueryParam(endpoint.auth ?? this.config.auth);
-    const client = this.clientFor(endpoint, name);
+    const client = this.clients.for(endpoint, name);
     const policy = new ResponsePolicy(
       this.config.retry.retry_on ?? DEFAULT_RETRY_STATUSES,
       ResponsePolicy.fromConfig(endpoint.response_actions, `endpoints[${name}].response_actions`),
