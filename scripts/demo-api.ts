@@ -41,7 +41,7 @@ export interface DemoApi {
 }
 
 /** Deterministic pseudo-random numbers, so every run serves the same data. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;

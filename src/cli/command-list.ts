@@ -7,6 +7,9 @@ import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
 import { stateCommand } from './commands/state.js';
 import { validateCommand } from './commands/validate.js';
+import { serveCommand } from './commands/serve.js';
+import { tokensCommand } from './commands/tokens.js';
+import { keysCommand } from './commands/keys.js';
 
 /**
  * Adds one command to the program (arguments, options, help text, action) and returns it. A
@@ -22,5 +25,8 @@ export const COMMANDS: readonly RegisterCommand[] = [
   runsCommand,
   backfillCommand,
   stateCommand,
+  serveCommand,
+  tokensCommand,
+  keysCommand,
   pushCommand,
 ];

@@ -29,6 +29,11 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], tree: unknown,
   return `${file ? `${file}: ` : ''}invalid config\n${lines.join('\n')}${frame}`;
 }
 
+/** The same issues as `{ path, message }` pairs (the API's `details[]`). */
+export function issueList(issues: readonly z.core.$ZodIssue[], tree: unknown, schema?: z.ZodType): { path: string; message: string }[] {
+  return issues.map((issue) => ({ path: formatPath(issue.path), message: describe(issue, tree, schema) }));
+}
+
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const p of path) {

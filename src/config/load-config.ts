@@ -4,7 +4,7 @@ import { Redactor } from '../util/redact.js';
 import { floeConfig, type EndpointConfig, type FloeConfig } from './schema.js';
 import { resolveEnv } from './template.js';
 import { translateDialect } from './dialects/translate-dialect.js';
-import { formatIssues, formatPath } from './format-issues.js';
+import { formatIssues, formatPath, issueList } from './format-issues.js';
 import { secretValues } from './secret-fields.js';
 import { checkSemantics } from './check-semantics.js';
 import { parseConfigSource, pathSegments, type ConfigSource } from './config-source.js';
@@ -77,7 +77,7 @@ export function parseConfig(
     if (!result.success) {
       // Values are quoted from the file as written (`{{ env.X }}`, not what it resolved to).
       throw new FloeError('CONFIG_INVALID', 'config', formatIssues(result.error.issues, tree, { file, source: where, schema: floeConfig }), {
-        details: { path: formatPath(result.error.issues[0]?.path ?? []) },
+        details: { path: formatPath(result.error.issues[0]?.path ?? []), issues: issueList(result.error.issues, tree, floeConfig) },
       });
     }
     const config = result.data;

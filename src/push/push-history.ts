@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FloeError } from '../util/errors.js';
-import { writeDurably } from './ledger/durable-file.js';
+import { writeDurably } from '../util/durable-file.js';
 import type { PushRecord } from './push-record.js';
 
 /**
@@ -30,12 +30,14 @@ export class PushHistory {
       throw e;
     }
     const out: PushRecord[] = [];
+    // Ids sort by second; a few more than asked for are read, so pushes within one second are
+    // ordered by their start time (milliseconds).
     for (const n of names.filter((x) => x.endsWith('.json')).sort().reverse()) {
-      if (out.length >= limit) break;
+      if (out.length >= limit + 10) break;
       const r = await this.get(n.slice(0, -5)).catch(() => undefined);
       if (r && (configName === undefined || r.config_name === configName)) out.push(r);
     }
-    return out;
+    return out.sort((a, b) => b.started_at.localeCompare(a.started_at) || b.push_id.localeCompare(a.push_id)).slice(0, limit);
   }
 
   async get(pushId: string): Promise<PushRecord> {

@@ -34,10 +34,15 @@ export interface RunOptions {
   readonly vars?: Readonly<Record<string, string>>;
 }
 
+/** Where run records go: `save` on every change, `list` (newest first) to find an interrupted run. */
+export type RunHistorySink = Pick<RunHistory, 'save' | 'list'>;
+
 export interface RunDeps {
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly parts?: Parts;
+  /** Default: JSON files under `<stateDir>/runs`; `floe serve` keeps records in its store. */
+  readonly history?: RunHistorySink;
 }
 
 /**
@@ -56,7 +61,7 @@ export async function runConnector(
 ): Promise<RunRecord> {
   const clock = deps.clock ?? systemClock;
   const stateDir = resolve(opts.stateDir ?? '.floe');
-  const history = new RunHistory(stateDir);
+  const history = deps.history ?? new RunHistory(stateDir);
   const selected = selectEndpoints(loaded, opts.endpoints);
   // A run whose lease another host took over (this process stalled past its TTL) stops at once.
   const lost = new AbortController();
@@ -89,7 +94,7 @@ export async function runConnector(
 async function openRecord(
   loaded: LoadedConfig,
   selected: readonly EndpointConfig[],
-  history: RunHistory,
+  history: RunHistorySink,
   opts: RunOptions,
   clock: Clock,
   stateDir: string,
@@ -139,7 +144,7 @@ async function openRecord(
  * files: this run loads them (under the run id that staged them, so the ledger keeps it exactly
  * once) instead of fetching again. With a changed config or `--no-resume` the files are dropped.
  */
-async function adoptStagedLoads(last: RunRecord, record: RunRecord, usable: boolean, history: RunHistory, stateDir: string): Promise<void> {
+async function adoptStagedLoads(last: RunRecord, record: RunRecord, usable: boolean, history: RunHistorySink, stateDir: string): Promise<void> {
   const kept = last.endpoints.filter((e) => e.status === 'failed' && e.staged);
   if (kept.length === 0) return;
   for (const e of kept) {
@@ -156,7 +161,7 @@ async function adoptStagedLoads(last: RunRecord, record: RunRecord, usable: bool
 }
 
 interface ExecuteContext {
-  readonly history: RunHistory;
+  readonly history: RunHistorySink;
   readonly stateDir: string;
   readonly opts: RunOptions;
   readonly clock: Clock;

@@ -3,6 +3,7 @@
  * batching, idempotency keys, the delivered-batch ledger, split retries of refused batches,
  * rejected rows retried by the next push, retries on the spec's schedule, quota exhaustion.
  */
+import { cpSync, existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -191,6 +192,26 @@ describe('floe push', () => {
     await push(pushConfig(dir, { url: r.url, idempotency_header: false }), dir);
     expect(r.requests.map((q) => q.key)).toEqual([undefined]);
     expect(takenIds(r).ids).toEqual([1, 2, 3]);
+  });
+
+  it('drops a plan that was committed before a crash could remove it, and sends nothing again', async () => {
+    const dir = await warehouse(25);
+    const r = await receiver();
+    const out = join(dir, 'state', 'push', 'sync', 'contacts');
+    const saved = join(dir, 'saved');
+    // Copy the push in progress as the last batch is taken: plan, spool and a journal with two marks.
+    r.onTaken = (n) => {
+      if (n === 3) cpSync(out, saved, { recursive: true });
+    };
+    const cfg = pushConfig(dir, { url: r.url });
+    expect(only(await push(cfg, dir))).toMatchObject({ status: 'succeeded', rows_sent: 25 });
+    expect(existsSync(join(out, 'plan.json'))).toBe(false);
+    // As if the push died after committing its state but before removing its plan files.
+    for (const f of ['plan.json', 'spool.jsonl', 'retry.jsonl', 'journal.jsonl']) cpSync(join(saved, f), join(out, f));
+    const again = await push(cfg, dir);
+    expect(only(again)).toMatchObject({ status: 'succeeded', rows_sent: 0, rows_skipped: 25 });
+    expect(only(again).resumed_push_id).toBeUndefined();
+    expect(r.requests).toHaveLength(3);
   });
 
   it('refuses to start while another push of the same config runs (one request in flight, one pusher)', async () => {

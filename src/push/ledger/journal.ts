@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { DurableLog } from './durable-file.js';
+import { DurableLog } from '../../util/durable-file.js';
 
 /** The API answered 2xx: the batch is delivered. Written only after the answer (check → send → mark). */
 export interface SentEvent {

@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FloeError } from '../../util/errors.js';
-import { writeDurably } from './durable-file.js';
+import { writeDurably } from '../../util/durable-file.js';
 
 /** A row the API refused; kept, with the API's answer, and sent again by every push until it passes. */
 export interface RejectedRow {

@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { removeFiles } from '../../util/durable-file.js';
 import type { OutputFiles, OutputState } from '../ledger/output-state.js';
 import { compareCursor, cursorValue, jsonText, rowHash, type JsonReady } from '../json-text.js';
 import type { RowOrigin, RowReader } from '../source/row-reader.js';
@@ -27,6 +28,8 @@ export interface BuildPlanArgs {
 export async function buildPlan(args: BuildPlanArgs): Promise<Plan> {
   const { files, state, key, cursor } = args;
   await files.ensureDir();
+  // A journal without a plan belongs to no push (a crash mid-spool): it must not mark this one's batches.
+  await removeFiles([files.journal]);
   const rejected = new Map(state.rejected.map((r) => [r.identity, r]));
   const superseded = new Set<string>();
   const boundary = new Set(state.boundary ?? []);

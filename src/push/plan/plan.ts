@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { FloeError } from '../../util/errors.js';
 import { readJson, type OutputFiles, type OutputState } from '../ledger/output-state.js';
-import { removeFiles, writeDurably } from '../ledger/durable-file.js';
+import { removeFiles, writeDurably } from '../../util/durable-file.js';
 
 /**
  * A push's plan: the rows it sends, fixed before the first request. The rows are spooled to the
@@ -56,9 +56,12 @@ export async function writePlan(files: OutputFiles, plan: Plan): Promise<void> {
   await writeDurably(files.plan, JSON.stringify(plan) + '\n');
 }
 
-/** Removes the plan and its files: after a commit, or a plan already committed. */
+/**
+ * Removes the plan and its files: after a commit, or a plan already committed. `plan.json` goes
+ * last, so a plan that is gone has no journal left behind either.
+ */
 export async function discardPlan(files: OutputFiles): Promise<void> {
-  await removeFiles([files.plan, files.spool, files.retry, files.journal]);
+  await removeFiles([files.journal, files.spool, files.retry, files.plan]);
 }
 
 /** The plan's batches in order: retried rows first (batched on their own), then the rows read. */

@@ -46,6 +46,12 @@ export interface BackfillRecord {
   windows: WindowRecord[];
 }
 
+/** Where backfill records go (default: `<stateDir>/backfills/<id>.json`; `floe serve` uses its store). */
+export interface BackfillRecords {
+  read(backfillId: string): Promise<BackfillRecord | undefined>;
+  write(record: BackfillRecord): Promise<void>;
+}
+
 /**
  * `floe backfill`: splits [from, to) into windows and runs each (window, endpoint) as its own
  * unit — its own run id, `{{ incremental.start_value }}`/`{{ incremental.end_value }}`/`{{ dt }}`
@@ -57,7 +63,7 @@ export interface BackfillRecord {
 export async function runBackfill(
   loaded: LoadedConfig,
   opts: BackfillOptions,
-  deps: { clock?: Clock; logger?: Logger; parts?: Parts } = {},
+  deps: { clock?: Clock; logger?: Logger; parts?: Parts; records?: BackfillRecords } = {},
 ): Promise<BackfillRecord> {
   const { config, redactor } = loaded;
   const clock = deps.clock ?? systemClock;
@@ -67,11 +73,12 @@ export async function runBackfill(
   const windows = planWindows({ from: opts.from, to: opts.to, step: opts.step });
   const id = backfillId(config.name, opts, selected.map(endpointName));
   const file = join(stateDir, 'backfills', `${id}.json`);
+  const records: BackfillRecords = deps.records ?? { read: () => readRecord(file), write: (r) => writeRecord(file, r) };
   const logger = (deps.logger ?? silentLogger).child({ backfill: id });
 
   const lock = await RunLock.acquire(stateDir, `${config.name}.backfill`);
   try {
-    const previous = await readRecord(file);
+    const previous = await records.read(id);
     const done = new Set(
       previous?.windows.filter((w) => w.status === 'succeeded').map((w) => key(w.window, w.name)) ?? [],
     );
@@ -97,7 +104,7 @@ export async function runBackfill(
       ),
     };
     let saving: Promise<void> = Promise.resolve();
-    const save = (): Promise<void> => (saving = saving.then(() => writeRecord(file, record)));
+    const save = (): Promise<void> => (saving = saving.then(() => records.write(record)));
     await save();
     const skipped = record.windows.filter((w) => w.skipped).length;
     logger.info('backfill started', {

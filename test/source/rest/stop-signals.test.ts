@@ -207,6 +207,38 @@ describe('stop signals on every pagination type', () => {
   });
 });
 
+describe('an end the response contradicts', () => {
+  it('a short page while the response says there is more is a MORE_SUGGESTED warning naming the signals', async () => {
+    const api = await useMockApi();
+    // The API caps the page size at 10 although 100 were asked for.
+    api.get('/items', (req) => {
+      const offset = Number(req.query['offset']);
+      return reply.json(
+        { data: DATA.slice(offset, offset + 10), has_more: offset + 10 < DATA.length },
+        {
+          headers: {
+            'x-total-count': String(DATA.length),
+            link: `<${api.url}/items?offset=${offset + 10}>; rel="next"`,
+          },
+        },
+      );
+    });
+    const config = makeConfig({
+      base_url: api.url,
+      endpoints: [
+        { path: '/items', records_path: '$.data', pagination: { type: 'offset', limit_value: 100 } },
+      ],
+    });
+    const pages = await collect(harness(config).source.pages(endpointOf(config)));
+    expect(pages).toHaveLength(1);
+    const end = pages[0]?.end;
+    expect(end?.code).toBe('MORE_SUGGESTED');
+    expect(end?.warning).toContain('has_more_path: $.has_more (now true)');
+    expect(end?.warning).toContain('total_header: X-Total-Count (now 50)');
+    expect(end?.warning).toContain('Link rel="next"');
+  });
+});
+
 describe('error-shaped pages after the first', () => {
   const pagination = { type: 'offset', limit_value: 10 };
   const pages =
