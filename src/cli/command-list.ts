@@ -6,6 +6,7 @@ import { pushCommand } from './commands/push.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
 import { stateCommand } from './commands/state.js';
+import { tablesCommand } from './commands/tables.js';
 import { validateCommand } from './commands/validate.js';
 import { serveCommand } from './commands/serve.js';
 import { tokensCommand } from './commands/tokens.js';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   runsCommand,
   backfillCommand,
   stateCommand,
+  tablesCommand,
   serveCommand,
   tokensCommand,
   keysCommand,

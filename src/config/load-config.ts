@@ -28,14 +28,22 @@ export interface LoadedConfig {
 const ENV_SECRET_PATH = /^(base_url$|auth\.|headers\.|endpoints\[\d+\]\.(path$|headers\.|query_params\.|body\b))/;
 
 export async function loadConfigFile(file: string, env = process.env): Promise<LoadedConfig> {
+  const source = await readConfigSource(file);
+  return parseConfig(source.tree, env, file, source);
+}
+
+/**
+ * Reads and parses a config file of any kind (`floe run`'s or `floe push`'s): a missing file, a
+ * directory or a YAML error is `CONFIG_NOT_FOUND`/`CONFIG_INVALID` with `file:line:col`.
+ */
+export async function readConfigSource(file: string): Promise<ConfigSource> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
     throw new FloeError('CONFIG_NOT_FOUND', 'config', await unreadable(file, e), { cause: e });
   }
-  const source = parseConfigSource(text, file);
-  return parseConfig(source.tree, env, file, source);
+  return parseConfigSource(text, file);
 }
 
 /** Why a config path cannot be read, in words: missing, a directory (listing its configs), no permission. */

@@ -1,11 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { FloeError } from '../util/errors.js';
 import { Redactor } from '../util/redact.js';
 import { isDltConfig } from './dialects/dlt.js';
 import { hasRestApiOutputs, translateRestApiYamlOutputs } from './dialects/rest-api-yaml.js';
+import type { ConfigSource } from './config-source.js';
 import { formatIssues, formatPath } from './format-issues.js';
+import { readConfigSource } from './load-config.js';
 import { floePushConfig, type FloePushConfig } from './output-schema.js';
 import { secretValues } from './secret-fields.js';
 import { hasTemplate, resolveEnv } from './template.js';
@@ -26,26 +26,26 @@ export interface LoadedPushConfig {
  */
 const ENV_SECRET_PATH = /^outputs\[\d+\]\.(url$|auth\.|headers\.)/;
 
+/** True for a file `floe push` reads: native (`outputs`, no `endpoints`) or the rest_api YAML's `CONFIG.outputs`. */
+export function isPushConfig(tree: unknown): boolean {
+  if (!tree || typeof tree !== 'object' || Array.isArray(tree)) return false;
+  const t = tree as Record<string, unknown>;
+  return hasRestApiOutputs(t) || (t.outputs !== undefined && t.endpoints === undefined);
+}
+
 /** Reads and validates a `floe push` config file (YAML or JSON, native or the rest_api pipeline YAML). */
 export async function loadPushConfigFile(file: string, env = process.env): Promise<LoadedPushConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new FloeError('CONFIG_NOT_FOUND', 'config', code === 'ENOENT' ? `config file not found: ${file}` : `cannot read config file ${file}: ${code ?? String(e)}`, { cause: e });
-  }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text, { prettyErrors: true });
-  } catch (e) {
-    throw new FloeError('CONFIG_INVALID', 'config', `${file}: not valid YAML/JSON: ${(e as Error).message.split('\n')[0] ?? ''}`, { cause: e });
-  }
-  return parsePushConfig(raw, env, file);
+  const source = await readConfigSource(file);
+  return parsePushConfig(source.tree, env, file, source);
 }
 
 /** Validates an already-parsed push config tree. */
-export function parsePushConfig(raw: unknown, env: Record<string, string | undefined> = process.env, file?: string): LoadedPushConfig {
+export function parsePushConfig(
+  raw: unknown,
+  env: Record<string, string | undefined> = process.env,
+  file?: string,
+  source?: ConfigSource,
+): LoadedPushConfig {
   const where = file ?? 'config';
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new FloeError('CONFIG_INVALID', 'config', `${where}: expected a mapping at the top level`);
@@ -72,7 +72,7 @@ export function parsePushConfig(raw: unknown, env: Record<string, string | undef
     const result = floePushConfig.safeParse(resolved);
     if (!result.success) {
       // Values are quoted from the file as written (`{{ env.X }}`, not what it resolved to).
-      throw new FloeError('CONFIG_INVALID', 'config', formatIssues(result.error.issues, native, file), {
+      throw new FloeError('CONFIG_INVALID', 'config', formatIssues(result.error.issues, native, { file, source: dialect === 'native' ? source : undefined, schema: floePushConfig }), {
         details: { path: formatPath(result.error.issues[0]?.path ?? []) },
       });
     }

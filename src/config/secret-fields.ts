@@ -55,3 +55,43 @@ export function secretValues(schema: z.ZodType, value: unknown, path = ''): { pa
       return [];
   }
 }
+
+/**
+ * Every secret field `schema` declares, as path patterns: `auth.token`, `destination.password`,
+ * `endpoints[].auth.token` (`[]` for any array index, `.*` for any record key). For code that must
+ * find secrets in a tree that may not be valid yet (the server seals them before validation).
+ */
+export function secretFieldPaths(schema: z.ZodType, path = '', out = new Set<string>(), seen = new Set<z.ZodType>()): Set<string> {
+  if (seen.has(schema)) return out; // recursive schemas
+  seen.add(schema);
+  if (isSecret(schema)) return out.add(path);
+  let s: z.ZodType = schema;
+  for (let next = unwrapOnce(s); next; next = unwrapOnce(s)) s = next;
+  const def = s._zod.def as {
+    type: string;
+    shape?: Record<string, z.ZodType>;
+    element?: z.ZodType;
+    valueType?: z.ZodType;
+    options?: z.ZodType[];
+  };
+  switch (def.type) {
+    case 'object':
+      for (const [k, field] of Object.entries(def.shape ?? {})) secretFieldPaths(field, path ? `${path}.${k}` : k, out, seen);
+      break;
+    case 'array':
+      secretFieldPaths(def.element!, `${path}[]`, out, seen);
+      break;
+    case 'record':
+      secretFieldPaths(def.valueType!, `${path}.*`, out, seen);
+      break;
+    case 'union':
+      for (const o of def.options ?? []) secretFieldPaths(o, path, out, seen);
+      break;
+  }
+  return out;
+}
+
+/** `endpoints[3].auth.token` → `endpoints[].auth.token`: a concrete path as `secretFieldPaths` spells it. */
+export function pathPattern(path: string): string {
+  return path.replace(/\[\d+\]/g, '[]');
+}

@@ -60,6 +60,11 @@ export async function claimOrFindCommitted(
     timer?.unref();
     try {
       await s.run(lock, 'claim ledger');
+    } catch (e) {
+      if (notice && e instanceof FloeError && e.kind === 'transient') {
+        throw new FloeError(e.code, e.kind, `${e.message} — ${notice.message}`, { cause: e, details: e.details });
+      }
+      throw e;
     } finally {
       if (timer) clearTimeout(timer);
     }

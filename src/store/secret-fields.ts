@@ -1,24 +1,24 @@
+import { floeConfig } from '../config/schema.js';
+import { pathPattern, secretFieldPaths } from '../config/secret-fields.js';
 import { hasTemplate } from '../config/template.js';
 import { FloeError } from '../util/errors.js';
 import { MASK } from '../util/redact.js';
 import { isSealed, type SecretBox } from './secret-box.js';
 
 /**
- * Which fields of a native config tree hold secrets: the credentials of the source's auth and of
- * the warehouse, plus headers and query parameters whose names say they carry one (Authorization,
- * X-API-Key, access_token, …). Literal values there are sealed at rest and masked in the API;
- * `{{ env.X }}` references are not secrets (the value lives in the server's environment) and
- * are kept as written.
+ * Which fields of a native config tree hold secrets: every field the config schema declares with
+ * `secret()` (source and endpoint auth, warehouse credentials: the one list), plus headers and
+ * query parameters whose names say they carry one (Authorization, X-API-Key, access_token, …),
+ * which no schema can declare. Literal values there are sealed at rest and masked in the API;
+ * `{{ env.X }}` references are not secrets (the value lives in the server's environment) and are
+ * kept as written.
  */
-const SECRET_FIELDS: readonly RegExp[] = [
-  /^auth\.(key_value|token|password|client_secret)$/,
-  /^destination\.(password|token|private_key_passphrase)$/,
-];
+const SECRET_FIELDS: ReadonlySet<string> = secretFieldPaths(floeConfig);
 const NAMED_FIELDS = /^(?:endpoints\[\d+\]\.)?(?:headers|query_params)\.([^.[\]]+)$/;
 const SECRET_NAME = /authorization|token|secret|password|passwd|api[-_]?key|apikey|credential|signature|cookie|session|^key$|^sig$/i;
 
 export function isSecretPath(path: string): boolean {
-  if (SECRET_FIELDS.some((r) => r.test(path))) return true;
+  if (SECRET_FIELDS.has(pathPattern(path))) return true;
   const m = NAMED_FIELDS.exec(path);
   return m !== null && SECRET_NAME.test(m[1]!);
 }

@@ -73,6 +73,46 @@ describe('floe CLI', { timeout: 30_000 }, () => {
     expect(r.stdout).toBe('');
   });
 
+  it('validate: a floe push config exits 0 and lists its outputs; an invalid one names the field at file:line:col', async () => {
+    const ok = await floe(['validate', join(root, 'config', 'demo-push.yaml'), '--json'], env);
+    expect(ok.code).toBe(0);
+    const summary = JSON.parse(ok.stdout) as { kind: string; outputs: { name: string; batch_size: number }[] };
+    expect(summary.kind).toBe('push');
+    expect(summary.outputs).toEqual([expect.objectContaining({ name: 'contacts', batch_size: 100 })]);
+    expect(ok.stdout).not.toContain(api.key);
+
+    const file = join(dir, 'bad-push.yaml');
+    await writeFile(file, 'name: p\noutputs:\n  - name: o\n    table: users\n    url: "http://127.0.0.1:1/x"\n    batch_sise: 10\n');
+    const bad = await floe(['validate', file], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/bad-push\.yaml:6:\d+: outputs\[0\]/);
+    expect(bad.stderr).toContain('did you mean "batch_size"');
+  });
+
+  it('validate: a rest_api pipeline YAML checks both its inputs (floe run) and its outputs (floe push)', async () => {
+    const file = join(dir, 'pipeline.yaml');
+    await writeFile(
+      file,
+      `CONFIG:
+  inputs:
+    users:
+      format: rest_api
+      url: "http://127.0.0.1:{{ env.DEMO_PORT }}/v2/users"
+      response: { root_key: data }
+  outputs:
+    back:
+      format: rest_api
+      url: "http://127.0.0.1:{{ env.DEMO_PORT }}/v2/contacts/batch"
+      batch_size: 50
+`,
+    );
+    const r = await floe(['validate', file], env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/floe push config "pipeline", 1 output\(s\); 1 rest_api input\(s\) for floe run/);
+    expect(r.stdout).toMatch(/back\s+table users/);
+  });
+
   it('validate: an unset env variable exits 2 naming it', async () => {
     const r = await floe(['validate', join(root, 'config', 'demo.yaml')], { DEMO_PORT: '1' });
     expect(r.code).toBe(2);

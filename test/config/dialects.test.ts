@@ -125,6 +125,13 @@ describe('config dialects', () => {
     });
   });
 
+  it('takes the whole body as the record (or list of records) when a rest_api input has no root_key, as the seed says', () => {
+    const raw = parseYaml(pipelineYaml) as { CONFIG: { inputs: { customer_data: { response?: unknown } } } };
+    delete raw.CONFIG.inputs.customer_data.response;
+    const loaded = parseConfig(raw, { API_TOKEN: 'tok-123456' }, 'pipeline.yaml');
+    expect(loaded.config.endpoints[0]?.records_path).toBe('$');
+  });
+
   it.each([
     [
       'processing_steps (Python callables)',

@@ -51,22 +51,31 @@ export function translateRestApiYaml(raw: Json, name: string): Json {
     if (x.headers !== undefined) endpoint.headers = x.headers;
     const params: Json = { ...((x.params ?? {}) as Json) };
     const response = (x.response ?? {}) as Json;
-    if (typeof response.root_key === 'string') endpoint.records_path = `$.${response.root_key}`;
+    // Seed: "Without root_key, the entire response body is treated as the record (or list of records)".
+    endpoint.records_path = typeof response.root_key === 'string' ? `$.${response.root_key}` : '$';
     if (x.pagination !== undefined) Object.assign(endpoint, pagination(x.pagination as Json, `${path}.pagination`, params));
     if (Object.keys(params).length > 0) endpoint.query_params = params;
     if (x.schema !== undefined) endpoint.schema = x.schema;
     endpoints.push(endpoint);
   }
-  const first = new URL(String((inputs[0]![1] as Json).url));
   return {
     name: typeof config.name === 'string' ? config.name : name,
-    base_url: first.origin,
+    base_url: origin(String((inputs[0]![1] as Json).url), `CONFIG.inputs.${inputs[0]![0]}.url`),
     ...(shared?.auth !== undefined ? { auth: shared.auth } : {}),
     ...(shared?.rate ? { rate_limit: shared.rate } : {}),
     ...(shared?.retry ? { retry: shared.retry } : {}),
     endpoints,
     ...(config.destination !== undefined ? { destination: config.destination } : {}),
   };
+}
+
+/**
+ * `scheme://host[:port]` of an input's URL, read as text: the URL may still hold `{{ env.X }}`
+ * (a host or port from the environment), which is resolved after translation.
+ */
+function origin(url: string, path: string): string {
+  const m = /^(https?:\/\/[^/?#]+)/i.exec(url);
+  return m?.[1] ?? fail(path, `"${url.split('?')[0] ?? ''}" is not an http(s) URL`);
 }
 
 /** The format's `rate_limit` (`requests_per_second`, `retry_on`, `max_retries`) → floe's `rate_limit` and `retry`. */

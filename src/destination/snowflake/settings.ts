@@ -2,12 +2,12 @@
  * Turns the `destination:` block (plus an optional connections.toml entry) into the settings the
  * destination runs with. Fields in the floe config override the named connection's.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { SnowflakeDestinationConfig } from '../../config/schema.js';
 import { FloeError } from '../../util/errors.js';
-import { parseConnectionsToml } from './connections-toml.js';
+import { checkPermissions, parseConnectionsToml } from './connections-toml.js';
 
 /** snowflake-sdk authenticator names for the four floe supports. */
 export type Authenticator = 'SNOWFLAKE_JWT' | 'SNOWFLAKE' | 'OAUTH' | 'PROGRAMMATIC_ACCESS_TOKEN';
@@ -32,6 +32,8 @@ export interface SnowflakeSettings {
   readonly jsonColumns: 'varchar' | 'variant';
   readonly lockTimeoutSeconds: number;
   readonly statementTimeoutSeconds: number;
+  /** Problems worth a warning, e.g. a connections.toml others may read. */
+  readonly warnings?: readonly string[];
 }
 
 /** Environment, home directory and file reads, injected so tests need no real home. */
@@ -39,6 +41,8 @@ export interface SettingsEnv {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly homedir: string;
   readonly readFile: (path: string) => string | undefined;
+  /** The file's mode bits, for the permission check; undefined skips it (Windows). */
+  readonly fileMode?: (path: string) => number | undefined;
 }
 
 /** The real process environment. */
@@ -46,6 +50,7 @@ export const processSettingsEnv: SettingsEnv = {
   env: process.env,
   homedir: homedir(),
   readFile: (p) => (existsSync(p) ? readFileSync(p, 'utf8') : undefined),
+  fileMode: (p) => (process.platform === 'win32' || !existsSync(p) ? undefined : statSync(p).mode),
 };
 
 const AUTHENTICATORS: Record<string, Authenticator> = {
@@ -69,11 +74,16 @@ export function connectionsTomlPath(e: SettingsEnv): string {
 }
 
 /** The named connection's fields, in floe's key names. */
-function fromConnection(name: string, e: SettingsEnv): Partial<Record<string, string>> {
+function fromConnection(name: string, e: SettingsEnv, warnings: string[]): Partial<Record<string, string>> {
   const file = connectionsTomlPath(e);
   const text = e.readFile(file);
   if (text === undefined)
     throw invalid('destination.connection', `connection '${name}' requested but ${file} does not exist`);
+  const mode = e.fileMode?.(file);
+  if (mode !== undefined) {
+    const { warning } = checkPermissions(mode, file);
+    if (warning) warnings.push(warning);
+  }
   const tables = parseConnectionsToml(text, file);
   const t = tables[name];
   if (!t) {
@@ -81,7 +91,10 @@ function fromConnection(name: string, e: SettingsEnv): Partial<Record<string, st
     throw invalid('destination.connection', `no connection '${name}' in ${file} (known: ${known})`);
   }
   const str = (...keys: string[]): string | undefined => {
-    for (const k of keys) if (t[k] !== undefined) return String(t[k]);
+    for (const k of keys) {
+      const v = t[k];
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+    }
     return undefined;
   };
   const host = str('host');
@@ -108,7 +121,8 @@ export function resolveSnowflakeSettings(
   config: SnowflakeDestinationConfig,
   e: SettingsEnv = processSettingsEnv,
 ): SnowflakeSettings {
-  const base = config.connection ? fromConnection(config.connection, e) : {};
+  const warnings: string[] = [];
+  const base = config.connection ? fromConnection(config.connection, e, warnings) : {};
   const pick = (k: keyof SnowflakeDestinationConfig): string | undefined => {
     const v = config[k];
     return typeof v === 'string' ? v : base[k];
@@ -167,6 +181,7 @@ export function resolveSnowflakeSettings(
     stage: config.stage ?? '_FLOE_STAGE',
     jsonColumns: config.json_columns,
     lockTimeoutSeconds: config.lock_timeout_seconds ?? 600,
+    ...(warnings.length > 0 ? { warnings } : {}),
     statementTimeoutSeconds: config.statement_timeout_seconds ?? 14400,
     ...(authenticator === 'SNOWFLAKE' && password !== undefined ? { password } : {}),
     ...(authenticator === 'OAUTH' || authenticator === 'PROGRAMMATIC_ACCESS_TOKEN'

@@ -98,6 +98,7 @@ export function openSnowflakeDestination(
   return Promise.resolve().then(() => {
     const settings: SnowflakeSettings = resolveSnowflakeSettings(config, internals.settingsEnv ?? processSettingsEnv);
     for (const secret of [settings.password, settings.token, settings.privateKeyPassphrase]) deps.redactor.add(secret);
+    for (const w of settings.warnings ?? []) deps.logger.warn(w);
     const limits = { lockTimeoutSeconds: settings.lockTimeoutSeconds, statementTimeoutSeconds: settings.statementTimeoutSeconds };
     const client =
       internals.client ??

@@ -83,7 +83,7 @@ describe('a database file held by another process', () => {
 
   /** Another process (a notebook) opens the file and keeps it for `ms`. */
   async function hold(ms: number): Promise<number> {
-    const script = `import('@duckdb/node-api').then(async (m) => { await m.DuckDBInstance.create(${JSON.stringify(path())}); console.log('held'); setTimeout(() => process.exit(0), ${ms}); })`;
+    const script = `import('@duckdb/node-api').then(async (m) => { globalThis.held = await m.DuckDBInstance.create(${JSON.stringify(path())}); console.log('held'); setTimeout(() => process.exit(0), ${ms}); })`;
     holder = spawn(process.execPath, ['-e', script], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve) => holder?.stdout?.once('data', () => resolve()));
     return holder.pid as number;
@@ -99,7 +99,7 @@ describe('a database file held by another process', () => {
   }, 30_000);
 
   it('waits for the file and opens it once the other process lets go, saying it waits', async () => {
-    await hold(1_000);
+    await hold(3_000); // long enough that a loaded machine still opens while it is held
     const { logger, lines } = captureLogger();
     const d = await open({ lock_timeout_seconds: 60 }, { clock: systemClock, logger });
     await d.close();

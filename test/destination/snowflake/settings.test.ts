@@ -1,7 +1,7 @@
 /** Config → settings, connections.toml parsing and lookup, and the snowflake-sdk options. */
 import { describe, expect, it } from 'vitest';
 import type { SnowflakeDestinationConfig } from '../../../src/config/schema.js';
-import { parseConnectionsToml } from '../../../src/destination/snowflake/connections-toml.js';
+import { checkPermissions, parseConnectionsToml } from '../../../src/destination/snowflake/connections-toml.js';
 import {
   connectionsTomlPath,
   resolveSnowflakeSettings,
@@ -48,14 +48,40 @@ describe('connections.toml', () => {
     });
   });
 
-  it.each([
-    ['[a]\nkey = """multi', /:2: multi-line strings are not supported/],
-    ['[a]\na.b = 1', /:2: dotted keys are not supported/],
-    ['[a]\nkey = [1, 2]', /:2: unsupported value/],
-    ['key = "outside"', /:1: key outside of a \[connection\] table/],
-    ['[a]\njust words', /:2: expected key = value/],
-  ])('reports unsupported syntax with its line: %j', (text, message) => {
-    expect(() => parseConnectionsToml(text)).toThrow(message);
+  it('reads a connection when another uses a multi-line string, a float, an inline table or an array', () => {
+    const t = parseConnectionsToml(
+      [
+        '[other]',
+        'private_key = """-----BEGIN PRIVATE KEY-----',
+        'abc',
+        '-----END PRIVATE KEY-----"""',
+        'timeout = 1.5',
+        'session_parameters = { QUERY_TAG = "x" }',
+        'hosts = ["a", "b"]',
+        '[prod]',
+        'account = "acct"',
+      ].join('\n'),
+    );
+    expect(t.prod).toEqual({ account: 'acct' });
+    expect(Object.keys(t)).toEqual(['other', 'prod']);
+  });
+
+  it('reports a file that is not TOML with its line', () => {
+    expect(() => parseConnectionsToml('[a]\nkey = "unterminated', 'c.toml')).toThrow(/c\.toml:2:\d+: not valid TOML/);
+  });
+
+  it.each<[number, RegExp | undefined, boolean]>([
+    [0o600, undefined, false],
+    [0o644, /readable by group or others/, false],
+    [0o620, /writable by group or others/, true],
+    [0o602, /writable by group or others/, true],
+    [0o700, /executable/, true],
+  ])('mode %s: refused or warned as the Snowflake tools do', (mode, message, refused) => {
+    if (refused) {
+      expect(() => checkPermissions(mode, 'c.toml')).toThrow(message);
+    } else {
+      expect(checkPermissions(mode, 'c.toml').warning).toEqual(message ? expect.stringMatching(message) : undefined);
+    }
   });
 
   it('finds the file in $SNOWFLAKE_HOME, else ~/.snowflake, else ~/.config/snowflake', () => {

@@ -15,6 +15,8 @@ export interface ExecContext {
   readonly locks: TableLocks;
   /** What the session's role may not do (the emulator's minimal privilege model). */
   readonly denied: ReadonlySet<'CREATE SCHEMA' | 'CREATE STAGE'>;
+  /** Fault: a column the next COPY leaves unmatched. */
+  readonly unmatchedColumn?: string;
 }
 
 /** A statement either returns rows or, for PUT, the upload instructions the driver follows. */

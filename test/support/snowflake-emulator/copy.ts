@@ -142,7 +142,7 @@ export async function copyInto(c: TokenCursor, ctx: ExecContext, injected?: SfEr
   try {
     for (const f of toLoad) {
       const path = readablePath(ctx.dataDir, join(stageDir(ctx.dataDir, ref.name), f.rel));
-      const n = await loadFile(conn, table, columns, path, f.rel, opts);
+      const n = await loadFile(conn, table, columns, path, f.rel, opts, ctx.unmatchedColumn);
       rows.push([f.rel, 'LOADED', String(n.parsed), String(n.loaded), '1', '0', null, null, null, null]);
     }
     await run(conn, 'COMMIT');
@@ -192,6 +192,7 @@ async function loadFile(
   path: string,
   rel: string,
   opts: CopyOptions,
+  unmatched?: string,
 ): Promise<{ parsed: number; loaded: number }> {
   const fields = (await run(conn, `DESCRIBE SELECT * FROM read_parquet(${duckString(path)})`))
     .getRowsJS()
@@ -206,7 +207,7 @@ async function loadFile(
       (opts.match === 'CASE_INSENSITIVE'
         ? fields.find((f) => simpleUpper(f) === simpleUpper(col.name))
         : undefined);
-    if (field === undefined) return 'NULL';
+    if (field === undefined || col.name === unmatched) return 'NULL';
     casts.push({ col, field, index: index + 1 });
     return col.type === 'JSON' ? `to_json(${duckIdent(field)})` : `CAST(${duckIdent(field)} AS ${col.type})`;
   });

@@ -24,6 +24,8 @@ export interface FaultDecision {
   readonly kill?: 'before' | 'after';
   /** The statement waits for this before it runs. */
   readonly hold?: Promise<void>;
+  /** A COPY that matches no Parquet field to this column (it loads NULL, silently). */
+  readonly unmatchedColumn?: string;
 }
 
 /** A statement held before it runs: `reached` resolves when it arrives; `release()` lets it run. */
@@ -36,6 +38,7 @@ export class EmulatorFaults {
   private failures: { match: StatementMatch; error: SfError }[] = [];
   private kills: (KillSpec & { seen: number })[] = [];
   private killAfterPut = false;
+  private unmatched: string | undefined;
   private holds: { match: StatementMatch; arrived: () => void; gate: Promise<void> }[] = [];
   /** Hook set by the server: expires the session tokens of all live sessions. */
   expireHook: () => void = () => undefined;
@@ -61,6 +64,14 @@ export class EmulatorFaults {
    */
   killSession(spec: KillSpec): void {
     this.kills.push({ ...spec, seen: 0 });
+  }
+
+  /**
+   * The next COPY matches no Parquet field to `column` and loads it as NULL without an error, as
+   * Snowflake's MATCH_BY_COLUMN_NAME does when names do not match.
+   */
+  silentlyNullNextCopy(column: string): void {
+    this.unmatched = column;
   }
 
   /** The next statement matching `match` waits (after arriving, before running) until released. */
@@ -110,6 +121,11 @@ export class EmulatorFaults {
     if (fIndex >= 0) {
       const [f] = this.failures.splice(fIndex, 1);
       return f ? { fail: f.error } : {};
+    }
+    if (keyword === 'COPY' && this.unmatched !== undefined) {
+      const column = this.unmatched;
+      this.unmatched = undefined;
+      return { unmatchedColumn: column };
     }
     if (keyword === 'PUT' && this.killAfterPut) {
       this.killAfterPut = false;

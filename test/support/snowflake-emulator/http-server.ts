@@ -189,6 +189,7 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
           tctx: { binds, bindIndex: 0, database: session.database, catalog: deps.catalog },
           locks: deps.locks,
           denied: deps.denied.get(session.init.role ?? '') ?? new Set(),
+          ...(decision.unmatchedColumn ? { unmatchedColumn: decision.unmatchedColumn } : {}),
         },
         { queryId, sqlText, ...(decision.fail ? { injected: decision.fail } : {}) },
       );

@@ -81,6 +81,8 @@ export interface SnowflakeEmulator {
   createObjects(objects: { schema?: readonly [string, string]; stage?: readonly [string, string, string] }): Promise<void>;
   /** Statements now waiting for a table lock. */
   lockWaits(): number;
+  /** A table object's kind and clustering key, as the emulator's catalog holds them. */
+  tableKind(table: readonly [string, string, string]): { transient: boolean; clusteringKey?: string } | undefined;
   close(): Promise<void>;
 }
 
@@ -150,6 +152,10 @@ export async function startSnowflakeEmulator(
       }
     },
     lockWaits: () => locks.waiting,
+    tableKind(table) {
+      const t = catalog.existing(name(table));
+      return t ? { transient: t.transient, ...(t.clusteringKey ? { clusteringKey: t.clusteringKey } : {}) } : undefined;
+    },
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -19,7 +19,14 @@ export interface StageRef {
 
 /** The stage reference a token holds: `@…` written bare, or single-quoted `'@…'`. */
 export function stageText(t: { kind: string; text: string } | undefined): string | undefined {
-  if (t?.kind === 'stage') return t.text;
+  if (t?.kind === 'stage') {
+    // Snowflake reads a bare reference only up to characters such as blanks, ';' or quotes inside
+    // names: one that needs them must be single-quoted.
+    const quotedParts = [...t.text.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => m[1] ?? '');
+    if (/[^A-Za-z0-9_$./"=~%-]/.test(t.text) || quotedParts.some((q) => /[^A-Za-z0-9_$]/.test(q)))
+      throw new SfError('001003', '42000', `SQL compilation error:\nsyntax error: stage reference @${t.text} must be single-quoted`);
+    return t.text;
+  }
   if (t?.kind === 'string' && t.text.startsWith('@')) return t.text.slice(1);
   return undefined;
 }

@@ -114,7 +114,7 @@ function bindLiteral(token: Token, ctx: TranslateContext): string {
 /** Snowflake TO_VARCHAR/TO_TIMESTAMP format → strftime, for the formats floe uses. */
 function strftimeFormat(fmt: string): string {
   const map: [RegExp, string][] = [
-    [/"T"/g, 'T'],
+    [/"([^"%]*)"/g, '$1'],
     [/YYYY/g, '%Y'],
     [/MM/g, '%m'],
     [/DD/g, '%d'],
