@@ -125,6 +125,45 @@ export const columnsConfig = z
   })
   .describe('Column selection and renaming, applied to flattened names.');
 
+// ---------------------------------------------------------------- normalize
+
+const naming = z
+  .enum(['source', 'snake_case'])
+  .describe(
+    "How keys become column names: source (default) keeps the source spelling and joins nested keys with _; snake_case is dlt's convention (createdAt → created_at, nested keys joined with __).",
+  );
+const inferTimestamps = z
+  .boolean()
+  .describe('Type ISO-8601 strings as timestamp/date columns (a later non-ISO value widens the column to string).');
+const maxTableNesting = z
+  .number()
+  .int()
+  .min(0)
+  .describe("Objects nested deeper than this stay one JSON-text column (dlt's max_table_nesting); 0 keeps every object as JSON.");
+const maxColumns = z
+  .number()
+  .int()
+  .positive()
+  .describe('An endpoint with more columns than this fails, naming the object with the most keys (usually a map keyed by ids).');
+
+export const normalizeConfig = z
+  .strictObject({
+    naming: naming.default('source'),
+    infer_timestamps: inferTimestamps.default(true),
+    max_table_nesting: maxTableNesting.default(32),
+    max_columns: maxColumns.default(1000),
+  })
+  .describe('How records become columns: naming, type inference, nesting depth, column limit.');
+
+export const endpointNormalizeConfig = z
+  .strictObject({
+    naming: naming.optional(),
+    infer_timestamps: inferTimestamps.optional(),
+    max_table_nesting: maxTableNesting.optional(),
+    max_columns: maxColumns.optional(),
+  })
+  .describe('Overrides the connector-wide normalize settings for this endpoint.');
+
 // ---------------------------------------------------------------- endpoint
 
 export const writeDisposition = z
@@ -227,6 +266,7 @@ export const endpointConfig = z
       .optional()
       .describe('SCD2: the [valid_from, valid_to] column names (default [valid_from, valid_to]); valid_to NULL is the current version.'),
     incremental: incrementalConfig.optional(),
+    normalize: endpointNormalizeConfig.optional(),
   })
   .describe('One endpoint → one table.');
 
@@ -360,6 +400,7 @@ export const floeConfig = z
     endpoints: z.array(endpointConfig).min(1),
     destination: destinationConfig.prefault({ type: 'duckdb' }),
     stage: stageConfig.prefault({}),
+    normalize: normalizeConfig.prefault({}),
   })
   .superRefine((c, ctx) => {
     if (hasUserinfo(c.base_url) && c.auth !== undefined) {
@@ -413,6 +454,7 @@ export type SnowflakeDestinationConfig = z.output<typeof snowflakeDestination>;
 export type RateLimitConfig = z.output<typeof rateLimitConfig>;
 export type RetryConfig = z.output<typeof retryConfig>;
 export type ColumnsConfig = z.output<typeof columnsConfig>;
+export type NormalizeConfig = z.output<typeof normalizeConfig>;
 export type DeclaredColumn = z.output<typeof declaredColumn>;
 export type IncrementalConfig = z.output<typeof incrementalConfig>;
 export type WriteDisposition = z.output<typeof writeDisposition>;

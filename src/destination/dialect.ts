@@ -61,7 +61,12 @@ export interface TypeSystem {
 
 /** An existing table: its columns in order, and what a rebuild or swap must keep. */
 export interface ExistingTable {
-  readonly columns: readonly { readonly name: string; readonly type: string }[];
+  readonly columns: readonly {
+    readonly name: string;
+    readonly type: string;
+    /** Holds only NULLs (a field that was only ever null): it takes the type of the first values. */
+    readonly allNull?: boolean;
+  }[];
   /** Snowflake: a transient table stays transient when rebuilt or swapped. */
   readonly transient: boolean;
   /** Snowflake: the clustering key expression, re-applied after a rebuild. */

@@ -38,7 +38,7 @@ export async function loadEndpoint(req: LoadRequest, s: LoadSession, d: Dialect,
     s.logger.info('already committed, skipping', { endpoint: req.endpoint, run_id: req.runId });
     return { rowsLoaded: done.rows, queryIds: s.queryIds, alreadyLoaded: true };
   }
-  const existing = await introspectTable(s, d, d.names.stored(req.table));
+  const existing = await markAllNull(s, d, req, await introspectTable(s, d, d.names.stored(req.table)));
   const plan = planLoad(req, existing, d.names, d.types);
   const work = workNames(d, plan.table, req);
   const swap = req.writeDisposition === 'replace' && d.capabilities.replace === 'swap';
@@ -138,6 +138,28 @@ export async function introspectTable(s: LoadSession, d: Dialect, table: string)
     transient: first.transient === true || first.transient === 'YES',
     ...(typeof clustering === 'string' && clustering !== '' ? { clusteringKey: clustering } : {}),
   };
+}
+
+/**
+ * A text column created for a field that was only ever null still holding nothing but NULLs takes
+ * the type of the first typed values that arrive: marks such columns (one COUNT, only when typed
+ * data meets a text column).
+ */
+async function markAllNull(s: LoadSession, d: Dialect, req: LoadRequest, existing: ExistingTable | undefined): Promise<ExistingTable | undefined> {
+  if (existing === undefined) return undefined;
+  const incoming = new Map(req.columns.map((c) => [d.names.collisionKey(c.name), c.type] as const));
+  const candidates = existing.columns.filter((c) => {
+    const t = incoming.get(d.names.collisionKey(c.name));
+    if (t === undefined || t === 'null' || t === 'string' || t === 'json') return false;
+    // A text column (it holds strings as is) that would not change for the incoming type.
+    return d.types.widen(c.type, 'string') === undefined && d.types.widen(c.type, t) === undefined && d.types.columnType(t) !== c.type;
+  });
+  if (candidates.length === 0) return existing;
+  const table = d.names.stored(req.table);
+  const row = (await s.run(d.sql.countNonNull(table, candidates.map((c) => c.name)), 'find columns that hold only NULLs')).rows[0] ?? {};
+  const empty = new Set(candidates.filter((_, i) => Number(row[`n${i}`]) === 0).map((c) => c.name));
+  if (empty.size === 0) return existing;
+  return { ...existing, columns: existing.columns.map((c) => (empty.has(c.name) ? { ...c, allNull: true } : c)) };
 }
 
 /** Brings `target` to the plan's columns: create, widen, add. */

@@ -90,7 +90,9 @@ export function planLoad(
       final.set(key, col);
       continue;
     }
-    const to = types.widen(have.type, c.type);
+    if (c.type === 'null') continue; // only NULLs: any column holds them
+    const typed = types.columnType(c.type);
+    const to = have.allNull === true ? (typed === have.type ? undefined : typed) : types.widen(have.type, c.type);
     if (to !== undefined) {
       widened.push({ name: have.name, from: have.type, to });
       final.set(key, { name: have.name, type: to });

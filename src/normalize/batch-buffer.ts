@@ -11,13 +11,22 @@ import type { Column, ColumnBatch } from '../types.js';
 import type { ColumnState, SchemaListener } from './column-registry.js';
 import { isInferredType, widenStored, type InferredType } from './type-lattice.js';
 
+/**
+ * Cells (rows × columns) a batch may hold: a wide endpoint gets fewer rows per batch, so the
+ * preallocated column arrays stay ~32 MB whatever the width (600 columns: 6,990 rows).
+ */
+const CELL_BUDGET = 1 << 22;
+const MIN_ROWS = 256;
+
 export class BatchBuffer implements SchemaListener {
   /** `cols[c][r]`; only rows below `row` are live. */
   cols: unknown[][] = [];
   row = 0;
-  readonly #capacity: number;
+  readonly #maxRows: number;
+  #capacity: number;
 
   constructor(capacity: number) {
+    this.#maxRows = capacity;
     this.#capacity = capacity;
   }
 
@@ -48,6 +57,7 @@ export class BatchBuffer implements SchemaListener {
       v.length = length;
       return v;
     });
+    this.#capacity = Math.min(this.#maxRows, Math.max(MIN_ROWS, Math.floor(CELL_BUDGET / Math.max(1, columns.length))));
     this.cols = columns.map(() => new Array<unknown>(this.#capacity));
     this.row = 0;
     return Object.freeze({ columns: Object.freeze(schema), length, values: Object.freeze(values) });

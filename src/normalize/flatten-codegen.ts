@@ -11,6 +11,7 @@
  */
 import type { ColumnRegistry, ColumnState, FieldNode } from './column-registry.js';
 import { ExactNumber, exactJsonText } from '../util/exact-number.js';
+import { isoKind } from '../util/iso-8601.js';
 import type { DeclaredConverter } from './declared-types.js';
 import { toJsonText } from './type-lattice.js';
 
@@ -32,6 +33,7 @@ interface Helpers {
   readonly text: (v: unknown) => string;
   readonly arr: (v: unknown) => string;
   readonly EN: typeof ExactNumber;
+  readonly iso: typeof isoKind;
   readonly own: (this: object, key: PropertyKey) => boolean;
   readonly convs: readonly (DeclaredConverter | undefined)[];
 }
@@ -78,8 +80,13 @@ function leaf(node: FieldNode): string {
       return `if (typeof v === 'string') break outer; ${dst} = Array.isArray(v) ? arr(v) : text(v);`;
     case 'string':
       return `${dst} = typeof v === 'string' ? v : Array.isArray(v) ? arr(v) : text(v);`;
+    case 'timestamp':
+      // Kept as the API's text (the stage parses it); a date fits a timestamp column too.
+      return `if (typeof v === 'string' && iso(v) !== undefined) ${dst} = v; else break outer;`;
+    case 'date':
+      return `if (typeof v === 'string' && iso(v) === 'date') ${dst} = v; else break outer;`;
     default:
-      return 'break outer;'; // null, timestamp and date columns are learned by the generic path
+      return 'break outer;'; // null columns (and declared types, handled by the caller)
   }
 }
 
@@ -99,6 +106,8 @@ function nodeCode(node: FieldNode, obj: string, count: string, depth: number): s
   const objectBranch =
     `${col === undefined ? '' : `c${col.index}[row] = null;`} const ${o} = v; let ${n} = 0;\n${children}\n` +
     `k = 0; for (const _ in ${o}) k++; if (k !== ${n}) break outer;`;
+  // Beyond max nesting an object is one JSON-text value: the leaf takes it (or bails).
+  if (node.flat) return `${readV} ${absent} else { ${count}++; ${leaf(node)} }`;
   return (
     `${readV} ${absent} else { ${count}++;\n` +
     `if (typeof v === 'object' && !Array.isArray(v) && !(v instanceof EN)) { ${objectBranch} }\n` +
@@ -117,7 +126,7 @@ export function generateSource(registry: ColumnRegistry): string {
     .join('\n');
   const body = registry.root.childList.map((c) => nodeCode(c, 'r0', 'n0', 0)).join('\n');
   return `"use strict";
-const { text, arr, EN, own, convs } = h;
+const { text, arr, EN, iso, own, convs } = h;
 ${convs}
 return function fast(recs, i, end, row, maxRow, cols, recBase) {
   ${decls.length > 0 ? `const ${decls};` : ''}
@@ -140,6 +149,7 @@ export function generateFlattener(registry: ColumnRegistry): FastFlatten {
     text: toJsonText,
     arr: exactJsonText,
     EN: ExactNumber,
+    iso: isoKind,
     // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(obj, key)
     own: Object.prototype.hasOwnProperty,
     convs: registry.columns.map((c) => c.convert),

@@ -6,6 +6,7 @@
  */
 import { FloeError } from '../util/errors.js';
 import { ExactNumber } from '../util/exact-number.js';
+import { isoKind } from '../util/iso-8601.js';
 import type { BatchBuffer } from './batch-buffer.js';
 import type { ColumnRegistry, ColumnState, FieldNode } from './column-registry.js';
 import { sampleOf } from './declared-types.js';
@@ -37,16 +38,22 @@ function walk(registry: ColumnRegistry, node: FieldNode, obj: Record<string, unk
     const child = registry.child(node, key);
     if (child.dropped) continue;
     const v = obj[key];
-    if (v === null || v === undefined) continue;
+    if (v === undefined) continue;
+    if (v === null) {
+      // A field seen only as null still gets a column; one seen as an object does not need one.
+      if (!child.hasLeaf && child.childList.length === 0) registry.sawNull(child);
+      continue;
+    }
     const col = child.column;
     if (col?.convert !== undefined) {
       // Declared columns take whatever is at their path, objects included (string → JSON text).
       hitCols.push(col);
       hitVals.push(v);
-    } else if (isPlainObject(v)) {
+    } else if (isPlainObject(v) && !child.flat) {
       walk(registry, child, v);
     } else {
-      const c = registry.observe(child, inferType(v), v instanceof ExactNumber);
+      const type = typeof v === 'string' && registry.inferTimestamps ? (isoKind(v) ?? 'string') : inferType(v);
+      const c = registry.observe(child, type, v instanceof ExactNumber);
       if (c !== undefined) {
         hitCols.push(c);
         hitVals.push(v);

@@ -1,31 +1,19 @@
 /**
- * Timestamp and date parsing for declared `timestamp`/`date` columns, with microsecond precision
- * (JS `Date` only keeps milliseconds, and the stage writes Timestamp(MICROSECOND, "UTC")).
- *
- * Canonical outputs, which the stage parses back at fixed positions:
+ * Timestamp and date values for declared `timestamp`/`date` columns, in the canonical text forms
+ * the stage parses back at fixed positions (µs precision: JS `Date` only keeps milliseconds, and
+ * the stage writes Timestamp(MICROSECOND, "UTC")):
  * - timestamp: `YYYY-MM-DDTHH:MM:SS.ffffffZ` (always UTC, always 6 fractional digits);
  * - date: `YYYY-MM-DD`.
+ * ISO-8601 text is parsed by floe's one grammar (util/iso-8601.ts); epoch numbers here.
  */
+import { daysFromCivil, parseIsoDate, parseIsoInstant, SECONDS_PER_DAY } from '../util/iso-8601.js';
+
+export { daysFromCivil };
 
 /** An instant as whole seconds since the epoch plus a microsecond fraction (both exact). */
 interface Instant {
   readonly seconds: number;
   readonly micros: number;
-}
-
-// ISO-8601 / RFC 3339, with the common relaxations: a space for `T`, optional seconds and
-// fraction, `,` as decimal mark, a missing offset (read as UTC), `±HH`, `±HHMM`, `±HH:MM`.
-const ISO =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*([Zz]|[+-]\d{2}(?::?\d{2})?)?$/;
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
-export function daysFromCivil(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
 }
 
 function civilFromDays(z0: number): [number, number, number] {
@@ -40,36 +28,6 @@ function civilFromDays(z0: number): [number, number, number] {
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const m = mp < 10 ? mp + 3 : mp - 9;
   return [era * 400 + yoe + (m <= 2 ? 1 : 0), m, d];
-}
-
-function daysInMonth(y: number, m: number): number {
-  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
-  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
-}
-
-function parseIso(s: string): Instant | undefined {
-  const m = ISO.exec(s);
-  if (m === null) return undefined;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  const h = m[4] === undefined ? 0 : Number(m[4]);
-  const mi = m[5] === undefined ? 0 : Number(m[5]);
-  const sec = m[6] === undefined ? 0 : Number(m[6]);
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || sec > 59) return undefined;
-  // Digits past the 6th (nanoseconds) are truncated: the column is microsecond precision.
-  const micros = m[7] === undefined ? 0 : Number(m[7].slice(0, 6).padEnd(6, '0'));
-  let offsetMinutes = 0;
-  const z = m[8];
-  if (z !== undefined && z !== 'Z' && z !== 'z') {
-    const digits = z.slice(1).replace(':', '');
-    const oh = Number(digits.slice(0, 2));
-    const om = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
-    if (oh > 23 || om > 59) return undefined;
-    offsetMinutes = (z[0] === '-' ? -1 : 1) * (oh * 60 + om);
-  }
-  const seconds = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offsetMinutes * 60;
-  return { seconds, micros };
 }
 
 /**
@@ -91,12 +49,21 @@ function fromEpoch(n: number): Instant | undefined {
 
 const EPOCH_STRING = /^[+-]?\d+(\.\d+)?$/;
 
+/** ISO text (a date alone is its midnight, UTC) as an instant, or undefined. */
+export function isoInstant(s: string): Instant | undefined {
+  const days = parseIsoDate(s);
+  if (days !== undefined) return { seconds: days * SECONDS_PER_DAY, micros: 0 };
+  const t = parseIsoInstant(s);
+  // Digits past the 6th (nanoseconds) are truncated: the column is microsecond precision.
+  return t === undefined ? undefined : { seconds: t.seconds, micros: Math.floor(t.nanos / 1000) };
+}
+
 function toInstant(v: unknown): Instant | undefined {
   if (typeof v === 'number') return fromEpoch(v);
   if (typeof v !== 'string') return undefined;
   const s = v.trim();
   if (EPOCH_STRING.test(s)) return fromEpoch(Number(s));
-  return parseIso(s);
+  return isoInstant(s);
 }
 
 const pad2 = (n: number): string => (n < 10 ? '0' : '') + String(n);
@@ -115,10 +82,10 @@ function formatDate(days: number): string | undefined {
 export function toCanonicalTimestamp(v: unknown): string | undefined {
   const t = toInstant(v);
   if (t === undefined) return undefined;
-  const days = Math.floor(t.seconds / 86400);
+  const days = Math.floor(t.seconds / SECONDS_PER_DAY);
   const date = formatDate(days);
   if (date === undefined) return undefined;
-  const sod = t.seconds - days * 86400;
+  const sod = t.seconds - days * SECONDS_PER_DAY;
   const hh = Math.floor(sod / 3600);
   const mm = Math.floor((sod % 3600) / 60);
   const ss = sod % 60;
@@ -132,5 +99,5 @@ export function toCanonicalTimestamp(v: unknown): string | undefined {
 export function toCanonicalDate(v: unknown): string | undefined {
   const t = toInstant(v);
   if (t === undefined) return undefined;
-  return formatDate(Math.floor(t.seconds / 86400));
+  return formatDate(Math.floor(t.seconds / SECONDS_PER_DAY));
 }

@@ -6,8 +6,9 @@ import type { ColumnsConfig, DeclaredColumn } from '../config/schema.js';
 import type { Column, ColumnBatch } from '../types.js';
 import { FloeError } from '../util/errors.js';
 import { BatchBuffer } from './batch-buffer.js';
-import { ColumnRegistry } from './column-registry.js';
+import { ColumnRegistry, type KnownColumn } from './column-registry.js';
 import { generateFlattener, type FastFlatten } from './flatten-codegen.js';
+import type { NormalizerSettings } from './normalizer-settings.js';
 import { flattenGeneric } from './generic-flatten.js';
 
 /** Options for one endpoint's {@link Normalizer}. */
@@ -20,6 +21,13 @@ export interface NormalizerOptions {
   schema?: DeclaredColumn[];
   /** Rows per batch (the config's `stage.batch_rows`, e.g. 65536). */
   batchRows: number;
+  /**
+   * Naming convention, timestamp inference, nesting depth and column limit (config `normalize`);
+   * defaults: source naming, timestamps inferred, {@link DEFAULT_MAX_NESTING}, no column limit.
+   */
+  settings?: Partial<NormalizerSettings>;
+  /** Names earlier runs gave to paths; they keep them (see column-registry.ts). */
+  known?: readonly KnownColumn[];
   /**
    * `generic` turns the generated fast path off. For tests (the differential test compares both)
    * and for debugging; output is identical either way.
@@ -40,6 +48,9 @@ const MAX_REGENERATIONS = 500;
  * and recompiling for each would cost more than the generic path does.
  */
 const CALM_RECORDS = 16;
+
+/** Default `max_table_nesting`: deeper objects stay JSON text (no real API nests this deep). */
+export const DEFAULT_MAX_NESTING = 32;
 
 /**
  * Turns an endpoint's pages of records into {@link ColumnBatch}es of at most `batchRows` rows.
@@ -84,7 +95,13 @@ export class Normalizer {
     }
     this.#endpoint = opts.endpoint;
     this.#buffer = new BatchBuffer(opts.batchRows);
-    this.#registry = new ColumnRegistry(opts.endpoint, opts.columns, opts.schema, this.#buffer);
+    this.#registry = new ColumnRegistry(opts.endpoint, opts.columns, opts.schema, this.#buffer, {
+      naming: opts.settings?.naming ?? 'source',
+      maxNesting: opts.settings?.maxNesting ?? DEFAULT_MAX_NESTING,
+      maxColumns: opts.settings?.maxColumns ?? Number.POSITIVE_INFINITY,
+      inferTimestamps: opts.settings?.inferTimestamps ?? true,
+      known: opts.known ?? [],
+    });
     this.#buffer.cols = this.#registry.columns.map(() => new Array<unknown>(opts.batchRows));
     this.#useFast = opts.engine !== 'generic';
   }
@@ -132,6 +149,16 @@ export class Normalizer {
     return this.#registry.columns.map((c) => ({ name: c.name, type: c.type }));
   }
 
+  /** Each column's name and the key path that feeds it (for keeping names across runs). */
+  get columnPaths(): KnownColumn[] {
+    return this.#registry.columns.flatMap((c) => (c.node === undefined ? [] : [{ name: c.source ?? c.name, path: c.node.path }]));
+  }
+
+  /** Lines for the run summary: colliding names and how they were resolved, reserved names. */
+  get warnings(): string[] {
+    return this.#registry.warnings;
+  }
+
   /** Records pushed so far. */
   get rows(): number {
     return this.#rows;
@@ -146,6 +173,7 @@ export class Normalizer {
   }
 
   #take(): ColumnBatch {
+    this.#registry.emitted();
     return this.#buffer.take(this.#registry.columns);
   }
 

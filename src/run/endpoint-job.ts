@@ -189,6 +189,7 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
       previousSeen,
       onPage: () => progress('extracting'),
       save: ctx.onUpdate,
+      columnsFile: join(ctx.stageRoot, '..', 'columns', ctx.config.name.replace(/[^\w.-]/g, '_'), `${table.replace(/[^\w.-]/g, '_')}.json`),
       tokens: {
         save: (next) => ctx.tokens.save(ctx.runId, name, next),
         load: () => ctx.tokens.load(ctx.runId, name),

@@ -5,7 +5,9 @@ import type { Column, StageFile } from '../types.js';
 import { FloeError } from '../util/errors.js';
 import { HeapGuard } from '../util/heap-guard.js';
 import type { Logger } from '../util/logger.js';
+import { normalizerSettings } from '../normalize/normalizer-settings.js';
 import { joinTypes, isInferredType } from '../normalize/type-lattice.js';
+import { readKnownColumns, saveKnownColumns } from './known-columns-file.js';
 import { IncrementalFilter } from './incremental/incremental-filter.js';
 import { maxCursor, type CursorValue } from './incremental/cursor-value.js';
 import { nextIncrementalState, readIncrementalState } from './incremental/incremental-state.js';
@@ -40,6 +42,8 @@ export interface ExtractContext {
   readonly parentRows?: readonly ParentRow[];
   /** A parent endpoint: where the records its children need are kept. */
   readonly collect?: ParentRowsFile;
+  /** Where the table's column names are kept between runs (see known-columns-file.ts). */
+  readonly columnsFile?: string;
   /** Where this extraction's resume token is kept, out of the run history. */
   readonly tokens: { save(next: unknown): Promise<void>; load(): Promise<unknown>; shown(next: unknown): unknown };
 }
@@ -84,9 +88,13 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
           field: `endpoints[${ctx.name}].incremental.lookback`,
         })
       : undefined;
+  const settings = normalizerSettings(ctx.config, endpoint);
+  const known = ctx.columnsFile === undefined ? [] : await readKnownColumns(ctx.columnsFile, settings.naming);
   const normalizer = ctx.parts.createNormalizer({
     endpoint: ctx.name,
     batchRows: ctx.config.stage.batch_rows,
+    settings,
+    known,
     ...(endpoint.columns ? { columns: endpoint.columns } : {}),
     ...(endpoint.schema ? { schema: endpoint.schema } : {}),
   });
@@ -199,6 +207,10 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
     }
   }
   record.files = files.length;
+  if (ctx.columnsFile !== undefined && normalizer.columnPaths) {
+    const failed = await saveKnownColumns(ctx.columnsFile, settings.naming, normalizer.columnPaths);
+    if (failed) ctx.log.warn('could not keep the column names for the next run', { error: failed.message });
+  }
   const data = dataWarnings(invalidUtf8, nonFinite, normalizer.warnings ?? []);
   for (const w of data) ctx.log.warn(w);
   const warnings = [...sourceWarnings, ...data];

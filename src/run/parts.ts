@@ -1,4 +1,6 @@
 import type { ColumnsConfig, DeclaredColumn, DestinationConfig, EndpointConfig, FloeConfig } from '../config/schema.js';
+import type { KnownColumn } from '../normalize/column-registry.js';
+import type { NormalizerSettings } from '../normalize/normalizer-settings.js';
 import type { Column, ColumnBatch, Destination, Page, StageFile } from '../types.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
@@ -29,6 +31,8 @@ export interface NormalizerPart {
   readonly rows: number;
   /** Warnings for the run summary (renamed colliding columns, …). */
   readonly warnings?: readonly string[];
+  /** Each column's name and key path, so the next run keeps the names. */
+  readonly columnPaths?: readonly KnownColumn[];
 }
 
 export interface StageWriterPart {
@@ -52,6 +56,8 @@ export interface Parts {
     columns?: ColumnsConfig;
     schema?: DeclaredColumn[];
     batchRows: number;
+    settings?: NormalizerSettings;
+    known?: readonly KnownColumn[];
   }): NormalizerPart;
   createStageWriter(opts: { dir: string; fileMaxBytes: number; signal?: AbortSignal; firstPart?: number }): StageWriterPart;
   createDestination(config: DestinationConfig, deps: PartDeps): Promise<Destination>;

@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { FloeError } from '../util/errors.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { defaultParts } from './default-parts.js';
+import { normalizerSettings } from '../normalize/normalizer-settings.js';
 import type { Parts } from './parts.js';
 import { selectEndpoints } from './runner.js';
 import { computeIncrementalRange } from './incremental/start-value.js';
@@ -58,6 +59,7 @@ export async function previewEndpoint(
     const normalizer = parts.createNormalizer({
       endpoint: endpointName(endpoint),
       batchRows: Math.max(1, page.records.length),
+      settings: normalizerSettings(loaded.config, endpoint),
       ...(endpoint.columns ? { columns: endpoint.columns } : {}),
       ...(endpoint.schema ? { schema: endpoint.schema } : {}),
     });

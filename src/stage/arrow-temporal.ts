@@ -3,6 +3,7 @@
  * Date32. The canonical forms Normalizer emits are parsed at fixed positions, because a regex per
  * value costs more than the rest of the column.
  */
+import { parseIsoDate, parseIsoInstant } from '../util/iso-8601.js';
 import { daysFromCivil, setMicros } from './arrow-buffers.js';
 
 /** `YYYY-MM-DD` → days since the epoch. */
@@ -31,7 +32,7 @@ function digits(s: string, from: number, to: number): number {
 
 /**
  * Canonical `YYYY-MM-DDTHH:MM:SS.ffffffZ` (what Normalizer emits) parsed at fixed positions;
- * other ISO-8601 strings through Date.parse (millisecond precision). False if unparseable.
+ * other ISO-8601 strings through util/iso-8601.ts (exact). False if unparseable.
  */
 export function writeTimestamp(words: Int32Array, i: number, v: string): boolean {
   if (
@@ -52,9 +53,15 @@ export function writeTimestamp(words: Int32Array, i: number, v: string): boolean
       return true;
     }
   }
-  const ms = Date.parse(v);
-  if (Number.isNaN(ms)) return false;
-  const seconds = Math.floor(ms / 1000);
-  setMicros(words, i, seconds, (ms - seconds * 1000) * 1000);
+  // Inferred timestamp columns hold the text as the API sent it (so a widening to string keeps
+  // it); floe's ISO grammar reads it exactly, a date alone as its midnight UTC.
+  const days = parseIsoDate(v);
+  if (days !== undefined) {
+    setMicros(words, i, days * 86400, 0);
+    return true;
+  }
+  const t = parseIsoInstant(v);
+  if (t === undefined) return false;
+  setMicros(words, i, t.seconds, Math.floor(t.nanos / 1000));
   return true;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { suffixed } from '../../src/normalize/column-naming.js';
 import { Normalizer } from '../../src/normalize/normalizer.js';
 import { isFloeError } from '../../src/util/errors.js';
 import { ENGINES, allRows, checkBatch, run } from './helpers.js';
@@ -45,26 +46,50 @@ describe.each(ENGINES)('Normalizer (%s)', (engine) => {
     expect(rows[1]).toEqual({ id: 2, tags: '[]', items: null });
   });
 
-  it('writes NULL to the children of a null object, and ignores null/{} never seen as objects', () => {
+  it('writes NULL to the children of a null object; a field null on every row still gets a column, {} none', () => {
     const pages = [
       [{ id: 1, address: { city: 'Genève', zip: '1200' }, meta: null, extra: {} }],
       [{ id: 2, address: null, meta: null, extra: {} }, { id: 3 }],
     ];
     const { n, batches } = run(opts, pages);
-    expect(n.columns.map((c) => c.name)).toEqual(['id', 'address_city', 'address_zip']);
-    expect(allRows(batches).slice(1)).toEqual([
-      { id: 2, address_city: null, address_zip: null },
-      { id: 3, address_city: null, address_zip: null },
+    expect(n.columns).toEqual([
+      { name: 'id', type: 'long' },
+      { name: 'address_city', type: 'string' },
+      { name: 'address_zip', type: 'string' },
+      { name: 'meta', type: 'null' },
+    ]);
+    expect(allRows(batches)).toEqual([
+      { id: 1, address_city: 'Genève', address_zip: '1200', meta: null },
+      { id: 2, address_city: null, address_zip: null, meta: null },
+      { id: 3, address_city: null, address_zip: null, meta: null },
     ]);
   });
 
-  it('never sniffs strings; integers are long, other numbers double', () => {
+  it('gives an all-null field its real type when a value comes, and no column to a null that turns out an object', () => {
+    const { n, batches } = run({ ...opts, batchRows: 2 }, [
+      [{ id: 1, n: null, o: null }, { id: 2, n: null, o: { k: 'x' } }],
+      [{ id: 3, n: 5, o: null }],
+    ]);
+    expect(batches[0]?.columns).toEqual([
+      { name: 'id', type: 'long' },
+      { name: 'o_k', type: 'string' },
+      { name: 'n', type: 'null' },
+    ]);
+    expect(n.columns).toEqual([
+      { name: 'id', type: 'long' },
+      { name: 'o_k', type: 'string' },
+      { name: 'n', type: 'long' },
+    ]);
+    expect(allRows(batches)[2]).toEqual({ id: 3, o_k: null, n: 5 });
+  });
+
+  it('never reads strings as numbers (ISO-8601 ones are timestamps); integers are long, other numbers double', () => {
     const { n, batches } = run(opts, [
       [{ zip: '02108', when: '2024-01-02T03:04:05Z', n: 3, x: 1.5, ok: true, big: 2 ** 53 }],
     ]);
     expect(types(n)).toEqual({
       zip: 'string',
-      when: 'string',
+      when: 'timestamp',
       n: 'long',
       x: 'double',
       ok: 'boolean',
@@ -132,20 +157,35 @@ describe.each(ENGINES)('Normalizer (%s)', (engine) => {
     expect(types(n)).toEqual({ v: 'string' });
   });
 
-  it('resolves flattened-name collisions deterministically: first seen wins, then __2', () => {
-    const a = run(opts, [
-      [
-        { a_b: 1, a: { b: 2 } },
-        { a: { b: 3 }, a_b: 4 },
-      ],
+  it("collisions: a record's own key keeps the name in any key or record order; the nested path gets a stable suffix", () => {
+    const names = (pages: unknown[][]): Record<string, unknown>[] => allRows(run(opts, pages).batches);
+    const want = [
+      { head_repository_id: 1, head_repository_id__a12c4b: 2 },
+      { head_repository_id: 4, head_repository_id__a12c4b: 3 },
+    ];
+    const suffix = suffixed('head_repository_id', ['head_repository', 'id']);
+    const expected = want.map((r) => ({ head_repository_id: r.head_repository_id, [suffix]: r.head_repository_id__a12c4b }));
+    expect(names([[{ head_repository: { id: 2 }, head_repository_id: 1 }, { head_repository_id: 4, head_repository: { id: 3 } }]])).toEqual(expected);
+    expect(names([[{ head_repository_id: 1, head_repository: { id: 2 } }, { head_repository: { id: 3 }, head_repository_id: 4 }]])).toEqual(expected);
+    // The nested path seen alone first gives way when the top-level key arrives (same batch).
+    const late = run(opts, [[{ head_repository: { id: 2 } }], [{ head_repository_id: 4, head_repository: { id: 3 } }]]);
+    expect(late.n.columns.map((c) => c.name).sort()).toEqual(['head_repository_id', suffix].sort());
+    expect(allRows(late.batches)).toEqual([
+      { [suffix]: 2, head_repository_id: null },
+      { [suffix]: 3, head_repository_id: 4 },
     ]);
-    expect(allRows(a.batches)).toEqual([
-      { a_b: 1, a_b__2: 2 },
-      { a_b: 4, a_b__2: 3 },
+    expect(late.n.warnings).toEqual([
+      `columns collide on "head_repository_id" (names are case-insensitive; a record's own key keeps the name, another path gets a stable suffix): "head_repository_id" → head_repository_id, "head_repository.id" → ${suffix}`,
     ]);
-    const b = run(opts, [[{ a: { b: 2 } }, { a_b: 1 }, { a_b__2: 'lit' }]]);
-    expect(b.n.columns.map((c) => c.name)).toEqual(['a_b', 'a_b__2', 'a_b__2__2']);
-    expect(allRows(b.batches)[2]).toEqual({ a_b: null, a_b__2: null, a_b__2__2: 'lit' });
+  });
+
+  it("case-only collisions, empty keys and floe's reserved prefix go through the same rule", () => {
+    const a = run(opts, [[{ userid: 1, userId: 2, '': 3, _floe_file: 4, _FLOE_x: 5 }]]);
+    const b = run(opts, [[{ _FLOE_x: 5, _floe_file: 4, '': 3, userId: 2, userid: 1 }]]);
+    const want = { userId: 2, [suffixed('userid', ['userid'])]: 1, _empty: 3, __floe_file: 4, __FLOE_x: 5 };
+    expect(allRows(a.batches)).toEqual([want]);
+    expect(allRows(b.batches)).toEqual([want]);
+    expect(a.n.warnings.sort()).toEqual(b.n.warnings.sort());
   });
 
   it('keeps a scalar and an object at the same key as separate columns (no data loss)', () => {
