@@ -171,6 +171,21 @@ export async function startDifferentialApi(): Promise<MockApi> {
     const page = int(req.query.page, 1);
     return reply.json({ events: slice(rows, (page - 1) * 6, 6), total: Math.max(1, Math.ceil(rows.length / 6)) });
   });
-  api.get('/shop/changes', (req) => reply.json({ data: byUpdated(items, req.query.updated_since) }));
+  // a record without the cursor field (on_cursor_value_missing decides), always sent
+  api.get('/shop/changes', (req) => reply.json({ data: [...byUpdated(items, req.query.updated_since), { id: 99, productName: 'no cursor yet', price: 1.5 }] }));
+  // --- SCD2: each client's second request sees a changed and a vanished customer ---
+  const calls = new Map<string, number>();
+  api.get('/shop/customers', (req) => {
+    const who = String(req.headers['user-agent'] ?? '');
+    const n = calls.get(who) ?? 0;
+    calls.set(who, n + 1);
+    const v1 = [
+      { id: 1, name: 'Ada', tier: 'gold', city: 'London' },
+      { id: 2, name: 'Grace', tier: 'silver', city: 'Arlington' },
+      { id: 3, name: 'Edsger', tier: 'bronze', city: 'Nuenen' },
+    ];
+    const v2 = [{ ...v1[0]!, tier: 'platinum' }, v1[1]!, { id: 4, name: 'Barbara', tier: 'gold', city: 'Boston' }];
+    return reply.json({ customers: n === 0 ? v1 : v2 });
+  });
   return api;
 }

@@ -159,7 +159,7 @@ export const CASES: readonly DiffCase[] = [
   },
   {
     name: 'incremental_placeholder',
-    covers: '{incremental.last_value} in params, lag, on_cursor_value_missing include, write_disposition object',
+    covers: '{incremental.last_value} in params, lag over two runs, on_cursor_value_missing include (a record without the cursor), write_disposition object (upsert)',
     config: (base) =>
       shop(base, [
         {
@@ -175,6 +175,14 @@ export const CASES: readonly DiffCase[] = [
           },
         },
       ]),
+    runs: 2,
+  },
+  {
+    name: 'scd2_twice',
+    covers: 'write_disposition merge with strategy scd2 over two runs: a changed row gets a new version, a vanished one is closed',
+    config: (base) =>
+      shop(base, [{ name: 'customers', primary_key: 'id', write_disposition: { disposition: 'merge', strategy: 'scd2' }, endpoint: { path: 'customers', data_selector: 'customers', paginator: 'single_page' } }]),
+    runs: 2,
   },
   {
     name: 'naming_and_hints',

@@ -25,6 +25,8 @@ export interface Comparison {
 }
 
 const DLT_OWN = new Set(['_dlt_parent_id', '_dlt_list_idx', '_dlt_id', '_dlt_load_id', '_dlt_root_id']);
+/** SCD2 validity columns hold load times, which differ between the two runs: compared as set or not. */
+const VALIDITY = new Set(['_dlt_valid_from', '_dlt_valid_to']);
 const VARIANT = /^(.+)__v_(text|bigint|double|bool|timestamp|date|decimal|json|binary|time|wei)$/;
 
 /**
@@ -130,7 +132,16 @@ export function compareTables(dlt: Tables, floe: Tables): Comparison {
     if (d.rows.length !== f.rows.length) problems.push(`${name}: dlt loaded ${d.rows.length} rows, floe ${f.rows.length}`);
     const shared = dCols.filter((c) => f.columns.includes(c));
     const project = (t: Table): string[] =>
-      t.rows.map((r) => JSON.stringify(shared.map((c) => canonical(r[t.columns.indexOf(c)] ?? null)))).sort();
+      t.rows
+        .map((r) =>
+          JSON.stringify(
+            shared.map((c) => {
+              const v = r[t.columns.indexOf(c)] ?? null;
+              return VALIDITY.has(c) ? (v === null ? null : 'set') : canonical(v);
+            }),
+          ),
+        )
+        .sort();
     const dRows = project(d);
     const fRows = project(f);
     let shown = 0;
