@@ -253,6 +253,16 @@ export const endpointConfig = z
           'records, else the one array of objects under data, results, items, records, …, else the whole body is one record.',
       ),
     pagination: paginationConfig.optional().describe('Absent → one request; `{ type: auto }` detects it.'),
+    concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(32)
+      .optional()
+      .describe(
+        'Pages requested at once, default 1 (offset and page_number only; the rate limit still applies). Pages are still ' +
+          'processed in order; up to concurrency−1 requests past the last page may be sent and discarded.',
+      ),
     columns: columnsConfig.optional(),
     schema: z.array(declaredColumn).optional().describe('Declared column types; others are inferred.'),
     write_disposition: writeDisposition.optional().describe('Overrides destination.write_disposition.'),
@@ -267,6 +277,18 @@ export const endpointConfig = z
       .describe('SCD2: the [valid_from, valid_to] column names (default [valid_from, valid_to]); valid_to NULL is the current version.'),
     incremental: incrementalConfig.optional(),
     normalize: endpointNormalizeConfig.optional(),
+  })
+  .superRefine((e, ctx) => {
+    const type = e.pagination?.type ?? 'single_page';
+    if (e.concurrency !== undefined && e.concurrency > 1 && type !== 'offset' && type !== 'page_number') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['concurrency'],
+        message:
+          `concurrency ${e.concurrency} needs offset or page_number pagination; with ${type} each request needs the ` +
+          'previous response (a cursor or a link), so pages can only be fetched one after another',
+      });
+    }
   })
   .describe('One endpoint → one table.');
 

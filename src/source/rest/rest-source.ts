@@ -8,13 +8,14 @@ import type { Redactor } from '../../util/redact.js';
 import { EndpointClients } from './endpoint-clients.js';
 import { isSuccess, type HttpRequest, type HttpResponse, type Transport } from './http.js';
 import { createPaginator } from './paginators/create-paginator.js';
-import type { Paginator } from './paginators/paginator.js';
+import type { PageTarget, Paginator } from './paginators/paginator.js';
+import { FetchAhead } from './fetch-ahead.js';
 import { RateLimiter, rateLimitIntervalMs } from './rate-limiter.js';
 import { renderRequestConfig } from './render-templates.js';
 import type { PagesOptions } from './pages-options.js';
 
 export type { PagesOptions } from './pages-options.js';
-import { pageRequest, requestTemplate } from './request-builder.js';
+import { pageRequest, requestTemplate, type RequestTemplate } from './request-builder.js';
 import { authQueryParam, resumeStart } from './resume.js';
 import { actionFailError, parseJsonBody, statusError } from './response.js';
 import { DEFAULT_RETRY_STATUSES, ResponsePolicy } from './response-policy.js';
@@ -123,7 +124,7 @@ export class RestSource {
       ResponsePolicy.fromConfig(endpoint.response_actions, `endpoints[${name}].response_actions`),
       ResponsePolicy.fromConfig(this.config.response_actions, 'response_actions'),
     );
-    const send = (r: HttpRequest): Promise<HttpResponse> => client({ ...r, policy }, signal);
+    const send = (r: HttpRequest, s: AbortSignal): Promise<HttpResponse> => client({ ...r, policy }, s);
     const stop = new AbortController();
     const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
     const base = opts.resumedAt ?? { pages: 0, records: 0 };
@@ -150,13 +151,14 @@ export class RestSource {
     let received = base.records;
     let totalRecords: number | undefined;
     let totalPages: number | undefined;
-    let inflight = send(req);
-    // The request not yet awaited, to cancel and settle if the consumer stops early.
-    let pending: Promise<HttpResponse> | undefined = inflight;
+    // Requests in flight, in page order: ahead[0] is the page awaited next; the others were
+    // predicted (`concurrency` > 1 on offset/page_number) and are dropped if the response says so.
+    const ahead = new FetchAhead(send, signal);
+    const width = paginator.ahead === undefined ? 1 : Math.max(1, endpoint.concurrency ?? 1);
+    ahead.launch(token, req);
     try {
       for (let index = 0; ; index++) {
-        const res = await this.settle(inflight, name);
-        pending = undefined;
+        const res = await this.settle(ahead.take(), name);
         const url = redactor.url(req.url);
         const origin = { endpoint: name, url, status: res.status };
         const action = policy.decide(res);
@@ -232,16 +234,19 @@ export class RestSource {
         let nextReq: HttpRequest | undefined;
         let end: PageEnd | undefined;
         if (next !== undefined) {
-          const target = paginator.target(next);
-          nextReq = pageRequest(template, target);
-          if (target.kind === 'url') nextReq = this.scoped(nextReq, name, authParam);
+          nextReq = this.requestFor(template, paginator.target(next), name, authParam);
           const earlier = seen.get(requestKey(nextReq));
           if (earlier !== undefined) throw urlLoopError(here, paginator, next, redactor.url(nextReq.url), earlier, redactor);
           seen.set(requestKey(nextReq), index + 1);
-          // Prefetch; the rejection is handled when awaited, but must not count as unhandled meanwhile.
-          inflight = pending = send(nextReq);
-          inflight.catch(() => undefined);
+          // Prefetch (or keep the request already sent for it); then fill the window ahead.
+          ahead.follow(next, nextReq);
+          for (let k = ahead.size; k < width; k++) {
+            const predicted = paginator.ahead?.(ahead.lastToken, { totalRecords, totalPages });
+            if (predicted === undefined || (maxPages !== undefined && index + 1 + k >= maxPages)) break;
+            ahead.launch(predicted, this.requestFor(template, paginator.target(predicted), name, authParam));
+          }
         } else {
+          ahead.cancel();
           end = pageEnd({
             endpoint: name,
             reason: declaredEnd ?? (maxPagesReached ? 'max_pages reached' : 'the pagination ended'),
@@ -279,7 +284,7 @@ export class RestSource {
       }
     } finally {
       stop.abort();
-      if (pending !== undefined) await pending.catch(() => undefined);
+      await ahead.settled();
     }
   }
 
@@ -290,6 +295,12 @@ export class RestSource {
   close(): Promise<void> {
     this.closing ??= this.pool?.close() ?? Promise.resolve();
     return this.closing;
+  }
+
+  /** The request for a page target; a full URL is scoped as credentials allow (see CredentialScope). */
+  private requestFor(template: RequestTemplate, target: PageTarget, endpoint: string, authParam: string | undefined): HttpRequest {
+    const req = pageRequest(template, target);
+    return target.kind === 'url' ? this.scoped(req, endpoint, authParam) : req;
   }
 
   /** A next-page request as credentials allow it (see CredentialScope). */

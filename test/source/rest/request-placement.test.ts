@@ -85,6 +85,27 @@ describe('token placement, page limits, response actions, endpoint auth (real lo
     expect(api.requestsTo('/p').slice(3).map((r) => r.query['page'])).toEqual(['3', '4', '5']);
   });
 
+  it('pages fetched ahead (concurrency) never go past maximum_offset, maximum_page or the total pages counted from base_page', async () => {
+    const api = await useMockApi();
+    api.get('/o', (req) => reply.json(DATA.slice(Number(req.query['offset']), Number(req.query['offset']) + 5)));
+    api.get('/p', (req) => reply.json({ results: DATA.slice((Number(req.query['page']) - 1) * 5, Number(req.query['page']) * 5), total_pages: 5 }));
+    const config = makeConfig({
+      base_url: api.url,
+      endpoints: [
+        { path: '/o', concurrency: 4, pagination: { type: 'offset', limit_value: 5, maximum_offset: 12 } },
+        { path: '/p', concurrency: 4, records_path: '$.results', pagination: { type: 'page_number', maximum_page: 4 } },
+        { path: '/p', name: 'p2', concurrency: 4, records_path: '$.results', pagination: { type: 'page_number', start_page: 3, base_page: 1, total_pages_path: '$.total_pages' } },
+      ],
+    });
+    const { source } = harness(config);
+    expect(allRecords(await collect(source.pages(endpointOf(config, 0))))).toHaveLength(15);
+    expect(api.requestsTo('/o').map((r) => r.query['offset']).sort()).toEqual(['0', '10', '5']);
+    await collect(source.pages(endpointOf(config, 1)));
+    expect(api.requestsTo('/p').map((r) => r.query['page']).sort()).toEqual(['1', '2', '3']);
+    expect(allRecords(await collect(source.pages(endpointOf(config, 2))))).toHaveLength(15);
+    expect(api.requestsTo('/p').slice(3).map((r) => r.query['page']).sort()).toEqual(['3', '4', '5']);
+  });
+
   it('response_actions: a 200 whose body says "try again" is retried; one that says "error" fails; a 409 can be ignored', async () => {
     const api = await useMockApi();
     api.sequence('GET', '/busy', [reply.json({ status: 'try again later' }), reply.json([{ id: 1 }])]);

@@ -1,6 +1,6 @@
 import type { PaginationConfig } from '../../../config/schema.js';
 import { isCount, tokenRecord } from './token-shape.js';
-import { placedTarget, type PageContext, type PageTarget, type Paginator } from './paginator.js';
+import { placedTarget, type KnownTotals, type PageContext, type PageTarget, type Paginator } from './paginator.js';
 import { endedBySignals, explicitSignals } from './signal-stop.js';
 
 /** The `pagination` block that selects this paginator. */
@@ -42,6 +42,15 @@ export class OffsetPaginator implements Paginator<OffsetToken> {
     if (!explicitSignals(this.config)) return page.recordCount < limit_value ? undefined : { offset: next };
     const pagesSoFar = Math.floor((page.token.offset - start_offset) / limit_value) + 1;
     return endedBySignals(page, this.config, { pagesSoFar, recordsSoFar: next }) ? undefined : { offset: next };
+  }
+
+  ahead(token: OffsetToken, known: KnownTotals): OffsetToken | undefined {
+    const { limit_value, start_offset } = this.config;
+    const offset = token.offset + limit_value;
+    if (this.config.maximum_offset !== undefined && offset >= this.config.maximum_offset) return undefined;
+    if (known.totalRecords !== undefined && offset >= known.totalRecords) return undefined;
+    if (known.totalPages !== undefined && Math.floor((offset - start_offset) / limit_value) >= known.totalPages) return undefined;
+    return { offset };
   }
 
   restore(stored: unknown): OffsetToken | undefined {

@@ -1,6 +1,6 @@
 import type { PaginationConfig } from '../../../config/schema.js';
 import { isCount, tokenRecord } from './token-shape.js';
-import { placedTarget, type PageContext, type PageTarget, type Paginator } from './paginator.js';
+import { placedTarget, type KnownTotals, type PageContext, type PageTarget, type Paginator } from './paginator.js';
 import { endedBySignals, explicitSignals } from './signal-stop.js';
 
 /** The `pagination` block that selects this paginator. */
@@ -46,6 +46,19 @@ export class PageNumberPaginator implements Paginator<PageNumberToken> {
     // The API numbers its pages from base_page: the total is reached at page base_page + total − 1.
     const pagesSoFar = page.token.page - (this.config.base_page ?? this.config.start_page) + 1;
     return endedBySignals(page, this.config, { pagesSoFar }) ? undefined : next;
+  }
+
+  ahead(token: PageNumberToken, known: KnownTotals): PageNumberToken | undefined {
+    const page = token.page + 1;
+    if (this.config.maximum_page !== undefined && page >= this.config.maximum_page) return undefined;
+    // As in next(): the API numbers its pages from base_page.
+    const first = this.config.base_page ?? this.config.start_page;
+    if (known.totalPages !== undefined && page - first >= known.totalPages) return undefined;
+    const size = this.config.page_size_value;
+    if (known.totalRecords !== undefined && size !== undefined && (page - first) * size >= known.totalRecords) {
+      return undefined;
+    }
+    return { page };
   }
 
   restore(stored: unknown): PageNumberToken | undefined {

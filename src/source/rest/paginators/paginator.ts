@@ -62,10 +62,23 @@ export interface Paginator<T = unknown> {
   /** A short description of the token for messages (no URLs; redact before printing). */
   describe(token: T): string;
   /**
+   * The token of the page after `token`, when it is known without that page's response (offset
+   * and page-number pagination: it only counts), else absent. `undefined` when the totals the API
+   * already reported say there is no such page. This is what lets an endpoint's pages be fetched
+   * ahead concurrently (`concurrency`); the response still decides whether the page is wanted.
+   */
+  ahead?(token: T, known: KnownTotals): T | undefined;
+  /**
    * `pagination: auto` only: the config it detected, carried by the token, in the form a user pins
    * it (for preview, logs and the stop signals of later pages).
    */
   detected?(token: T): Readonly<Record<string, unknown>> | undefined;
+}
+
+/** Totals the API reported so far (stop signals), to bound pages fetched ahead. */
+export interface KnownTotals {
+  readonly totalRecords?: number | undefined;
+  readonly totalPages?: number | undefined;
 }
 
 /** A query target; `body` values go into the JSON body at their dotted paths. */
