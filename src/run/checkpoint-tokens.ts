@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { redactUrl } from '../util/redact.js';
 
@@ -6,18 +6,25 @@ import { redactUrl } from '../util/redact.js';
  * The pagination tokens a checkpoint resumes from, kept out of the run history. A next link can
  * carry credentials the API issued (`…?access_token=…&sig=…`) that floe never saw in the config,
  * so it cannot mask them and still resume. They live in `<state dir>/checkpoints/<run_id>/
- * <endpoint>.json` (directory 0700, file 0600), deleted when the endpoint finishes; the run
- * history holds the token with every secret-looking query parameter masked (`shown`).
+ * <endpoint>.json` (directory 0700, file 0600), deleted when the endpoint finishes (the folder
+ * with the run's last one); the run history holds the token with every secret-looking query parameter masked (`shown`).
  */
 export class CheckpointTokens {
   constructor(private readonly stateDir: string) {}
 
   async save(runId: string, endpoint: string, next: unknown): Promise<void> {
-    const dir = this.dir(runId);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
     const file = this.file(runId, endpoint);
     const tmp = `${file}.tmp`;
-    await writeFile(tmp, JSON.stringify({ next }), { mode: 0o600 });
+    // Another endpoint of the run may remove the (empty) folder between mkdir and write: retry.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await mkdir(this.dir(runId), { recursive: true, mode: 0o700 });
+        await writeFile(tmp, JSON.stringify({ next }), { mode: 0o600 });
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 3) throw e;
+      }
+    }
     await chmod(tmp, 0o600); // a leftover tmp file keeps its old mode otherwise
     await rename(tmp, file);
   }
@@ -31,8 +38,11 @@ export class CheckpointTokens {
     }
   }
 
+  /** Deletes an endpoint's token, and the run's folder once no endpoint of it has one left. */
   async drop(runId: string, endpoint: string): Promise<void> {
     await rm(this.file(runId, endpoint), { force: true });
+    // Fails while another endpoint of the run still holds a token (or if there is no folder).
+    await rmdir(this.dir(runId)).catch(() => undefined);
   }
 
   /** The token as run history and every display show it: URLs with secret-looking parameters masked. */

@@ -2,7 +2,7 @@
  * Backfills in windows, with resume: request counts at the server prove that completed windows
  * are never fetched again, after a kill -9 or a failed window.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -61,6 +61,7 @@ function configJson(api: MockApi, target: Target = 'duckdb'): Record<string, unk
     name: 'bf',
     base_url: api.url,
     retry: { max_retries: 0 },
+    stage: { checkpoint_pages: 1 },
     endpoints: [
       {
         path: '/events',
@@ -116,6 +117,8 @@ describe.each<Target>(['duckdb', 'snowflake'])('floe backfill into %s', { timeou
     const day3 = api.requests.find((r) => r.query.since === '2024-03-03T00:00:00Z')!;
     expect(day3.query).toMatchObject({ until: '2024-03-04T00:00:00Z', day: '2024-03-03' });
     expect(await count(target)).toBe(28);
+    // Resume tokens live only while a window runs: nothing is left per window once all committed.
+    expect(await readdir(join(dir, 'state', 'checkpoints')).catch(() => [])).toEqual([]);
 
     const before = api.requests.length;
     const again = await runBackfill(loaded, opts, { clock: new FakeClock() });

@@ -142,3 +142,62 @@ describe('signals', () => {
     expect(await counts()).toEqual({ fast: 200, fast_distinct: 200, slow: 1000, slow_distinct: 1000 });
   }, 60_000);
 });
+
+describe('signals during a backfill', () => {
+  it('an aborted backfill is interrupted, keeps its checkpoint, and the same backfill continues it exactly once', async () => {
+    const { runBackfill } = await import('../../src/run/backfill/backfill-runner.js');
+    const { parseConfig } = await import('../../src/config/load-config.js');
+    const api = await useMockApi();
+    let hang = true;
+    // Day windows of 30 events, paged by 10; the second window's third page hangs until released.
+    api.get('/events', (req) => {
+      const day = Date.parse(req.query.since!);
+      const all = Array.from({ length: 30 }, (_, i) => ({ id: day / 60_000 + i, at: new Date(day + i * 60_000).toISOString() }));
+      const offset = Number(req.query.offset ?? 0);
+      if (hang && req.query.since!.startsWith('2024-03-02') && offset >= 20) return reply.delay(60_000);
+      return { json: all.slice(offset, offset + 10) };
+    });
+    const loaded = parseConfig(
+      {
+        name: 'bfsig',
+        base_url: api.url,
+        endpoints: [
+          {
+            path: '/events',
+            query_params: { since: '{{ incremental.start_value }}', until: '{{ incremental.end_value }}' },
+            pagination: { type: 'offset', limit_param: 'limit', limit_value: 10, offset_param: 'offset' },
+            incremental: { cursor_path: '$.at', initial_value: '2024-01-01T00:00:00Z' },
+          },
+        ],
+        destination: { type: 'duckdb', path: join(dir, 'w.duckdb') },
+        stage: { checkpoint_pages: 1000 },
+      },
+      {},
+    );
+    const opts = { from: '2024-03-01', to: '2024-03-03', step: '1d', concurrency: 1, stateDir: state() };
+    const controller = new AbortController();
+    const first = runBackfill(loaded, { ...opts, signal: controller.signal });
+    await waitFor(() => api.requests.filter((r) => r.query.since?.startsWith('2024-03-02') && r.query.offset === '20').length === 1);
+    controller.abort();
+    const stopped = await first;
+    expect(stopped.status).toBe('interrupted');
+    expect(stopped.windows.map((w) => w.status)).toEqual(['succeeded', 'interrupted']);
+    expect(stopped.windows[1]!.checkpoint).toMatchObject({ pages: 2, rows: 20, next: { offset: 20 } });
+    hang = false;
+    const before = api.requests.length;
+    const again = await runBackfill(loaded, opts);
+    expect(again.status).toBe('succeeded');
+    const resumed = api.requests.slice(before);
+    expect(resumed.every((r) => r.query.since!.startsWith('2024-03-02'))).toBe(true); // the finished window is not fetched again
+    expect(Number(resumed[0]!.query.offset)).toBe(20); // the interrupted one resumes at its next page
+    const db = await DuckdbDestination.open(
+      { type: 'duckdb', path: join(dir, 'w.duckdb'), schema: 'main', write_disposition: 'append', memory_limit: '256MB' },
+      { clock: new FakeClock(), logger: silentLogger },
+    );
+    try {
+      expect(await db.query('SELECT count(*)::INT AS n, count(DISTINCT id)::INT AS d FROM main.events')).toEqual([{ n: 60, d: 60 }]);
+    } finally {
+      await db.close();
+    }
+  });
+});
