@@ -9,6 +9,7 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { FloeError } from '../util/errors.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { buildApiServer } from './api-server.js';
+import { registerConsole } from './console-assets.js';
 import { registerEventsSocket } from './events-socket.js';
 import type { ServeContext } from './route.js';
 import { API_ROUTES } from './routes/index.js';
@@ -35,6 +36,8 @@ export interface ServeOptions {
   readonly heartbeatMs?: number;
   readonly staleMs?: number;
   readonly parts?: (loaded: LoadedConfig) => Parts;
+  /** The web console's built files (default `dist/console`); false serves the API only. */
+  readonly console?: string | false;
 }
 
 export interface FloeServer {
@@ -81,6 +84,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<FloeServer> 
   const scheduler = new Scheduler(store, clock, logger, serve.wake);
   const app = buildApiServer(serve, API_ROUTES, opts.tls ? { https: opts.tls } : {});
   const closeSocket = await registerEventsSocket(app, serve);
+  if (opts.console !== false) await registerConsole(app, opts.console);
   await app.listen({ host, port: opts.port ?? 8080 });
   const { port } = app.server.address() as AddressInfo;
   const url = `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;

@@ -1,3 +1,5 @@
+import { endpointName, tableName } from '../config/load-config.js';
+import { endpointConfig } from '../config/schema.js';
 import type { BackfillRecord } from '../run/backfill/backfill-runner.js';
 import type { RunRecord } from '../run/run-history.js';
 import type { ConnectorRow } from '../store/connector-repo.js';
@@ -11,6 +13,7 @@ export function presentConnector(c: ConnectorRow): Record<string, unknown> {
     name: c.name,
     dialect: c.dialect,
     config: maskSecrets(c.config),
+    endpoints: presentEndpoints(c.config),
     schedule: c.schedule
       ? {
           mode: c.schedule.mode,
@@ -25,6 +28,31 @@ export function presentConnector(c: ConnectorRow): Record<string, unknown> {
     created_at: c.created_at,
     updated_at: c.updated_at,
   };
+}
+
+/**
+ * What each endpoint loads, named as runs and previews name it (the console lists these; clients
+ * need not re-derive floe's naming rules). Read from the stored tree without resolving secrets or
+ * `{{ env.X }}`, so a connector whose environment is incomplete still shows its endpoints.
+ */
+function presentEndpoints(config: Record<string, unknown>): Record<string, unknown>[] {
+  const list = Array.isArray(config.endpoints) ? (config.endpoints as unknown[]) : [];
+  return list.flatMap((raw) => {
+    const parsed = endpointConfig.safeParse(raw);
+    if (!parsed.success) return [];
+    const e = parsed.data;
+    return [
+      {
+        name: endpointName(e),
+        table: tableName(e),
+        method: e.method,
+        path: e.path,
+        pagination: e.pagination?.type ?? null,
+        incremental_cursor_path: e.incremental?.cursor_path ?? null,
+        write_disposition: e.write_disposition ?? null,
+      },
+    ];
+  });
 }
 
 /** A run: the store's queue fields plus the run record floe wrote (per-endpoint details). */

@@ -57,6 +57,19 @@ export const connectorOut = z.object({
   name: z.string(),
   dialect: z.string(),
   config: z.record(z.string(), z.unknown()).describe("floe's native config; secret values are '***'."),
+  endpoints: z
+    .array(
+      z.object({
+        name: z.string(),
+        table: z.string(),
+        method: z.string(),
+        path: z.string(),
+        pagination: z.string().nullable().describe('The pagination type; null for one request.'),
+        incremental_cursor_path: z.string().nullable(),
+        write_disposition: z.string().nullable().describe("null: the destination's default."),
+      }),
+    )
+    .describe('Each endpoint with the name runs and previews use and the table it loads.'),
   schedule: scheduleOut.nullable(),
   last_run: z.object({ id, status: z.string(), created_at: instant, finished_at: instant.nullable() }).nullable(),
   created_at: instant,
@@ -121,6 +134,9 @@ export const previewRequest = z.strictObject({
 });
 
 const column = z.object({ name: z.string(), type: z.string() });
+const inferredColumn = column.extend({
+  selected_as: z.string().nullable().describe("The column's name in the table under the selection (renamed or not); null when excluded."),
+});
 export const previewOut = z.object({
   endpoint: z.string(),
   table: z.string(),
@@ -128,7 +144,8 @@ export const previewOut = z.object({
   status: z.number(),
   records: z.number(),
   has_next_page: z.boolean(),
-  inferred_columns: z.array(column).describe('Every flattened column of the first page, before include/exclude/rename.'),
+  inferred_columns: z.array(inferredColumn).describe('Every flattened column of the first page, before include/exclude/rename.'),
+  inferred_sample: z.array(z.record(z.string(), z.unknown())).describe('The sample rows with every inferred column, keyed by flattened name.'),
   columns: z.array(column).describe('The columns the table gets with the selection.'),
   sample: z.array(z.record(z.string(), z.unknown())),
   applied: z.boolean(),

@@ -11,6 +11,8 @@ import { validateCommand } from './commands/validate.js';
 import { serveCommand } from './commands/serve.js';
 import { tokensCommand } from './commands/tokens.js';
 import { keysCommand } from './commands/keys.js';
+import { planCommand } from './commands/plan.js';
+import { runSliceCommand } from './commands/run-slice.js';
 
 /**
  * Adds one command to the program (arguments, options, help text, action) and returns it. A
@@ -25,6 +27,8 @@ export const COMMANDS: readonly RegisterCommand[] = [
   runCommand,
   runsCommand,
   backfillCommand,
+  planCommand,
+  runSliceCommand,
   stateCommand,
   tablesCommand,
   serveCommand,

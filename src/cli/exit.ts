@@ -1,8 +1,11 @@
 import { isFloeError } from '../util/errors.js';
 import type { CliIo } from './cli.js';
 
-/** Exit codes: the contract schedulers branch on (130/143 come from the signal, see CliContext). */
-export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3, interrupted: 130 } as const;
+/**
+ * Exit codes: the contract schedulers branch on (130/143 come from the signal, see CliContext;
+ * `retry` (75, sysexits' EX_TEMPFAIL) is `floe run-slice`'s "another attempt may succeed").
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3, retry: 75, interrupted: 130 } as const;
 
 /** Prints an error the way a user should see it and returns the exit code; never a stack trace. */
 export function reportError(e: unknown, io: CliIo): number {

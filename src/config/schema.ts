@@ -367,6 +367,13 @@ export const rateLimitConfig = z
     requests_per_second: z.number().positive().optional(),
     requests_per_minute: z.number().positive().optional(),
     respect_retry_after: z.boolean().default(true).describe('Honour Retry-After on 429 (and 503).'),
+    shared: z
+      .boolean()
+      .optional()
+      .describe(
+        'Processes calling this API (slices on several machines) keep the limit together: in the PostgreSQL database of FLOE_DATABASE_URL ' +
+          '(a 429 Retry-After then pauses all of them), else each takes the limit divided by the plan\'s parallelism.',
+      ),
   })
   .describe('The more restrictive of the two limits applies.');
 

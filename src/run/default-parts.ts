@@ -6,7 +6,7 @@ import type { Parts } from './parts.js';
 
 /** The production wiring: REST source → normalizer → Parquet stage → configured destination. */
 export const defaultParts: Parts = {
-  createSource: (config, deps) => new RestSource(config, deps),
+  createSource: (config, deps) => new RestSource(config, { clock: deps.clock, logger: deps.logger, redactor: deps.redactor, limiter: deps.limiter }),
   createNormalizer: (opts) => new Normalizer(opts),
   createStageWriter: (opts) => new ParquetStageWriter(opts),
   createDestination: (config, deps) => createDestination(config, deps),

@@ -45,8 +45,21 @@ export interface EndpointJobContext {
   readonly keepStage: boolean;
   /** Extra template variables (`dt` from `--dt`). */
   readonly vars: Readonly<Record<string, string>>;
-  /** A backfill window: binds the range instead of the endpoint's state, and leaves state alone. */
-  readonly window?: BackfillWindow;
+  /**
+   * Backfill windows: bound instead of the endpoint's state, which is left alone. Several windows
+   * (a slice) are extracted one after another into the same stage files and loaded once.
+   */
+  readonly windows?: readonly BackfillWindow[];
+  /**
+   * Ask the destination's ledger before extracting: a unit another attempt already committed
+   * (a slice run twice, on another machine) sends no request and loads nothing.
+   */
+  readonly skipCommitted?: boolean;
+  /**
+   * Keep the checkpoint of a failed extraction, for a next attempt under the same run id (a
+   * slice's retry); a run's failure otherwise starts the endpoint afresh next time.
+   */
+  readonly keepProgressOnFailure?: boolean;
   readonly onProgress: (e: ProgressEvent) => void;
   /** Called whenever the record changes, so run history shows progress. */
   readonly onUpdate: () => Promise<void>;
@@ -63,7 +76,8 @@ export interface EndpointJobContext {
 export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunRecord, ctx: EndpointJobContext): Promise<void> {
   const name = endpointName(endpoint);
   const table = tableName(endpoint);
-  const log = ctx.logger.child({ endpoint: name, ...(ctx.window ? { window: ctx.window.id } : {}) });
+  const windows = ctx.windows && ctx.windows.length > 0 ? ctx.windows : undefined;
+  const log = ctx.logger.child({ endpoint: name, ...(windows ? { window: spanId(windows) } : {}) });
   const started = ctx.clock.now();
   const dir = join(ctx.stageRoot, ctx.runId, table);
   const progress = (phase: ProgressEvent['phase']): void =>
@@ -75,6 +89,7 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
   record.status = 'running';
   await ctx.onUpdate();
   try {
+    if (ctx.skipCommitted && !record.staged && (await committedBefore())) return;
     const staged = (await usableManifest(record.staged)) ?? (await extract());
     // Files staged by an earlier run are loaded under that run's id: the ledger then knows
     // whether that load already committed (exactly once), whichever run retries it.
@@ -112,9 +127,10 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
       );
       if (staged.state) await ctx.state.committed(name, staged.state.value);
       record.rows_loaded = result.rowsLoaded;
+      if (result.alreadyLoaded) record.already_loaded = true;
       record.load_ms = ctx.clock.now() - loadStarted;
       if (result.queryIds.length) record.query_ids = [...result.queryIds];
-      log.info(result.alreadyLoaded ? 'already loaded by this run before it was interrupted' : 'loaded', {
+      log.info(result.alreadyLoaded ? 'already committed under this run id (by an earlier attempt or another process); nothing loaded now' : 'loaded', {
         table,
         rows: result.rowsLoaded,
         query_ids: result.queryIds.join(',') || undefined,
@@ -142,8 +158,10 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
       return;
     }
     record.status = 'failed';
-    delete record.checkpoint;
-    await ctx.tokens.drop(ctx.runId, name).catch(() => undefined);
+    if (!ctx.keepProgressOnFailure) {
+      delete record.checkpoint;
+      await ctx.tokens.drop(ctx.runId, name).catch(() => undefined);
+    }
     record.error = errorRecord(err, ctx.redactor);
     if (loading && loading.rows > 0) {
       // The extraction is complete and on disk; only the load failed (a locked DuckDB file, a
@@ -156,7 +174,8 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
       });
     } else {
       delete record.staged;
-      if (!ctx.keepStage) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      // A kept checkpoint names files in `dir`: the next attempt resumes from them.
+      if (!ctx.keepStage && !(ctx.keepProgressOnFailure && record.checkpoint)) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
       log.error('endpoint failed', { code: err.code, error: record.error.message });
     }
     progress('failed');
@@ -164,14 +183,23 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
     await ctx.onUpdate();
   }
 
-  /** The range, then pages → Parquet; the manifest is saved before anything is loaded. */
+  /** The range (or windows), then pages → Parquet; the manifest is saved before anything is loaded. */
   async function extract(): Promise<StagedManifest> {
-    const range = await incrementalRange();
+    const segments = windows
+      ? windows.map((window) => windowRange({ endpoint: name, config: endpoint.incremental, window }))
+      : [await incrementalRange()];
+    const range = segments.length === 1 ? segments[0] : undefined;
     if (range?.empty) {
       log.info('incremental range is empty (start >= end); nothing to request', { start: range.vars['incremental.start_value'] });
       return { files: [], columns: [], rows: 0 };
     }
-    log.info('extracting', { table, ...(range ? { from: range.vars['incremental.start_value'], to: range.vars['incremental.end_value'] } : {}) });
+    const first = segments[0]?.vars;
+    const last = segments[segments.length - 1]?.vars;
+    log.info('extracting', {
+      table,
+      ...(first && last ? { from: first['incremental.start_value'], to: last['incremental.end_value'] } : {}),
+      ...(segments.length > 1 ? { windows: segments.length } : {}),
+    });
     const parentRows = ctx.family?.parentRows ? await ctx.family.parentRows() : undefined;
     const manifest = await extractEndpoint(endpoint, record, {
       ...(parentRows ? { parentRows } : {}),
@@ -183,12 +211,12 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
       parts: ctx.parts,
       log,
       signal: ctx.signal,
-      range,
-      vars: { ...ctx.vars, ...(range?.vars ?? {}) },
-      advanceState: ctx.window === undefined,
+      segments: segments.map((r) => ({ range: r, vars: { ...ctx.vars, ...(r?.vars ?? {}) } })),
+      advanceState: windows === undefined,
       previousSeen,
       onPage: () => progress('extracting'),
       save: ctx.onUpdate,
+      ...(ctx.keepProgressOnFailure ? { keepProgressOnFailure: true } : {}),
       columnsFile: join(ctx.stageRoot, '..', 'columns', ctx.config.name.replace(/[^\w.-]/g, '_'), `${table.replace(/[^\w.-]/g, '_')}.json`),
       tokens: {
         save: (next) => ctx.tokens.save(ctx.runId, name, next),
@@ -204,12 +232,25 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
   }
 
   async function incrementalRange(): Promise<IncrementalRange | undefined> {
-    if (ctx.window) return windowRange({ endpoint: name, config: endpoint.incremental, window: ctx.window });
     if (!endpoint.incremental) return undefined;
     const state = await ctx.state.read(name, ctx.signal);
     const seen = (state as { seen?: unknown } | undefined)?.seen;
     if (Array.isArray(seen)) previousSeen = seen.filter((h): h is string => typeof h === 'string');
     return computeIncrementalRange({ endpoint: name, config: endpoint.incremental, state });
+  }
+
+  /** True (and the record finished) when the ledger already holds this unit's load. */
+  async function committedBefore(): Promise<boolean> {
+    const done = await (await ctx.destination()).ledgerEntry(ctx.runId, { connector: ctx.config.name, endpoint: name }, ctx.signal);
+    if (!done) return false;
+    Object.assign(record, { status: 'succeeded', rows_loaded: done.rows, already_loaded: true });
+    delete record.checkpoint;
+    delete record.error;
+    await ctx.tokens.drop(ctx.runId, name);
+    if (!ctx.keepStage) await rm(dir, { recursive: true, force: true });
+    log.info('already committed by another attempt; nothing requested or loaded', { table, rows: done.rows, run_id: ctx.runId });
+    progress('succeeded');
+    return true;
   }
 
   /** A crashed run's manifest, if every file it names is still on disk. */
@@ -234,4 +275,10 @@ function errorRecord(e: FloeError, redactor: Redactor): EndpointErrorRecord {
     ...(typeof d.status === 'number' ? { status: d.status } : {}),
     ...(typeof d.body_excerpt === 'string' ? { body_excerpt: redactor.text(d.body_excerpt) } : {}),
   };
+}
+
+/** A window's id, or `<first start>..<last end>` for a run of windows. */
+function spanId(windows: readonly BackfillWindow[]): string {
+  if (windows.length === 1) return windows[0]!.id;
+  return `${windows[0]!.id.split('..')[0]}..${windows[windows.length - 1]!.id.split('..')[1]}`;
 }

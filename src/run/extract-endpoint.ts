@@ -5,8 +5,8 @@ import type { Column, StageFile } from '../types.js';
 import { FloeError } from '../util/errors.js';
 import { HeapGuard } from '../util/heap-guard.js';
 import type { Logger } from '../util/logger.js';
+import { unionColumns } from './union-columns.js';
 import { normalizerSettings } from '../normalize/normalizer-settings.js';
-import { joinTypes, isInferredType } from '../normalize/type-lattice.js';
 import { readKnownColumns, saveKnownColumns } from './known-columns-file.js';
 import { IncrementalFilter } from './incremental/incremental-filter.js';
 import { maxCursor, type CursorValue } from './incremental/cursor-value.js';
@@ -27,10 +27,11 @@ export interface ExtractContext {
   readonly parts: Parts;
   readonly log: Logger;
   readonly signal: AbortSignal | undefined;
-  /** The incremental range (or backfill window) of this extraction, if any. */
-  readonly range: IncrementalRange | undefined;
-  /** Template variables for the requests. */
-  readonly vars: Readonly<Record<string, string>>;
+  /**
+   * What to request, in order: one segment for a run (its incremental range, if any), one per
+   * backfill window for a slice of several windows. All segments go into the same stage files.
+   */
+  readonly segments: readonly ExtractSegment[];
   /** Whether to advance the endpoint's state (not for backfill windows). */
   readonly advanceState: boolean;
   /** Hashes of the records at the top of the previous range (see SeenRecords). */
@@ -46,18 +47,38 @@ export interface ExtractContext {
   readonly columnsFile?: string;
   /** Where this extraction's resume token is kept, out of the run history. */
   readonly tokens: { save(next: unknown): Promise<void>; load(): Promise<unknown>; shown(next: unknown): unknown };
+  /**
+   * On a failure (not only a signal), checkpoint the last processed page and keep the files, so
+   * the next attempt under the same run id resumes there (a slice's retry).
+   */
+  readonly keepProgressOnFailure?: boolean;
+}
+
+/** One extraction pass: a range (or none) and the template variables its requests use. */
+export interface ExtractSegment {
+  readonly range: IncrementalRange | undefined;
+  readonly vars: Readonly<Record<string, string>>;
 }
 
 /**
  * Pages → incremental filter → normalizer → Parquet. Every `checkpoint_pages` pages the current
  * file is completed and a checkpoint (the next page's token, the complete files, the counts) is
  * saved in the run record, so a run that dies in page 900 of 1,000 resumes near page 900 — where
- * the pagination type allows it (see RESUME_SUPPORT).
+ * the pagination type allows it (see RESUME_SUPPORT). Several segments (the windows of a slice)
+ * run one after another into the same files; the end of a segment is a checkpoint too (at the
+ * same `checkpoint_pages` cadence, or when stopped), from which any pagination type resumes with
+ * the next segment.
  */
 export async function extractEndpoint(endpoint: EndpointConfig, record: EndpointRunRecord, ctx: ExtractContext): Promise<StagedManifest> {
   const every = ctx.config.stage.checkpoint_pages;
+  // A child resumes at its parent row (see childPages), whatever its pagination.
   const resumable = ctx.parentRows !== undefined || canResume(endpoint.pagination);
-  const from = resumable ? await usableCheckpoint(record.checkpoint, ctx) : undefined;
+  const segments = ctx.segments;
+  const single = segments.length === 1 ? segments[0]!.range : undefined;
+  // A checkpoint at a segment boundary (no token) resumes with any pagination; one inside a segment needs a resumable one.
+  const stored = await usableCheckpoint(record.checkpoint, ctx);
+  const from = stored && (stored.next === undefined || resumable) ? stored : undefined;
+  const fromSegment = from?.segment ?? 0;
   delete record.short_of_total;
   // The source's warnings (short of the API's total, …), then the normalizer's.
   const sourceWarnings: string[] = [];
@@ -71,19 +92,21 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
   const before: readonly StageFile[] = from ? from.files : [];
   let files: StageFile[] = [...before];
   const columnsBefore: readonly Column[] = from ? from.columns : [];
-  const vars = from ? from.vars : ctx.vars;
+  const kind = segments[0]?.range?.start.kind;
   let carriedMax: CursorValue | undefined =
-    from?.max && ctx.range ? readIncrementalState(from.max, { endpoint: ctx.name, kind: ctx.range.start.kind }) : undefined;
+    from?.max && kind ? readIncrementalState(from.max, { endpoint: ctx.name, kind }) : undefined;
 
   const inc = endpoint.incremental;
-  const filter = inc && ctx.range ? new IncrementalFilter({ endpoint: ctx.name, config: inc, start: ctx.range.start, end: ctx.range.end }) : undefined;
+  /** The current segment's filter; those of finished segments are summed into `done`. */
+  let filter: IncrementalFilter | undefined;
+  const done = { dropped: from?.out_of_range ?? 0, kept: 0, missing: 0 };
   const seen =
-    inc && ctx.range && ctx.advanceState
+    inc && single && ctx.advanceState
       ? new SeenRecords({
           cursorPath: inc.cursor_path,
-          kind: ctx.range.start.kind,
+          kind: single.start.kind,
           previousSeen: ctx.previousSeen,
-          previousMax: ctx.range.previous,
+          previousMax: single.previous,
           lookback: parseLookback(inc.lookback, `endpoints[${ctx.name}].incremental.lookback`),
           field: `endpoints[${ctx.name}].incremental.lookback`,
         })
@@ -105,23 +128,24 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
     fileMaxBytes: ctx.config.stage.file_max_mb * 1024 * 1024,
     firstPart: before.length,
   });
-  /** Completes the files so far and saves where the next page starts. */
-  const checkpoint = async (next: unknown): Promise<void> => {
+  /** Completes the files so far and saves where the next page starts (no token: at the start of `segment`). */
+  const checkpoint = async ({ segment, next, vars }: ResumePoint): Promise<void> => {
     const last = normalizer.flush();
     if (last) await writer.write(last);
     files = [...before, ...(await writer.checkpoint())];
     carriedMax = maxCursor(carriedMax, filter?.max);
     await ctx.tokens.save(next);
     record.checkpoint = {
-      next: ctx.tokens.shown(next),
+      ...(next !== undefined ? { next: ctx.tokens.shown(next) } : { next: undefined }),
       vars,
+      ...(segment > 0 ? { segment } : {}),
       files: [...files],
       columns: unionColumns(columnsBefore, normalizer.columns),
       pages: record.pages,
       rows: record.rows,
       bytes: record.bytes,
       received: record.received ?? 0,
-      ...(filter ? { out_of_range: (from?.out_of_range ?? 0) + filter.dropped } : {}),
+      ...(inc && kind ? { out_of_range: done.dropped + (filter?.dropped ?? 0) } : {}),
       ...(carriedMax ? { max: nextIncrementalState(undefined, carriedMax)! } : {}),
       ...(ctx.collect ? { parent_rows: ctx.collect.rows } : {}),
     };
@@ -129,53 +153,79 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
     ctx.log.debug('checkpoint', { pages: record.pages, rows: record.rows });
   };
   let sincePoint = 0;
-  /** The last processed page's next token: where a stopped extraction resumes. */
-  let lastNext: unknown;
+  /** Where a stopped extraction resumes: after the last processed page, or at the next segment. */
+  let point: ResumePoint | undefined;
   let invalidUtf8 = 0;
   let nonFinite = 0;
   const heap = new HeapGuard();
   try {
-    const resume = from ? { resumeFrom: from.next, resumedAt: { pages: from.pages, records: from.received ?? from.rows } } : {};
     await ctx.collect?.reset(from?.parent_rows ?? 0);
-    const pages =
-      ctx.parentRows !== undefined
-        ? childPages(ctx.source, endpoint, ctx.parentRows, {
-            ...(ctx.signal ? { signal: ctx.signal } : {}),
-            vars,
-            ...(from ? { resumeFrom: from.next } : {}),
-            log: ctx.log,
-            warn: (w) => sourceWarnings.push(w),
-          })
-        : ctx.source.pages(endpoint, { ...(ctx.signal ? { signal: ctx.signal } : {}), vars, ...resume });
-    for await (const page of pages) {
-      record.received = (record.received ?? 0) + page.records.length;
-      if (page.end?.warning !== undefined) {
-        const { code = 'WARNING', warning, expected, received, unit } = page.end;
-        sourceWarnings.push(`${code}: ${warning}`);
-        if (code === 'TOTAL_SHORT' && expected !== undefined && received !== undefined) {
-          record.short_of_total = { expected, received, unit: unit ?? 'records' };
+    for (let k = fromSegment; k < segments.length; k++) {
+      const segment = segments[k]!;
+      const resumeHere = from !== undefined && k === fromSegment && from.next !== undefined;
+      const vars = resumeHere ? from.vars : segment.vars;
+      const range = segment.range;
+      filter = inc && range ? new IncrementalFilter({ endpoint: ctx.name, config: inc, start: range.start, end: range.end }) : undefined;
+      const resume = resumeHere ? { resumeFrom: from.next, resumedAt: { pages: from.pages, records: from.received ?? from.rows } } : {};
+      const pages =
+        ctx.parentRows !== undefined
+          ? childPages(ctx.source, endpoint, ctx.parentRows, {
+              ...(ctx.signal ? { signal: ctx.signal } : {}),
+              vars,
+              ...(resumeHere ? { resumeFrom: from.next } : {}),
+              log: ctx.log,
+              warn: (w) => sourceWarnings.push(w),
+            })
+          : ctx.source.pages(endpoint, { ...(ctx.signal ? { signal: ctx.signal } : {}), vars, ...resume });
+      let more = false;
+      for await (const page of pages) {
+        record.received = (record.received ?? 0) + page.records.length;
+        if (page.end?.warning !== undefined) {
+          const { code = 'WARNING', warning, expected, received, unit } = page.end;
+          sourceWarnings.push(`${code}: ${warning}`);
+          if (code === 'TOTAL_SHORT' && expected !== undefined && received !== undefined) {
+            record.short_of_total = { expected, received, unit: unit ?? 'records' };
+          }
+        }
+        const inRange = filter ? filter.filter(page.records) : page.records;
+        const records = seen ? seen.filter(inRange) : inRange;
+        await ctx.collect?.add(records);
+        // load: false extracts for the children only: nothing is staged.
+        if (endpoint.load !== false) for (const batch of normalizer.push(records)) await writer.write(batch);
+        record.pages += 1;
+        if (endpoint.load !== false) record.rows += records.length;
+        record.bytes += page.bytes;
+        const next = page.resume ?? page.next;
+        more = page.next !== undefined;
+        point = more && resumable ? { segment: k, next, vars } : undefined;
+        invalidUtf8 += page.invalidUtf8 ?? 0;
+        nonFinite += page.nonFiniteNumbers ?? 0;
+        ctx.onPage();
+        heap.check();
+        if (ctx.signal?.aborted && more) break; // no new request after a signal
+        sincePoint += 1;
+        if (point && sincePoint >= every) {
+          sincePoint = 0;
+          await checkpoint(point);
         }
       }
-      const inRange = filter ? filter.filter(page.records) : page.records;
-      const records = seen ? seen.filter(inRange) : inRange;
-      await ctx.collect?.add(records);
-      // load: false extracts for the children only: nothing is staged.
-      if (endpoint.load !== false) for (const batch of normalizer.push(records)) await writer.write(batch);
-      record.pages += 1;
-      if (endpoint.load !== false) record.rows += records.length;
-      record.bytes += page.bytes;
-      lastNext = page.resume ?? page.next;
-      invalidUtf8 += page.invalidUtf8 ?? 0;
-      nonFinite += page.nonFiniteNumbers ?? 0;
-      ctx.onPage();
-      heap.check();
-      if (ctx.signal?.aborted && page.next !== undefined) break; // no new request after a signal
-      if (resumable && ++sincePoint >= every && page.next !== undefined) {
-        sincePoint = 0;
-        await checkpoint(lastNext);
+      if (ctx.signal?.aborted && more) throw aborted(ctx.signal);
+      carriedMax = maxCursor(carriedMax, filter?.max);
+      if (filter) {
+        done.dropped += filter.dropped;
+        done.kept += filter.kept;
+        done.missing += filter.missing;
+        filter = undefined;
+      }
+      if (k + 1 < segments.length) {
+        point = { segment: k + 1, next: undefined, vars: segments[k + 1]!.vars };
+        if (ctx.signal?.aborted) throw aborted(ctx.signal); // no next window after a signal
+        if (sincePoint >= every) {
+          sincePoint = 0;
+          await checkpoint(point);
+        }
       }
     }
-    if (ctx.signal?.aborted && lastNext !== undefined) throw aborted(ctx.signal);
     const last = normalizer.flush();
     if (last) await writer.write(last);
     files = [...before, ...(await writer.close())];
@@ -184,20 +234,24 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
       await stopGracefully();
       throw aborted(ctx.signal, e);
     }
+    if (ctx.keepProgressOnFailure) {
+      await stopGracefully('failed');
+      throw e;
+    }
     await writer.abort().catch(() => undefined);
     throw e;
   }
 
   /**
-   * Interrupted by a signal: the last page that was processed is checkpointed (its rows are in
+   * Interrupted by a signal (or failed, for a slice): the last page that was processed is checkpointed (its rows are in
    * the completed files), so the next run starts at the page after it, not at the last regular
    * checkpoint or page 1. Without a resumable pagination the extraction restarts anyway.
    */
-  async function stopGracefully(): Promise<void> {
+  async function stopGracefully(why: 'interrupted' | 'failed' = 'interrupted'): Promise<void> {
     try {
-      if (resumable && lastNext !== undefined) {
-        await checkpoint(lastNext);
-        ctx.log.info('interrupted: checkpoint saved', { pages: record.pages, rows: record.rows, files: files.length });
+      if (point !== undefined) {
+        await checkpoint(point);
+        ctx.log.info(`${why}: checkpoint saved`, { pages: record.pages, rows: record.rows, files: files.length });
       }
       await writer.close().catch(() => undefined);
     } catch (e) {
@@ -218,19 +272,26 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
   else delete record.warnings;
   const columns = unionColumns(columnsBefore, normalizer.columns);
   delete record.checkpoint;
-  const runMax = maxCursor(carriedMax, filter?.max);
-  const next = ctx.advanceState && ctx.range ? nextIncrementalState(ctx.range.previous, runMax) : undefined;
-  if (filter) {
-    record.out_of_range = (from?.out_of_range ?? 0) + filter.dropped;
-    ctx.log.info('incremental filter', { kept: filter.kept, out_of_range: filter.dropped, missing_cursor: filter.missing, unchanged: seen?.skipped ?? 0 });
+  const runMax = carriedMax;
+  const next = ctx.advanceState && single ? nextIncrementalState(single.previous, runMax) : undefined;
+  if (inc && kind) {
+    record.out_of_range = done.dropped;
+    ctx.log.info('incremental filter', { kept: done.kept, out_of_range: done.dropped, missing_cursor: done.missing, unchanged: seen?.skipped ?? 0 });
   }
-  const seenNow = seen?.seenFor(runMax === undefined ? ctx.range?.previous : maxCursor(ctx.range?.previous, runMax));
+  const seenNow = seen?.seenFor(runMax === undefined ? single?.previous : maxCursor(single?.previous, runMax));
   const rows = files.reduce((n, f) => n + f.rows, 0);
   // State is committed with the data; a run that loads nothing leaves it as it was.
   // load: false stages nothing, but the records it kept for its children still move its cursor.
   const moved = endpoint.load === false ? (ctx.collect?.rows ?? 0) > 0 : rows > 0;
   const state = next && moved ? { endpoint: ctx.name, value: { ...next, ...(seenNow ? { seen: seenNow } : {}) } } : undefined;
   return { files, columns, rows, ...(state ? { state } : {}) };
+}
+
+/** A place to resume: the token of the page after the last one processed in `segment`, or none (the segment's start). */
+interface ResumePoint {
+  readonly segment: number;
+  readonly next: unknown;
+  readonly vars: Readonly<Record<string, string>>;
 }
 
 /** The run summary's lines about values that were not loaded as sent, or columns renamed. */
@@ -272,19 +333,4 @@ async function usableCheckpoint(c: ExtractCheckpoint | undefined, ctx: ExtractCo
 export async function allOnDisk(files: readonly StageFile[]): Promise<boolean> {
   const present = await Promise.all(files.map((f) => stat(f.path).then(() => true, () => false)));
   return present.every(Boolean);
-}
-
-/** The table's columns across segments: every column, in first-seen order, types widened. */
-export function unionColumns(a: readonly Column[], b: readonly Column[]): Column[] {
-  const out = a.map((c) => ({ ...c }));
-  for (const c of b) {
-    const i = out.findIndex((x) => x.name === c.name);
-    if (i < 0) out.push({ ...c });
-    else {
-      const have = out[i]!;
-      if (have.type !== c.type && isInferredType(have.type) && isInferredType(c.type)) out[i] = { name: c.name, type: joinTypes(have.type, c.type) };
-      else if (have.type !== c.type) out[i] = { name: c.name, type: 'string' };
-    }
-  }
-  return out;
 }

@@ -5,6 +5,7 @@ import type { Column, ColumnBatch, Destination, Page, StageFile } from '../types
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { Redactor } from '../util/redact.js';
+import type { RequestLimiter } from '../source/rest/request-limiter.js';
 
 /**
  * The runner sees each middle module through the smallest interface it uses, so tests can swap
@@ -47,6 +48,11 @@ export interface PartDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly redactor: Redactor;
+  /**
+   * The API's request budget when it is shared beyond this run (`floe serve`'s store,
+   * `rate_limit.shared`); absent: the source keeps its own from `rate_limit`.
+   */
+  readonly limiter?: RequestLimiter;
 }
 
 export interface Parts {

@@ -27,6 +27,8 @@ export interface EndpointRunRecord {
   bytes: number;
   /** Rows that landed in the table (merge may collapse duplicate keys). */
   rows_loaded?: number;
+  /** The destination's ledger already held this load (another attempt committed it): nothing was loaded now. */
+  already_loaded?: true;
   extract_ms?: number;
   load_ms?: number;
   query_ids?: string[];
@@ -56,8 +58,13 @@ export interface EndpointRunRecord {
 }
 
 export interface ExtractCheckpoint {
-  /** The paginator's token for the next page (secrets masked; auth re-applies them). */
+  /**
+   * The paginator's token for the next page (secrets masked; auth re-applies them); absent at a
+   * segment boundary, where the extraction resumes with the first page of `segment`.
+   */
   readonly next: unknown;
+  /** Which segment (backfill window of a slice) `next` belongs to; absent: the first. */
+  readonly segment?: number;
   /** The template variables the extraction started with; a resume must use the same. */
   readonly vars: Readonly<Record<string, string>>;
   readonly files: readonly StageFile[];

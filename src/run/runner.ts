@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import PQueue from 'p-queue';
 import { endpointName, type LoadedConfig } from '../config/load-config.js';
 import type { EndpointConfig } from '../config/schema.js';
 import { whereDataGoes } from '../config/where-data-goes.js';
@@ -9,13 +7,15 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { FloeError } from '../util/errors.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { defaultParts } from './default-parts.js';
-import { runEndpoint, type ProgressEvent } from './endpoint-job.js';
+import type { ProgressEvent } from './endpoint-job.js';
 import type { Parts } from './parts.js';
 import { newRunId, RunHistory, type RunRecord, type RunStatus } from './run-history.js';
 import { RunLock } from './run-lock.js';
-import { pendingEndpoint, RunResources } from './run-resources.js';
-import { childrenOf, neededFields, withAncestors } from './parent-child/families.js';
-import { ParentRowsFile } from './parent-child/parent-rows.js';
+import { pendingEndpoint } from './run-resources.js';
+import { runUnits } from './run-units.js';
+import { hashConfig } from './config-hash.js';
+import type { RequestLimiter } from '../source/rest/request-limiter.js';
+import { withAncestors } from './parent-child/families.js';
 
 export interface RunOptions {
   /** Only these endpoints (by name); all when absent. */
@@ -43,6 +43,8 @@ export interface RunDeps {
   readonly parts?: Parts;
   /** Default: JSON files under `<stateDir>/runs`; `floe serve` keeps records in its store. */
   readonly history?: RunHistorySink;
+  /** The API's request budget shared beyond this run (`floe serve`'s store, `rate_limit.shared`). */
+  readonly limiter?: RequestLimiter;
 }
 
 /**
@@ -85,6 +87,7 @@ export async function runConnector(
       clock,
       logger,
       parts: deps.parts ?? defaultParts,
+      limiter: deps.limiter,
     });
   } finally {
     await lock.release();
@@ -167,6 +170,7 @@ interface ExecuteContext {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly parts: Parts;
+  readonly limiter: RequestLimiter | undefined;
 }
 
 async function execute(
@@ -175,7 +179,7 @@ async function execute(
   selected: readonly EndpointConfig[],
   ctx: ExecuteContext,
 ): Promise<RunRecord> {
-  const { config, redactor } = loaded;
+  const { config } = loaded;
   const { clock, logger, parts, opts } = ctx;
   // Saves are chained so concurrent endpoints never interleave writes of the same file.
   let saving: Promise<void> = Promise.resolve();
@@ -187,68 +191,24 @@ async function execute(
     destination: config.destination.type,
   });
 
-  const shared = new RunResources(config, parts, { clock, logger, redactor }, ctx.stateDir);
-
-  const queue = new PQueue({ concurrency: Math.max(1, opts.concurrency ?? 4) });
-  const records = new Map(selected.map((e, i) => [endpointName(e), record.endpoints[i]!] as const));
-  /** One endpoint, then its children (parent/child endpoints run as a tree, in order). */
-  const runTree = async (endpoint: EndpointConfig, parentRows?: ParentRowsFile): Promise<void> => {
-    const name = endpointName(endpoint);
-    const endpointRecord = records.get(name)!;
-    const children = childrenOf(name, selected);
-    const rows =
-      children.length > 0
-        ? new ParentRowsFile(join(ctx.stateDir, 'stage', record.run_id, '_floe_parents', `${name}.jsonl`), neededFields(name, selected))
-        : undefined;
-    // Finished before an interruption: skipped (its children read the records it kept).
-    if (endpointRecord.status !== 'succeeded') {
-      // After a signal no endpoint starts; it stays pending for the run that continues this one.
-      if (opts.signal?.aborted) return;
-      await runEndpoint(endpoint, endpointRecord, {
-        runId: record.run_id,
-        config,
-        stageRoot: join(ctx.stateDir, 'stage'),
-        source: shared.source,
-        destination: shared.destination,
-        state: shared.state,
-        tokens: shared.tokens,
-        vars: opts.vars ?? {},
-        parts,
-        clock,
-        logger,
-        redactor,
-        signal: opts.signal,
-        keepStage: opts.keepStage ?? false,
-        onProgress: opts.onProgress ?? (() => undefined),
-        onUpdate: save,
-        family: {
-          ...(rows ? { collect: rows } : {}),
-          ...(parentRows && endpoint.parent ? { parentRows: () => parentRows.read(endpoint.parent!.endpoint) } : {}),
-        },
-      });
-    }
-    if (children.length === 0) return;
-    if (endpointRecord.status === 'succeeded') {
-      for (const child of children) await runTree(child, rows);
-      if (!opts.signal?.aborted) await rows?.remove();
-    } else if (endpointRecord.status === 'failed') {
-      for (const child of children) failTree(child, name);
-    }
-  };
-  /** A child of a failed parent fails too, naming it (and so do its own children). */
-  const failTree = (endpoint: EndpointConfig, parent: string): void => {
-    const r = records.get(endpointName(endpoint))!;
-    r.status = 'failed';
-    r.error = { code: 'PARENT_FAILED', kind: 'terminal', message: `parent endpoint "${parent}" failed; nothing was requested` };
-    for (const child of childrenOf(endpointName(endpoint), selected)) failTree(child, endpointName(endpoint));
-  };
-  try {
-    const roots = selected.filter((e) => e.parent === undefined || !records.has(e.parent.endpoint));
-    await Promise.all(roots.map((endpoint) => queue.add(() => runTree(endpoint))));
-    await save();
-  } finally {
-    await shared.close(logger);
-  }
+  await runUnits(
+    loaded,
+    // Units that finished before an interruption are skipped there (their children still read them).
+    selected.map((endpoint, i) => ({ endpoint, record: record.endpoints[i]!, runId: record.run_id })),
+    {
+      stateDir: ctx.stateDir,
+      parts,
+      clock,
+      logger,
+      concurrency: opts.concurrency ?? 4,
+      signal: opts.signal,
+      keepStage: opts.keepStage ?? false,
+      vars: opts.vars ?? {},
+      limiter: ctx.limiter,
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      onUpdate: save,
+    },
+  );
 
   record.status = runStatus(record, opts.signal);
   record.finished_at = new Date(clock.now()).toISOString();
@@ -269,15 +229,6 @@ function runStatus(record: RunRecord, signal: AbortSignal | undefined): RunStatu
   const failed = record.endpoints.filter((e) => e.status === 'failed').length;
   if (failed === 0) return 'succeeded';
   return failed === record.endpoints.length ? 'failed' : 'partially_failed';
-}
-
-/**
- * Identifies the config's content without its secrets: a rotated API key or token (in a secret
- * field, or from `{{ env.X }}` in a URL or header) is the same config, so an interrupted run is
- * still continued after the rotation instead of reloading what it already committed.
- */
-function hashConfig({ config, redactor }: LoadedConfig): string {
-  return createHash('sha256').update(JSON.stringify(redactor.value(config))).digest('hex').slice(0, 16);
 }
 
 export function selectEndpoints(

@@ -41,6 +41,14 @@ export class StateStore {
     else await this.mirror(endpoint, value);
   }
 
+  /**
+   * Drops the mirror of an endpoint, so the next read asks the destination: for processes that
+   * share a destination but not a state dir (slices on several machines), whose mirror may lag.
+   */
+  async forget(endpoint: string): Promise<void> {
+    await rm(this.file(endpoint), { force: true });
+  }
+
   /** What the destination holds, ignoring the mirror (for `floe state show`). */
   async readCommitted(endpoint: string, signal?: AbortSignal): Promise<unknown> {
     return (await (await this.destination()).readState(this.key(endpoint), signal))?.value;

@@ -42,6 +42,7 @@ export type ErrorCode =
   | 'RUN_LOCKED'
   | 'PUSH_SOURCE_FAILED'
   | 'DESTINATION_LOCKED'
+  | 'RATE_BUDGET_UNAVAILABLE'
   | 'ABORTED'
   | 'INTERNAL';
 

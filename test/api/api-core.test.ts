@@ -93,9 +93,13 @@ describe.each(storeKinds())('management API on $name', (kind) => {
       resources: [{ name: 'customers', endpoint: { path: 'customers', data_selector: 'data' } }],
       destination: { type: 'snowflake', account: 'acme', user: 'floe', authenticator: 'snowflake', password: SF_PASSWORD, database: 'RAW' },
     };
-    const r = await api.call<{ id: string; dialect: string; config: Record<string, Record<string, unknown>> }>('POST', '/connectors', { name: 'dlt-one', config: dlt });
+    const r = await api.call<{ id: string; dialect: string; config: Record<string, Record<string, unknown>>; endpoints: unknown[] }>('POST', '/connectors', { name: 'dlt-one', config: dlt });
     expect(r.status).toBe(201);
     expect(r.body.dialect).toBe('dlt');
+    // Endpoints as runs name them, whatever the dialect.
+    expect(r.body.endpoints).toEqual([
+      { name: 'customers', table: 'customers', method: 'GET', path: 'customers', pagination: null, incremental_cursor_path: null, write_disposition: null },
+    ]);
     expect(r.body.config.auth).toEqual({ type: 'bearer', token: '***' });
     expect(r.body.config.destination!.password).toBe('***');
     expect(JSON.stringify(r.body)).not.toContain(SECRET);
@@ -103,8 +107,9 @@ describe.each(storeKinds())('management API on $name', (kind) => {
     const patched = await api.call<{ config: Record<string, unknown> }>('PATCH', `/connectors/${r.body.id}`, { config: r.body.config });
     expect(patched.status).toBe(200);
     const yaml = `name: yaml-one\nbase_url: https://api.example.com\nauth: { type: api_key, key_name: X-API-Key, key_value: ${SECRET} }\nendpoints:\n  - path: /things\n`;
-    const y = await api.call<{ dialect: string }>('POST', '/connectors', { config: yaml });
+    const y = await api.call<{ dialect: string; endpoints: { name: string; table: string }[] }>('POST', '/connectors', { config: yaml });
     expect(y.status).toBe(201);
+    expect(y.body.endpoints.map((e) => [e.name, e.table])).toEqual([['things', 'things']]);
     // Straight from the database: no table holds a secret in plain text, in any encoding.
     const dump = JSON.stringify(
       await Promise.all(['connectors', 'runs', 'schedules', 'api_tokens', 'floe_meta'].map((t) => api.server.store.db.query(`SELECT * FROM ${t}`))),

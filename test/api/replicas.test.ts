@@ -42,7 +42,7 @@ function startReplica(env: Record<string, string>, dataDir: string): Promise<{ c
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /floe serve: (http:\/\/\S+)\/api\/v1/.exec(out);
+      const m = /API (http:\/\/\S+)\/api\/v1/.exec(out);
       if (m) resolve({ child, url: m[1]! });
     });
     child.once('exit', (code) => reject(new Error(`replica exited ${code}: ${err}`)));

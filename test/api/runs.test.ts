@@ -125,10 +125,17 @@ describe.each(storeKinds())('runs, live events, preview, state and backfills on 
     const source = await useMockApi();
     source.get('/users', offsetPages(dataset(3, (i) => ({ id: i, name: `n${i}`, address: { city: 'Auckland', country: 'NZ' } })), { recordsKey: 'data' }));
     const c = await api.call<{ id: string }>('POST', '/connectors', config(source.url, api.dir, 'picker'));
-    type Preview = { inferred_columns: { name: string }[]; columns: { name: string }[]; sample: Record<string, unknown>[]; applied: boolean };
+    type Preview = {
+      inferred_columns: { name: string; selected_as: string | null }[];
+      inferred_sample: Record<string, unknown>[];
+      columns: { name: string }[];
+      sample: Record<string, unknown>[];
+      applied: boolean;
+    };
     const p = await api.call<Preview>('POST', `/connectors/${c.body.id}/preview`, { endpoint: 'users' });
     expect(p.status).toBe(200);
     expect(p.body.inferred_columns.map((x) => x.name)).toEqual(['id', 'name', 'address_city', 'address_country']);
+    expect(p.body.inferred_columns.map((x) => x.selected_as)).toEqual(['id', 'name', 'address_city', 'address_country']);
     const picked = await api.call<Preview>('POST', `/connectors/${c.body.id}/preview`, {
       endpoint: 'users',
       columns: { exclude: ['address_country'], rename: { address_city: 'city' } },
@@ -138,10 +145,17 @@ describe.each(storeKinds())('runs, live events, preview, state and backfills on 
     expect(picked.body.columns.map((x) => x.name)).toEqual(['id', 'name', 'city']);
     expect(picked.body.sample[0]).toEqual({ id: 1, name: 'n1', city: 'Auckland' });
     expect(picked.body.applied).toBe(true);
+    // Every inferred column keeps its sample values, and says what the selection makes of it.
+    expect(picked.body.inferred_columns.map((x) => x.selected_as)).toEqual(['id', 'name', 'city', null]);
+    expect(picked.body.inferred_sample[0]).toEqual({ id: 1, name: 'n1', address_city: 'Auckland', address_country: 'NZ' });
+    // A parent name covers its children (floe's rule, not the client's): include ['address'].
+    const parent = await api.call<Preview>('POST', `/connectors/${c.body.id}/preview`, { endpoint: 'users', columns: { include: ['address'], rename: { address_city: 'city' } } });
+    expect(parent.body.inferred_columns.map((x) => x.selected_as)).toEqual([null, null, 'city', 'address_country']);
+    expect(parent.body.columns.map((x) => x.name)).toEqual(['city', 'address_country']);
     const saved = await api.call<{ config: { endpoints: { columns?: unknown }[] } }>('GET', `/connectors/${c.body.id}`);
     expect(saved.body.config.endpoints[0]!.columns).toEqual({ exclude: ['address_country'], rename: { address_city: 'city' } });
-    // Two previews, each one request to the source.
-    expect(source.requestsTo('/users')).toHaveLength(2);
+    // Each preview is one request to the source.
+    expect(source.requestsTo('/users')).toHaveLength(3);
   });
 
   it('shows, sets and resets incremental state, and backfills in windows', async () => {

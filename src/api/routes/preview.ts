@@ -45,6 +45,17 @@ function withColumns(loaded: LoadedConfig, name: string, columns: ColumnsConfig 
   return { ...loaded, config: { ...loaded.config, endpoints } };
 }
 
+function withoutRename(columns: ColumnsConfig): ColumnsConfig {
+  const rest = { ...columns };
+  delete rest.rename;
+  return rest;
+}
+
+/** Sample values as JSON: 64-bit integers beyond 2^53 as their exact decimal text. */
+function jsonRows(rows: readonly Record<string, unknown>[]): unknown {
+  return JSON.parse(JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+}
+
 export const previewRoutes = [
   defineRoute({
     method: 'POST',
@@ -77,8 +88,13 @@ export const previewRoutes = [
       const parts = replayFirstPage(defaultParts);
       const deps = { parts, logger: log, clock: serve.clock };
       try {
-        const inferred = await previewEndpoint(withColumns(loaded, name, undefined), name, { rows: 0 }, deps);
+        const inferred = await previewEndpoint(withColumns(loaded, name, undefined), name, { rows: body.rows }, deps);
         const selected = await previewEndpoint(loaded, name, { rows: body.rows }, deps);
+        const selection = loaded.config.endpoints.find((e) => endpointName(e) === name)?.columns;
+        // Without rename every kept column keeps its flattened name: that run says exactly which
+        // inferred columns the selection keeps, by floe's own include/exclude rules.
+        const keptRun = selection?.rename ? await previewEndpoint(withColumns(loaded, name, withoutRename(selection)), name, { rows: 0 }, deps) : selected;
+        const kept = selection ? new Set(keptRun.columns.map((x) => x.name)) : undefined;
         let applied = false;
         if (body.apply && body.columns) {
           await store.db.transaction((tx) => store.connectors.update(tx, c.id, { name: c.name, dialect: c.dialect, config: sealed }, serve.clock.now()));
@@ -92,9 +108,14 @@ export const previewRoutes = [
           status: selected.status,
           records: selected.records,
           has_next_page: selected.hasNextPage,
-          inferred_columns: inferred.columns,
+          inferred_columns: inferred.columns.map((x) => ({
+            name: x.name,
+            type: x.type,
+            selected_as: !kept || kept.has(x.name) ? (selection?.rename?.[x.name] ?? x.name) : null,
+          })),
+          inferred_sample: jsonRows(inferred.sample),
           columns: selected.columns,
-          sample: JSON.parse(JSON.stringify(selected.sample, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as unknown,
+          sample: jsonRows(selected.sample),
           applied,
         };
       } catch (e) {

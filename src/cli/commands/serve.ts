@@ -63,7 +63,7 @@ export function serveCommand(program: Command, cli: CliContext): Command {
           rateLimit: { perSecond: opts.rateLimit, burst: opts.rateLimit * 5 },
           ...Object.fromEntries(Object.entries(timing).filter(([, v]) => v !== undefined)),
         });
-        cli.io.stdout.write(`floe serve: ${server.url}/api/v1 (store: ${server.store.db.kind}; OpenAPI: ${server.url}/api/v1/openapi.json)\n`);
+        cli.io.stdout.write(`floe serve: console ${server.url}/ · API ${server.url}/api/v1 (store: ${server.store.db.kind}; OpenAPI: ${server.url}/api/v1/openapi.json)\n`);
         await new Promise<void>((resolve) => {
           const signal = cli.io.signal;
           if (!signal || signal.aborted) return resolve();

@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import PQueue from 'p-queue';
 import { endpointName, type LoadedConfig } from '../../config/load-config.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
 import { defaultParts } from '../default-parts.js';
-import { runEndpoint } from '../endpoint-job.js';
 import type { Parts } from '../parts.js';
 import type { EndpointRunRecord } from '../run-history.js';
 import { RunLock } from '../run-lock.js';
 import { selectEndpoints } from '../runner.js';
-import { pendingEndpoint, RunResources } from '../run-resources.js';
+import { pendingEndpoint } from '../run-resources.js';
+import { runUnits } from '../run-units.js';
+import type { RequestLimiter } from '../../source/rest/request-limiter.js';
 import { planWindows } from './windows.js';
 
 export interface BackfillOptions {
@@ -63,9 +63,9 @@ export interface BackfillRecords {
 export async function runBackfill(
   loaded: LoadedConfig,
   opts: BackfillOptions,
-  deps: { clock?: Clock; logger?: Logger; parts?: Parts; records?: BackfillRecords } = {},
+  deps: { clock?: Clock; logger?: Logger; parts?: Parts; records?: BackfillRecords; limiter?: RequestLimiter } = {},
 ): Promise<BackfillRecord> {
-  const { config, redactor } = loaded;
+  const { config } = loaded;
   const clock = deps.clock ?? systemClock;
   const parts = deps.parts ?? defaultParts;
   const stateDir = resolve(opts.stateDir ?? '.floe');
@@ -113,42 +113,28 @@ export async function runBackfill(
       already_done: skipped,
     });
 
-    const shared = new RunResources(config, parts, { clock, logger, redactor }, stateDir);
-    const queue = new PQueue({ concurrency: Math.max(1, opts.concurrency ?? 4) });
-    try {
-      await Promise.all(
-        record.windows
-          .filter((unit) => !unit.skipped)
-          .map((unit) => {
-            const window = windows.find((w) => w.id === unit.window)!;
-            const endpoint = selected.find((e) => endpointName(e) === unit.name)!;
-            return queue.add(async () => {
-              if (opts.signal?.aborted) return; // stays pending for the next run of this backfill
-              await runEndpoint(endpoint, unit, {
-                runId: unit.run_id,
-                config,
-                stageRoot: join(stateDir, 'stage'),
-                source: shared.source,
-                destination: shared.destination,
-                state: shared.state,
-              tokens: shared.tokens,
-                vars: {},
-                window,
-                parts,
-                clock,
-                logger,
-                redactor,
-                signal: opts.signal,
-                keepStage: opts.keepStage ?? false,
-                onProgress: () => undefined,
-                onUpdate: save,
-              });
-            });
-          }),
-      );
-    } finally {
-      await shared.close(logger);
-    }
+    await runUnits(
+      loaded,
+      record.windows
+        .filter((unit) => !unit.skipped)
+        .map((unit) => ({
+          endpoint: selected.find((e) => endpointName(e) === unit.name)!,
+          record: unit,
+          runId: unit.run_id,
+          windows: [windows.find((w) => w.id === unit.window)!],
+        })),
+      {
+        stateDir,
+        parts,
+        clock,
+        logger,
+        concurrency: opts.concurrency ?? 4,
+        signal: opts.signal,
+        keepStage: opts.keepStage ?? false,
+        limiter: deps.limiter,
+        onUpdate: save,
+      },
+    );
     const failed = record.windows.filter((w) => w.status === 'failed').length;
     const unfinished = record.windows.some((w) => w.status !== 'succeeded' && w.status !== 'failed');
     record.status = opts.signal?.aborted && unfinished

@@ -6,7 +6,7 @@ import type { Auth } from './auth/auth.js';
 import { createAuth } from './auth/create-auth.js';
 import { createHttpClient } from './http-client.js';
 import type { Transport } from './http.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { RequestLimiter } from './request-limiter.js';
 
 /** What every client of one source shares. */
 export interface EndpointClientsDeps {
@@ -15,8 +15,8 @@ export interface EndpointClientsDeps {
   readonly redactor: Redactor;
   /** The bare transport (one connection pool). */
   readonly transport: Transport;
-  /** The connector's one rate limiter: endpoints with their own auth spend the same budget. */
-  readonly limiter: RateLimiter;
+  /** The connector's one rate limiter (or a shared budget): endpoints with their own auth spend the same budget. */
+  readonly limiter: RequestLimiter;
   readonly trusts: (url: string) => boolean;
   readonly retryJitter?: number | undefined;
   readonly random?: (() => number) | undefined;

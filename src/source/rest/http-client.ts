@@ -6,8 +6,10 @@ import type { Auth } from './auth/auth.js';
 import { authMiddleware } from './auth/auth-middleware.js';
 import { compose, type Transport } from './http.js';
 import { loggingMiddleware } from './logging-middleware.js';
-import { rateLimitMiddleware, type RateLimiter } from './rate-limiter.js';
-import { retryMiddleware } from './retry-middleware.js';
+import { rateLimitMiddleware } from './rate-limiter.js';
+import type { RequestLimiter } from './request-limiter.js';
+import { parseRetryAfter } from './retry-after.js';
+import { RETRY_AFTER_STATUSES, retryMiddleware } from './retry-middleware.js';
 
 /** What the client's middleware needs; one set per RestSource. */
 export interface HttpClientDeps {
@@ -16,7 +18,8 @@ export interface HttpClientDeps {
   readonly redactor: Redactor;
   /** The bare transport that puts requests on the wire. */
   readonly transport: Transport;
-  readonly limiter: RateLimiter;
+  /** The source's own `RateLimiter`, or a shared budget (see `RequestLimiter`). */
+  readonly limiter: RequestLimiter;
   readonly auth?: Auth | undefined;
   /** True for URLs that may carry credentials (base_url's origin); default: all. */
   readonly trusts?: ((url: string) => boolean) | undefined;
@@ -39,6 +42,14 @@ export function createHttpClient(
   deps: HttpClientDeps,
 ): Transport {
   const { clock, logger, redactor, auth } = deps;
+  const respect = config.rate_limit?.respect_retry_after ?? true;
+  // A Retry-After the retry layer would wait out pauses every holder of a shared budget; a longer
+  // one fails the request (HTTP_RATE_LIMITED) and must not hang the others for an hour.
+  const notBefore = (res: { status: number; headers: Readonly<Record<string, string>> }): number | undefined => {
+    if (!respect || !RETRY_AFTER_STATUSES.has(res.status)) return undefined;
+    const ms = parseRetryAfter(res.headers['retry-after'], clock.now());
+    return ms !== undefined && ms > 0 && ms <= config.retry.max_delay_seconds * 1000 ? clock.now() + ms : undefined;
+  };
   return compose(
     [
       loggingMiddleware(logger, redactor, clock),
@@ -52,7 +63,7 @@ export function createHttpClient(
         ...(deps.random !== undefined ? { random: deps.random } : {}),
       }),
       ...(auth !== undefined ? [authMiddleware(auth, logger, redactor, deps.trusts)] : []),
-      rateLimitMiddleware(deps.limiter),
+      rateLimitMiddleware(deps.limiter, notBefore),
     ],
     deps.transport,
   );

@@ -1,8 +1,9 @@
 import type { RateLimitConfig } from '../../config/schema.js';
 import type { Clock } from '../../util/clock.js';
-import type { Middleware } from './http.js';
+import type { HttpResponse, Middleware } from './http.js';
 import { abortable } from './abortable.js';
 import { abortedError } from './network-errors.js';
+import type { RequestLimiter } from './request-limiter.js';
 
 /**
  * Added to each window before dividing it among its requests. Sends are spaced on our clock, but a
@@ -35,7 +36,7 @@ export function rateLimitIntervalMs(
  * reserved slot), so a late wake-up never lets two requests bunch up. Waiters are served in
  * arrival order; one limiter is shared by every endpoint of a RestSource.
  */
-export class RateLimiter {
+export class RateLimiter implements RequestLimiter {
   private last: number | undefined;
   private tail: Promise<void> = Promise.resolve();
 
@@ -75,10 +76,21 @@ export class RateLimiter {
   }
 }
 
-/** Middleware that passes every request through the limiter right before it is sent. */
-export function rateLimitMiddleware(limiter: RateLimiter): Middleware {
+/**
+ * Middleware that passes every request through the limiter right before it is sent. When the
+ * limiter can pause (a shared budget) and `notBefore` reads an instant from a response (a 429's
+ * `Retry-After`), every holder of the budget is paused until then, not only the request that was
+ * told; the retry layer above still waits and retries that one.
+ */
+export function rateLimitMiddleware(
+  limiter: RequestLimiter,
+  notBefore?: (res: HttpResponse) => number | undefined,
+): Middleware {
   return (next) => async (req, signal) => {
     await limiter.acquire(signal);
-    return next(req, signal);
+    const res = await next(req, signal);
+    const until = limiter.pause && notBefore ? notBefore(res) : undefined;
+    if (until !== undefined) await limiter.pause!(until);
+    return res;
   };
 }

@@ -11,6 +11,7 @@ import { createPaginator } from './paginators/create-paginator.js';
 import type { PageTarget, Paginator } from './paginators/paginator.js';
 import { FetchAhead } from './fetch-ahead.js';
 import { RateLimiter, rateLimitIntervalMs } from './rate-limiter.js';
+import type { RequestLimiter } from './request-limiter.js';
 import { renderRequestConfig } from './render-templates.js';
 import type { PagesOptions } from './pages-options.js';
 
@@ -40,12 +41,19 @@ export interface RestSourceDeps {
   retryJitter?: number;
   /** Randomness for the jitter; default `Math.random`. */
   random?: () => number;
+  /**
+   * The request budget, when it is shared beyond this source: `floe serve`'s store for its
+   * workers, or `rate_limit.shared` across `floe run-slice` processes. Default: a `RateLimiter` of
+   * this source's own from `config.rate_limit`.
+   */
+  limiter?: RequestLimiter | undefined;
 }
 
 /**
  * The REST API source: streams each endpoint's pages (records already picked by `records_path`).
  * Create ONE per run: endpoints share its rate limiter, OAuth token and connection pool, and may
- * be extracted concurrently. Call `close()` when the run ends.
+ * be extracted concurrently. Call `close()` when the run ends. A limiter shared with other
+ * sources (other runs, processes or machines) can be injected as `deps.limiter`.
  */
 export class RestSource {
   private readonly pool: PooledTransport | undefined;
@@ -68,7 +76,7 @@ export class RestSource {
       logger,
       redactor,
       transport,
-      limiter: new RateLimiter(rateLimitIntervalMs(config.rate_limit), clock),
+      limiter: deps.limiter ?? new RateLimiter(rateLimitIntervalMs(config.rate_limit), clock),
       trusts: (url) => this.scope.trusts(url),
       retryJitter: deps.retryJitter,
       random: deps.random,

@@ -14,7 +14,7 @@ import { DEFAULT_RETRY_STATUSES, ResponsePolicy } from './response-policy.js';
 /** Statuses retried by default: rate limited, and server errors that are usually momentary. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set(DEFAULT_RETRY_STATUSES);
 /** Statuses whose `Retry-After` is honoured. */
-const RETRY_AFTER_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+export const RETRY_AFTER_STATUSES: ReadonlySet<number> = new Set([429, 503]);
 
 /** What the retry middleware needs: the retry config, Retry-After policy, clock and logging. */
 export interface RetryOptions {
