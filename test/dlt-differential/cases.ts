@@ -141,6 +141,25 @@ export const CASES: readonly DiffCase[] = [
       ]),
   },
   {
+    name: 'child_incremental_twice',
+    covers: 'an incremental child (one cursor across all parents, filtered client-side) over two runs, append: the boundary rows are not loaded again',
+    config: (base) =>
+      shop(base, [
+        { name: 'categories', endpoint: { path: 'categories', paginator: 'single_page' } },
+        {
+          name: 'recent_products',
+          endpoint: {
+            path: 'categories/{resources.categories.id}/products',
+            data_selector: 'products',
+            paginator: 'single_page',
+            response_actions: [{ status_code: 404, action: 'ignore' }],
+            incremental: { cursor_path: 'updatedAt', initial_value: '2024-04-05T00:00:00Z' },
+          },
+        },
+      ]),
+    runs: 2,
+  },
+  {
     name: 'incremental_start_end',
     covers: 'incremental with start_param/end_param, initial_value and end_value, page_number',
     config: (base) =>
