@@ -156,7 +156,20 @@ describe.skipIf(skipBrowserTests)('web console in headless Chromium', () => {
     await page.click('text=Edit YAML');
     await expect.poll(() => page.inputValue('#connector-yaml')).toContain('key_value: "***"');
     expect(await page.content()).not.toContain(demo.key);
-    await page.click('text=Cancel');
+    // Saving an edit with the key still "***" keeps the stored key: the run below signs in with it.
+    const edited = (await page.inputValue('#connector-yaml')).replace(
+      'requests_per_second: 8',
+      'requests_per_second: 9',
+    );
+    expect(edited).toContain('requests_per_second: 9');
+    await page.fill('#connector-yaml', edited);
+    await page.click('text=Save changes');
+    await expect.poll(() => page.locator('main h1').innerText()).toBe('demo');
+    const saved = await api.call<{
+      config: { rate_limit: { requests_per_second: number }; auth: { key_value: string } };
+    }>('GET', `/connectors/${connectorId}`);
+    expect(saved.body.config.rate_limit.requests_per_second).toBe(9);
+    expect(saved.body.config.auth.key_value).toBe('***');
   }, 180_000);
 
   it('test extraction: inferred columns with types and samples; a column excluded by keyboard and one renamed inline, saved to the connector', async () => {
@@ -357,6 +370,8 @@ describe.skipIf(skipBrowserTests)('web console in headless Chromium', () => {
     // The token never travels in a URL (the WebSocket signs in with a one-time ticket), and no
     // event carries the connector's secret.
     expect(urls.length).toBeGreaterThan(20);
+    // Built at install and served by floe serve: nothing comes from a CDN or any other origin.
+    expect(urls.filter((u) => !u.startsWith(`${api.url}/`) && !u.startsWith('data:'))).toEqual([]);
     expect(urls.filter((u) => u.includes(api.token))).toEqual([]);
     expect(frames.length).toBeGreaterThan(0);
     expect(frames.filter((f) => f.includes(demo.key))).toEqual([]);
