@@ -52,6 +52,12 @@ export interface Page {
    * put in its next link). Only for the private checkpoint token file (mode 0600), never shown.
    */
   readonly resume?: unknown;
+  /**
+   * More records of the same response follow (a huge page read as a stream is handed out in
+   * parts): only `index`, `url`, `status` and `records` are set; the response's last part is a
+   * full Page. Checkpoints and page counts go by full pages.
+   */
+  readonly more?: true;
 }
 
 /** Why an extraction ended; `warning` when it ended short of what the API announced. */

@@ -157,6 +157,8 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
   let point: ResumePoint | undefined;
   let invalidUtf8 = 0;
   let nonFinite = 0;
+  /** True while the parts of a streamed page are read: no checkpoint can be taken then. */
+  let midPage = false;
   const heap = new HeapGuard();
   try {
     await ctx.collect?.reset(from?.parent_rows ?? 0);
@@ -192,8 +194,14 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
         await ctx.collect?.add(records);
         // load: false extracts for the children only: nothing is staged.
         if (endpoint.load !== false) for (const batch of normalizer.push(records)) await writer.write(batch);
-        record.pages += 1;
         if (endpoint.load !== false) record.rows += records.length;
+        // A part of a streamed page: the page (its count, bytes, checkpoint) is complete with its last part.
+        midPage = page.more === true;
+        if (midPage) {
+          heap.check();
+          continue;
+        }
+        record.pages += 1;
         record.bytes += page.bytes;
         const next = page.resume ?? page.next;
         more = page.next !== undefined;
@@ -249,7 +257,7 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
    */
   async function stopGracefully(why: 'interrupted' | 'failed' = 'interrupted'): Promise<void> {
     try {
-      if (point !== undefined) {
+      if (point !== undefined && !midPage) {
         await checkpoint(point);
         ctx.log.info(`${why}: checkpoint saved`, { pages: record.pages, rows: record.rows, files: files.length });
       }

@@ -29,6 +29,8 @@ import { pageEnd } from './page-end.js';
 import { endSettings, errorShape, reportedTotals, totalSource } from './page-rules.js';
 import { errorPageError, repeatedPageError, urlLoopError } from './pagination-errors.js';
 import { StopSignals } from './stop-signals.js';
+import { streamableKeys } from './record-splitter.js';
+import { STREAM_ABOVE_BYTES, streamedRecords } from './streamed-page.js';
 import { detectPagination } from './paginators/detect-pagination.js';
 
 export interface RestSourceDeps {
@@ -41,6 +43,8 @@ export interface RestSourceDeps {
   retryJitter?: number;
   /** Randomness for the jitter; default `Math.random`. */
   random?: () => number;
+  /** Bodies bigger than this many bytes are streamed (see `Page.more`); default 32 MB. */
+  streamAboveBytes?: number;
   /**
    * The request budget, when it is shared beyond this source: `floe serve`'s store for its
    * workers, or `rate_limit.shared` across `floe run-slice` processes. Default: a `RateLimiter` of
@@ -143,12 +147,20 @@ export class RestSource {
       token = paginator.first();
       req = pageRequest(template, paginator.target(token));
     } else {
-      const start = resumeStart(paginator, opts.resumeFrom, { endpoint: name, template, authQueryParam: authParam, redactor });
+      const start = resumeStart(paginator, opts.resumeFrom, {
+        endpoint: name,
+        template,
+        authQueryParam: authParam,
+        redactor,
+      });
       token = start.token;
       req = this.scoped(pageRequest(template, start.target), name, authParam);
       const pinned = paginator.detected?.(token);
       if (pinned !== undefined) signals = new StopSignals(pinned);
-      logger.info('resuming from a stored page token', { pagination: paginator.type, url: redactor.url(req.url) });
+      logger.info('resuming from a stored page token', {
+        pagination: paginator.type,
+        url: redactor.url(req.url),
+      });
     }
     // A request is its URL and its body: a cursor in the body (`cursor_body_path`) repeats there.
     const requestKey = (r: HttpRequest): string => (r.body === undefined ? r.url : `${r.url}\n${r.body}`);
@@ -161,12 +173,16 @@ export class RestSource {
     let totalPages: number | undefined;
     // Requests in flight, in page order: ahead[0] is the page awaited next; the others were
     // predicted (`concurrency` > 1 on offset/page_number) and are dropped if the response says so.
-    const ahead = new FetchAhead(send, signal);
+    // A huge page is streamed when the records path is a plain key path (see RecordSplitter).
+    const streamKeys = (): string[] | undefined =>
+      recordsPath === undefined ? undefined : streamableKeys(recordsPath);
+    const streamAbove = this.deps.streamAboveBytes ?? STREAM_ABOVE_BYTES;
+    const ahead = new FetchAhead((r, s) => send(streamKeys() ? { ...r, streamAbove } : r, s), signal);
     const width = paginator.ahead === undefined ? 1 : Math.max(1, endpoint.concurrency ?? 1);
     ahead.launch(token, req);
     try {
       for (let index = 0; ; index++) {
-        const res = await this.settle(ahead.take(), name);
+        let res = await this.settle(ahead.take(), name);
         const url = redactor.url(req.url);
         const origin = { endpoint: name, url, status: res.status };
         const action = policy.decide(res);
@@ -186,6 +202,27 @@ export class RestSource {
         if (action === 'fail' && isSuccess(res.status)) throw actionFailError(req.method, res, origin, policy, redactor);
         if (!isSuccess(res.status)) throw statusError(req.method, res, origin, redactor);
         const counts = { exactNumbers: 0, nonFiniteNumbers: 0 };
+        // A streamed page: its records are handed out in parts as they arrive, then the envelope.
+        let streamed: unknown[] | undefined;
+        let handedOut = 0;
+        if (res.stream !== undefined) {
+          const parts = streamedRecords(
+            { ...res, stream: res.stream },
+            streamKeys() ?? [],
+            origin,
+            counts,
+            streamAbove,
+          );
+          for (let step = await parts.next(); ; step = await parts.next()) {
+            if (step.done === true) {
+              ({ response: res, records: streamed } = step.value);
+              break;
+            }
+            handedOut += step.value.length;
+            received += step.value.length;
+            yield { index, url, status: res.status, records: step.value, bytes: 0, more: true };
+          }
+        }
         const body = parseJsonBody(res, origin, redactor, counts);
         const here = { endpoint: name, url, index, body, headers: res.headers };
         let detected: { records_path?: string; pagination?: unknown } | undefined;
@@ -196,19 +233,34 @@ export class RestSource {
           detected = { records_path: found.path };
           logger.info('records detected', { records_path: found.path, why: found.why });
         }
-        const records = select(body, origin);
+        const records = streamed ?? select(body, origin);
         let declaredEnd: string | undefined;
-        if (records.length === 0 && index + base.pages > 0) {
+        if (records.length + handedOut === 0 && index + base.pages > 0) {
           const shape = errorShape(res.status, body, recordsPath);
           if (shape !== undefined) {
-            if (!ends[shape]) throw errorPageError(here, shape, res.status, recordsPath ?? '$', bodyExcerpt(res.body, redactor));
-            declaredEnd = shape === 'no_content' ? 'a 204, declared as the end' : 'records null, declared as the end';
+            if (!ends[shape])
+              throw errorPageError(
+                here,
+                shape,
+                res.status,
+                recordsPath ?? '$',
+                bodyExcerpt(res.body, redactor),
+              );
+            declaredEnd =
+              shape === 'no_content' ? 'a 204, declared as the end' : 'records null, declared as the end';
           }
         }
-        if (records.length > 0 && res.body === previousBody) throw repeatedPageError(here, paginator);
-        previousBody = res.body;
+        if (records.length > 0 && handedOut === 0 && res.body === previousBody)
+          throw repeatedPageError(here, paginator);
+        previousBody = handedOut === 0 ? res.body : undefined;
         received += records.length;
-        const reported = signals.read({ endpoint: name, sanitizedUrl: url, body, headers: res.headers, first: index === 0 });
+        const reported = signals.read({
+          endpoint: name,
+          sanitizedUrl: url,
+          body,
+          headers: res.headers,
+          first: index === 0,
+        });
         if (reported.totalRecords !== undefined) totalRecords = reported.totalRecords;
         if (reported.totalPages !== undefined) totalPages = reported.totalPages;
         let next =
@@ -222,14 +274,16 @@ export class RestSource {
                 status: res.status,
                 headers: res.headers,
                 body,
-                recordCount: records.length,
+                recordCount: handedOut + records.length,
                 reported,
                 position: { pages: base.pages + index + 1, records: received },
               });
         if (paginator.type === 'auto' && index === 0 && opts.resumeFrom === undefined) {
           const pinned = next === undefined ? undefined : paginator.detected?.(next);
           if (pinned !== undefined) signals = new StopSignals(pinned);
-          const found = pinned ?? detectPagination({ headers: res.headers, body, query: new Map(new URL(req.url).searchParams) });
+          const found =
+            pinned ??
+            detectPagination({ headers: res.headers, body, query: new Map(new URL(req.url).searchParams) });
           detected = { ...detected, pagination: found ?? { type: 'single_page' } };
           logger.info('pagination detected', { pagination: JSON.stringify(detected.pagination) });
         }
@@ -272,7 +326,13 @@ export class RestSource {
           });
           if (end.warning !== undefined) logger.warn(end.warning, { code: end.code });
         }
-        logger.debug('page', { index, url, status: res.status, records: records.length, bytes: res.bytes });
+        logger.debug('page', {
+          index,
+          url,
+          status: res.status,
+          records: handedOut + records.length,
+          bytes: res.bytes,
+        });
         yield {
           index,
           url,
@@ -306,7 +366,12 @@ export class RestSource {
   }
 
   /** The request for a page target; a full URL is scoped as credentials allow (see CredentialScope). */
-  private requestFor(template: RequestTemplate, target: PageTarget, endpoint: string, authParam: string | undefined): HttpRequest {
+  private requestFor(
+    template: RequestTemplate,
+    target: PageTarget,
+    endpoint: string,
+    authParam: string | undefined,
+  ): HttpRequest {
     const req = pageRequest(template, target);
     return target.kind === 'url' ? this.scoped(req, endpoint, authParam) : req;
   }
