@@ -118,6 +118,12 @@ export interface LoadRequest {
   readonly writeDisposition: WriteDisposition;
   readonly primaryKey?: readonly string[];
   /**
+   * merge only: keep history (SCD2) instead of updating rows in place. Each key's current version
+   * has `validTo` NULL; a changed or vanished key's current version gets `validTo` = the load time
+   * and a changed key a new version from then (`validFrom`).
+   */
+  readonly scd2?: { readonly validFrom: string; readonly validTo: string };
+  /**
    * Endpoint state (e.g. an incremental cursor) committed in the same transaction as the data,
    * so a crash never separates them.
    */

@@ -1,3 +1,5 @@
+import type { ResponsePolicy } from './response-policy.js';
+
 /**
  * The HTTP seam of the REST source: plain request/response values, a `Transport` that sends one
  * request, and `Middleware` that wraps a transport. The client is a stack of middleware over a
@@ -15,6 +17,8 @@ export interface HttpRequest {
   readonly body?: string;
   /** True for a next-page link to an allowed foreign host: auth must not be applied. */
   readonly anonymous?: boolean;
+  /** The endpoint's response policy (which statuses and bodies to retry); default: the defaults. */
+  readonly policy?: ResponsePolicy;
   /**
    * The transport may hand a 2xx body bigger than this many bytes as a stream
    * (`HttpResponse.stream`) instead of reading it whole; absent: always whole.

@@ -5,9 +5,7 @@ import type { Clock } from '../../util/clock.js';
 import { FloeError, isFloeError, toFloeError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import type { Redactor } from '../../util/redact.js';
-import type { Auth } from './auth/auth.js';
-import { createAuth } from './auth/create-auth.js';
-import { createHttpClient } from './http-client.js';
+import { EndpointClients } from './endpoint-clients.js';
 import { isSuccess, type HttpRequest, type HttpResponse, type Transport } from './http.js';
 import { createPaginator } from './paginators/create-paginator.js';
 import type { PageTarget, Paginator } from './paginators/paginator.js';
@@ -20,7 +18,8 @@ import type { PagesOptions } from './pages-options.js';
 export type { PagesOptions } from './pages-options.js';
 import { pageRequest, requestTemplate, type RequestTemplate } from './request-builder.js';
 import { authQueryParam, resumeStart } from './resume.js';
-import { parseJsonBody, statusError } from './response.js';
+import { actionFailError, parseJsonBody, statusError } from './response.js';
+import { DEFAULT_RETRY_STATUSES, ResponsePolicy } from './response-policy.js';
 import { compileSelector } from './selector.js';
 import { createUndiciTransport, type PooledTransport } from './undici-transport.js';
 import { CredentialScope } from './credential-scope.js';
@@ -61,10 +60,9 @@ export interface RestSourceDeps {
  * sources (other runs, processes or machines) can be injected as `deps.limiter`.
  */
 export class RestSource {
-  private readonly client: Transport;
   private readonly pool: PooledTransport | undefined;
-  private readonly auth: Auth | undefined;
   private readonly scope: CredentialScope;
+  private readonly clients: EndpointClients;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -76,15 +74,13 @@ export class RestSource {
       ? undefined
       : createUndiciTransport({ timeoutMs: config.timeout_seconds * 1000, redactor });
     const transport = deps.transport ?? (this.pool as PooledTransport).transport;
-    this.auth = createAuth(config.auth, { clock, logger, redactor, transport });
     this.scope = new CredentialScope(config);
-    this.client = createHttpClient(config, {
+    this.clients = new EndpointClients(config, {
       clock,
       logger,
       redactor,
       transport,
       limiter: deps.limiter ?? new RateLimiter(rateLimitIntervalMs(config.rate_limit), clock),
-      auth: this.auth,
       trusts: (url) => this.scope.trusts(url),
       retryJitter: deps.retryJitter,
       random: deps.random,
@@ -130,10 +126,17 @@ export class RestSource {
     const ends = endSettings(pagination);
     let recordsPath = endpoint.records_path;
     let select = recordsPath === undefined ? undefined : compileSelector(recordsPath);
-    const rendered = renderRequestConfig(this.config, endpoint, opts.vars ?? {});
+    const rendered = renderRequestConfig(this.config, endpoint, opts.vars ?? {}, opts.typedVars);
     const template = requestTemplate(rendered.config, rendered.endpoint);
     const maxPages = pagination?.type === 'single_page' ? undefined : pagination?.max_pages;
-    const authParam = authQueryParam(this.config.auth);
+    const authParam = authQueryParam(endpoint.auth ?? this.config.auth);
+    const client = this.clients.for(endpoint, name);
+    const policy = new ResponsePolicy(
+      this.config.retry.retry_on ?? DEFAULT_RETRY_STATUSES,
+      ResponsePolicy.fromConfig(endpoint.response_actions, `endpoints[${name}].response_actions`),
+      ResponsePolicy.fromConfig(this.config.response_actions, 'response_actions'),
+    );
+    const send = (r: HttpRequest, s: AbortSignal): Promise<HttpResponse> => client({ ...r, policy }, s);
     const stop = new AbortController();
     const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
     const base = opts.resumedAt ?? { pages: 0, records: 0 };
@@ -159,7 +162,9 @@ export class RestSource {
         url: redactor.url(req.url),
       });
     }
-    const seen = new Map<string, number>([[req.url, 0]]);
+    // A request is its URL and its body: a cursor in the body (`cursor_body_path`) repeats there.
+    const requestKey = (r: HttpRequest): string => (r.body === undefined ? r.url : `${r.url}\n${r.body}`);
+    const seen = new Map<string, number>([[requestKey(req), 0]]);
     // An API that ignores the paging parameter answers every request with the same page: the URLs
     // differ, so the URL check cannot see it; an identical non-empty body after the first can.
     let previousBody: string | undefined;
@@ -172,7 +177,7 @@ export class RestSource {
     const streamKeys = (): string[] | undefined =>
       recordsPath === undefined ? undefined : streamableKeys(recordsPath);
     const streamAbove = this.deps.streamAboveBytes ?? STREAM_ABOVE_BYTES;
-    const ahead = new FetchAhead((r, s) => this.send(streamKeys() ? { ...r, streamAbove } : r, s), signal);
+    const ahead = new FetchAhead((r, s) => send(streamKeys() ? { ...r, streamAbove } : r, s), signal);
     const width = paginator.ahead === undefined ? 1 : Math.max(1, endpoint.concurrency ?? 1);
     ahead.launch(token, req);
     try {
@@ -180,6 +185,21 @@ export class RestSource {
         let res = await this.settle(ahead.take(), name);
         const url = redactor.url(req.url);
         const origin = { endpoint: name, url, status: res.status };
+        const action = policy.decide(res);
+        if (action === 'ignore') {
+          const rule = policy.match(res);
+          logger.info('response ignored (response_actions)', { url, status: res.status, rule: rule?.source });
+          yield {
+            index,
+            url,
+            status: res.status,
+            records: [],
+            bytes: res.bytes,
+            end: { reason: `HTTP ${res.status} ignored by ${rule?.source ?? 'response_actions'}` },
+          };
+          return;
+        }
+        if (action === 'fail' && isSuccess(res.status)) throw actionFailError(req.method, res, origin, policy, redactor);
         if (!isSuccess(res.status)) throw statusError(req.method, res, origin, redactor);
         const counts = { exactNumbers: 0, nonFiniteNumbers: 0 };
         // A streamed page: its records are handed out in parts as they arrive, then the envelope.
@@ -277,10 +297,9 @@ export class RestSource {
         let end: PageEnd | undefined;
         if (next !== undefined) {
           nextReq = this.requestFor(template, paginator.target(next), name, authParam);
-          const earlier = seen.get(nextReq.url);
-          if (earlier !== undefined)
-            throw urlLoopError(here, paginator, next, redactor.url(nextReq.url), earlier, redactor);
-          seen.set(nextReq.url, index + 1);
+          const earlier = seen.get(requestKey(nextReq));
+          if (earlier !== undefined) throw urlLoopError(here, paginator, next, redactor.url(nextReq.url), earlier, redactor);
+          seen.set(requestKey(nextReq), index + 1);
           // Prefetch (or keep the request already sent for it); then fill the window ahead.
           ahead.follow(next, nextReq);
           for (let k = ahead.size; k < width; k++) {
@@ -360,10 +379,6 @@ export class RestSource {
   /** A next-page request as credentials allow it (see CredentialScope). */
   private scoped(req: HttpRequest, endpoint: string, authParam: string | undefined): HttpRequest {
     return this.scope.scope(req, { endpoint, authQueryParam: authParam, redactor: this.deps.redactor });
-  }
-
-  private send(req: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
-    return this.client(req, signal);
   }
 
   private async settle(pending: Promise<HttpResponse>, endpoint: string): Promise<HttpResponse> {
