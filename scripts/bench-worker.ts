@@ -11,9 +11,18 @@ import { Agent, request } from 'undici';
 import { parseConfig } from '../src/config/load-config.js';
 import { runConnector } from '../src/run/runner.js';
 
-const [mode, url, rowsArg] = process.argv.slice(2);
+const [mode, url, rowsArg, optsArg] = process.argv.slice(2);
 const rows = Number(rowsArg);
-const pages = Math.ceil(rows / 1000);
+/** What the pipeline reads: cursor pages (default), offset pages (`concurrency`), or one huge page. */
+const opts = JSON.parse(optsArg ?? '{}') as {
+  pagination?: 'cursor' | 'offset' | 'huge';
+  concurrency?: number;
+  perPage?: number;
+  /** Columns declared `string`: an object of 10,000 keys loads as one JSON text column. */
+  asText?: string[];
+};
+const perPage = opts.perPage ?? 1000;
+const pages = Math.ceil(rows / perPage);
 
 function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
@@ -40,16 +49,32 @@ async function ceiling(): Promise<Record<string, number>> {
 async function pipeline(): Promise<Record<string, number>> {
   const dir = await mkdtemp(join(tmpdir(), 'floe-bench-'));
   try {
+    const endpoint =
+      opts.pagination === 'huge'
+        ? { path: '/huge', query_params: { rows }, records_path: '$.data' }
+        : opts.pagination === 'offset'
+          ? {
+              path: '/items',
+              records_path: '$.data',
+              concurrency: opts.concurrency ?? 1,
+              pagination: { type: 'offset', limit_value: perPage, total_path: '$.total', max_pages: pages },
+            }
+          : {
+              path: '/items',
+              records_path: '$.data',
+              pagination: {
+                type: 'cursor',
+                cursor_param: 'cursor',
+                cursor_path: '$.next_cursor',
+                max_pages: pages,
+              },
+            };
+    if (opts.asText)
+      Object.assign(endpoint, { schema: opts.asText.map((name) => ({ name, type: 'string' })) });
     const loaded = parseConfig({
       name: 'bench',
       base_url: url,
-      endpoints: [
-        {
-          path: '/items',
-          records_path: '$.data',
-          pagination: { type: 'cursor', cursor_param: 'cursor', cursor_path: '$.next_cursor', max_pages: pages },
-        },
-      ],
+      endpoints: [endpoint],
       destination: { type: 'duckdb', path: join(dir, 'bench.duckdb') },
     });
     const t0 = performance.now();
@@ -73,6 +98,7 @@ async function pipeline(): Promise<Record<string, number>> {
       load_seconds: (e.load_ms ?? 0) / 1000,
       rows_per_s: e.rows / extractSeconds,
       rows_per_s_with_load: e.rows / seconds,
+      wire_bytes: e.bytes,
       peak_rss_mb: peakRssMb(),
       peak_rss_mb_to_parquet: extractRss,
     };

@@ -52,6 +52,12 @@ export interface Page {
    * put in its next link). Only for the private checkpoint token file (mode 0600), never shown.
    */
   readonly resume?: unknown;
+  /**
+   * More records of the same response follow (a huge page read as a stream is handed out in
+   * parts): only `index`, `url`, `status` and `records` are set; the response's last part is a
+   * full Page. Checkpoints and page counts go by full pages.
+   */
+  readonly more?: true;
 }
 
 /** Why an extraction ended; `warning` when it ended short of what the API announced. */
@@ -111,6 +117,12 @@ export interface LoadRequest {
   readonly rows: number;
   readonly writeDisposition: WriteDisposition;
   readonly primaryKey?: readonly string[];
+  /**
+   * merge only: keep history (SCD2) instead of updating rows in place. Each key's current version
+   * has `validTo` NULL; a changed or vanished key's current version gets `validTo` = the load time
+   * and a changed key a new version from then (`validFrom`).
+   */
+  readonly scd2?: { readonly validFrom: string; readonly validTo: string };
   /**
    * Endpoint state (e.g. an incremental cursor) committed in the same transaction as the data,
    * so a crash never separates them.

@@ -2,6 +2,7 @@ import { cursorFromConfig } from '../run/incremental/cursor-value.js';
 import { parseLookback, subtract } from '../run/incremental/duration.js';
 import { FloeError } from '../util/errors.js';
 import { endpointName, tableName } from './load-config.js';
+import { checkParentLinks } from './parent-links.js';
 import type { EndpointConfig, FloeConfig } from './schema.js';
 
 /**
@@ -11,6 +12,7 @@ import type { EndpointConfig, FloeConfig } from './schema.js';
  * renames that collide, duplicate declared columns, incremental values that do not parse.
  */
 export function checkSemantics(config: FloeConfig): void {
+  checkParentLinks(config.endpoints, config.endpoints.map(endpointName));
   const names = new Map<string, number>();
   const tables = new Map<string, number>();
   const rl = config.rate_limit;
@@ -37,6 +39,12 @@ export function checkSemantics(config: FloeConfig): void {
       fail(`${at}.primary_key`, 'write_disposition merge needs primary_key (a list of column names)');
     }
     if (e.body !== undefined && e.method !== 'POST') fail(`${at}.body`, 'a request body is only sent with method: POST');
+    if ((e.merge_strategy !== undefined || e.validity_columns !== undefined) && disposition !== 'merge') {
+      fail(`${at}.merge_strategy`, 'merge_strategy and validity_columns go with write_disposition: merge');
+    }
+    if (e.body_format === 'form' && (e.body === null || typeof e.body !== 'object' || Array.isArray(e.body))) {
+      fail(`${at}.body`, 'body_format: form needs body to be a mapping of fields');
+    }
     checkColumns(e, at);
     checkIncremental(e, at);
   });

@@ -72,7 +72,7 @@ export function parseConfig(
   const redactor = new Redactor();
   // Every env value, to keep out of error messages whatever field it landed in.
   const fromEnv = new Redactor();
-  const { dialect, tree } = translateDialect(raw as Record<string, unknown>, file);
+  const { dialect, tree, speak } = translateDialect(raw as Record<string, unknown>, file);
   // Paths of a translated dialect name the native model, not lines of the file.
   const where = dialect === 'native' ? source : undefined;
   try {
@@ -96,7 +96,9 @@ export function parseConfig(
     return { config, redactor, file, dialect };
   } catch (e) {
     if (e instanceof FloeError && e.kind === 'config') {
-      const message = e.code === 'CONFIG_INVALID' && e.message.includes('invalid config\n') ? e.message : located(e, file, where);
+      const text = e.code === 'CONFIG_INVALID' && e.message.includes('invalid config\n') ? e.message : located(e, file, where);
+      // A translated dialect's own errors already speak it; floe's checks get its words.
+      const message = e.message.includes('(dlt rest_api_source dialect)') ? text : speak(text);
       throw new FloeError(e.code, e.kind, fromEnv.text(redactor.text(message)), { details: fromEnv.value(e.details), cause: e });
     }
     throw e;

@@ -67,6 +67,14 @@ export const STOP_SIGNAL_NAMES = [
   'stop_after_empty_page',
 ] as const;
 
+/** A dotted path into the JSON request body where a pagination value goes, e.g. `page.cursor`. */
+const bodyPath = (what: string): z.ZodOptional<z.ZodString> =>
+  z
+    .string()
+    .regex(/^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/, 'a dotted path such as paging.offset')
+    .optional()
+    .describe(`Put the ${what} in the JSON request body at this dotted path (e.g. paging.${what}) instead of the query string.`);
+
 export const offsetPagination = z
   .strictObject({
     type: z.literal('offset'),
@@ -74,6 +82,14 @@ export const offsetPagination = z
     limit_value: z.number().int().positive().describe('Records per page.'),
     offset_param: nonEmpty.default('offset').describe('Query parameter for the offset.'),
     start_offset: z.number().int().min(0).default(0).describe('First offset.'),
+    offset_body_path: bodyPath('offset'),
+    limit_body_path: bodyPath('limit'),
+    maximum_offset: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("Stop before requesting an offset at or past this value (dlt's maximum_offset)."),
     ...stopSignalFields,
   })
   .describe('Offset/limit; without a stop signal, stops when a page returns fewer records than the limit.');
@@ -81,15 +97,36 @@ export const offsetPagination = z
 export const cursorPagination = z
   .strictObject({
     type: z.literal('cursor'),
-    cursor_param: nonEmpty.describe('Query parameter that carries the cursor.'),
+    cursor_param: nonEmpty
+      .optional()
+      .describe('Query parameter that carries the cursor (or set cursor_body_path).'),
+    cursor_body_path: bodyPath('cursor'),
     cursor_path: nonEmpty.describe(
       'JSONPath to the next cursor in the response, e.g. $.meta.next_cursor (or $.data[-1:].id with has_more_path).',
     ),
     ...stopSignalFields,
   })
+  .superRefine((p, ctx) => {
+    if ((p.cursor_param === undefined) === (p.cursor_body_path === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cursor_param'],
+        message: 'set exactly one of cursor_param (query string) and cursor_body_path (JSON body)',
+      });
+    }
+  })
   .describe(
     'Cursor token from the response; stops when the cursor is null or absent, or a stop signal says so.',
   );
+
+export const headerCursorPagination = z
+  .strictObject({
+    type: z.literal('header_cursor'),
+    cursor_header: nonEmpty.default('next').describe('Response header holding the next cursor.'),
+    cursor_param: nonEmpty.default('cursor').describe('Query parameter that carries the cursor.'),
+    ...stopSignalFields,
+  })
+  .describe('Cursor token from a response header; stops when the header is absent or empty.');
 
 export const pageNumberPagination = z
   .strictObject({
@@ -107,6 +144,22 @@ export const pageNumberPagination = z
       .optional()
       .describe('Records per page (required with page_size_param).'),
     start_page: z.number().int().min(0).default(1).describe('First page number (some APIs start at 0).'),
+    base_page: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe(
+        "The number of the API's first page, for total_pages_path (dlt's base_page); default start_page. " +
+          'Set it when start_page skips pages: the last page is base_page + total − 1.',
+      ),
+    page_body_path: bodyPath('page'),
+    maximum_page: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("Stop before requesting a page number at or past this value (dlt's maximum_page)."),
     ...stopSignalFields,
   })
   .superRefine((p, ctx) => {
@@ -117,7 +170,7 @@ export const pageNumberPagination = z
         message: 'page_size_param needs page_size_value (records per page)',
       });
     }
-    if (p.page_size_param === undefined && !hasStopSignal(p)) {
+    if (p.page_size_param === undefined && !hasStopSignal(p) && p.maximum_page === undefined) {
       ctx.addIssue({
         code: 'custom',
         path: ['page_size_param'],
@@ -165,6 +218,7 @@ export const autoPagination = z
 export const paginationConfig = z.discriminatedUnion('type', [
   offsetPagination,
   cursorPagination,
+  headerCursorPagination,
   pageNumberPagination,
   linkHeaderPagination,
   nextLinkPagination,
@@ -175,6 +229,7 @@ export const paginationConfig = z.discriminatedUnion('type', [
 export const PAGINATION_TYPES = [
   'offset',
   'cursor',
+  'header_cursor',
   'page_number',
   'link_header',
   'next_link',

@@ -65,6 +65,11 @@ export const oauth2ClientCredentialsAuth = z
       .max(MAX_TIMER_SECONDS)
       .default(60)
       .describe('Refresh the token this many seconds before it expires.'),
+    audience: nonEmpty.optional().describe('Sent as `audience` in the token request (Auth0 and others need it).'),
+    token_request_data: z
+      .record(z.string(), scalar)
+      .optional()
+      .describe('Extra form fields of the token request, e.g. { resource: "https://…" }.'),
   })
   .describe('OAuth 2.0 client credentials; tokens are requested and refreshed before expiry.');
 
@@ -82,6 +87,7 @@ export const AUTH_TYPES = ['api_key', 'bearer', 'basic', 'oauth2_client_credenti
 export {
   offsetPagination,
   cursorPagination,
+  headerCursorPagination,
   pageNumberPagination,
   linkHeaderPagination,
   nextLinkPagination,
@@ -164,6 +170,43 @@ export const writeDisposition = z
   .enum(['append', 'replace', 'merge'])
   .describe('append adds rows; replace swaps the whole table; merge upserts on primary_key.');
 
+export const responseAction = z
+  .strictObject({
+    status_code: z
+      .union([z.number().int().min(100).max(599), z.string().regex(/^\d{3}$/)])
+      .optional()
+      .describe('Match this HTTP status (e.g. 404).'),
+    content: nonEmpty.optional().describe('Match a response whose body contains this text.'),
+    action: z
+      .enum(['ignore', 'retry', 'fail'])
+      .describe('ignore: end the endpoint (or this parent) without records; retry: back off and retry; fail: fail the endpoint.'),
+  })
+  .refine((a) => a.status_code !== undefined || a.content !== undefined, {
+    message: 'set status_code, content, or both',
+  })
+  .describe('A rule of the response policy; the first matching rule decides, before the defaults.');
+
+export const parentConfig = z
+  .strictObject({
+    endpoint: nonEmpty.describe('The parent endpoint (its name): one request chain per parent record.'),
+    include: z
+      .array(nonEmpty)
+      .optional()
+      .describe('Parent fields copied into each child row as _<parent>_<field> columns.'),
+    concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(1)
+      .describe('Parents fetched at once (all under the connector rate limit).'),
+    on_error: z
+      .enum(['fail', 'skip'])
+      .default('fail')
+      .describe('A parent whose requests fail: fail the endpoint (default), or skip it with a warning.'),
+  })
+  .describe('Makes this endpoint a child: {{ parent.<field> }} in path, query_params, headers and body take each parent record’s values.');
+
 export const incrementalConfig = z
   .strictObject({
     cursor_path: nonEmpty.describe('JSONPath into each record, e.g. $.updated_at.'),
@@ -188,6 +231,20 @@ export const endpointConfig = z
     headers: stringMap.optional().describe('Merged over connector headers; auth is applied last.'),
     query_params: z.record(z.string(), scalar).optional().describe('Sent on every request.'),
     body: z.unknown().optional().describe('JSON body for POST, the same on every page.'),
+    body_format: z
+      .enum(['json', 'form'])
+      .optional()
+      .describe('json (default) or form: the body (a flat mapping) sent as application/x-www-form-urlencoded.'),
+    auth: authConfig.optional().describe("This endpoint's auth, instead of the connector's."),
+    parent: parentConfig.optional(),
+    load: z
+      .boolean()
+      .optional()
+      .describe('false: extract only to feed child endpoints; no table is loaded (default true).'),
+    response_actions: z
+      .array(responseAction)
+      .optional()
+      .describe('Response policy rules for this endpoint, e.g. [{ status_code: 404, action: ignore }].'),
     table_name: nonEmpty.optional().describe('Destination table; default: last path segment.'),
     records_path: nonEmpty
       .optional()
@@ -210,6 +267,14 @@ export const endpointConfig = z
     schema: z.array(declaredColumn).optional().describe('Declared column types; others are inferred.'),
     write_disposition: writeDisposition.optional().describe('Overrides destination.write_disposition.'),
     primary_key: z.array(nonEmpty).min(1).optional().describe('Key columns for merge.'),
+    merge_strategy: z
+      .enum(['upsert', 'scd2'])
+      .optional()
+      .describe('merge: upsert (default) updates rows in place; scd2 keeps every version with validity columns.'),
+    validity_columns: z
+      .tuple([nonEmpty, nonEmpty])
+      .optional()
+      .describe('SCD2: the [valid_from, valid_to] column names (default [valid_from, valid_to]); valid_to NULL is the current version.'),
     incremental: incrementalConfig.optional(),
     normalize: endpointNormalizeConfig.optional(),
   })
@@ -356,6 +421,10 @@ export const floeConfig = z
       ),
     rate_limit: rateLimitConfig.optional(),
     retry: retryConfig.prefault({}),
+    response_actions: z
+      .array(responseAction)
+      .optional()
+      .describe('Response policy rules for every endpoint (after each endpoint’s own).'),
     timeout_seconds: z.number().positive().max(MAX_TIMER_SECONDS).default(60).describe('Per-request timeout.'),
     endpoints: z.array(endpointConfig).min(1),
     destination: destinationConfig.prefault({ type: 'duckdb' }),
@@ -419,3 +488,5 @@ export type DeclaredColumn = z.output<typeof declaredColumn>;
 export type IncrementalConfig = z.output<typeof incrementalConfig>;
 export type WriteDisposition = z.output<typeof writeDisposition>;
 export type ColumnType = (typeof COLUMN_TYPES)[number];
+export type ResponseActionConfig = z.output<typeof responseAction>;
+export type ParentConfig = z.output<typeof parentConfig>;

@@ -10,6 +10,14 @@ const EXPRESSION = /^([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)\s*(?:\|\s*default\(\s
 
 export const RUNTIME_VARIABLES = ['incremental.start_value', 'incremental.end_value', 'dt'] as const;
 
+/** `{{ parent.<field> }}`: a field of the parent record, in a child endpoint (see `parent`). */
+export const PARENT_PREFIX = 'parent.';
+
+/** True for a variable rendered per extraction: the runtime variables and `parent.<field>`. */
+export function isRuntimeVariable(name: string): boolean {
+  return (RUNTIME_VARIABLES as readonly string[]).includes(name) || (name.startsWith(PARENT_PREFIX) && name.length > PARENT_PREFIX.length);
+}
+
 export interface ParsedTemplateVar {
   readonly name: string;
   readonly fallback: string | undefined;
@@ -22,7 +30,7 @@ export function parseExpression(expr: string, path: string): ParsedTemplateVar {
       'CONFIG_INVALID',
       'config',
       `${path}: unsupported template "{{ ${expr} }}"; use {{ env.NAME }}, {{ incremental.start_value }}, ` +
-        `{{ incremental.end_value }} or {{ dt }}, optionally with | default('value')`,
+        `{{ incremental.end_value }}, {{ dt }} or {{ parent.<field> }}, optionally with | default('value')`,
       { details: { path } },
     );
   }
@@ -85,11 +93,11 @@ export function resolveEnv(
         );
       }
       // Runtime variables are rendered per request; keep them (and their default) for then.
-      if ((RUNTIME_VARIABLES as readonly string[]).includes(v.name)) return original;
+      if (isRuntimeVariable(v.name)) return original;
       throw new FloeError(
         'CONFIG_INVALID',
         'config',
-        `${path}: unknown template variable "${v.name}"; known: env.NAME, ${RUNTIME_VARIABLES.join(', ')}`,
+        `${path}: unknown template variable "${v.name}"; known: env.NAME, ${RUNTIME_VARIABLES.join(', ')}, parent.<field> (in a child endpoint)`,
         { details: { path } },
       );
     });

@@ -71,20 +71,28 @@ export interface CatalogRow {
  * from before state was keyed by connector (the first connector to read one adopts it).
  */
 export async function bootstrap(s: LoadSession, catalog: CompiledStatement, plan: BookkeepingPlan): Promise<void> {
-  const rows = (await s.run(catalog, 'read catalog')).rows as unknown as readonly CatalogRow[];
+  const read = async (): Promise<readonly CatalogRow[]> => (await s.run(catalog, 'read catalog')).rows as unknown as readonly CatalogRow[];
+  let rows = await read();
   const run = (file: string, step: string): Promise<unknown> =>
     s.run(bookkeepingStatement(plan.dialect, file, plan.placeholders), step);
   if (!rows.some((r) => r.kind === 'schema')) {
     try {
       await run(plan.createSchema, 'CREATE SCHEMA');
     } catch (e) {
-      throw new FloeError(
-        'LOAD_FAILED',
-        'config',
-        `schema ${plan.schema} does not exist (or this role cannot see it) and creating it failed: ${(e as Error).message}. ` +
-          `Create the schema and grant the loader role USAGE, CREATE TABLE and CREATE STAGE on it (README: "Grants").`,
-        { cause: e, details: { step: 'CREATE SCHEMA' } },
-      );
+      // Loaders starting at once (slices on several machines) race to create it: one wins, the
+      // others fail on a catalog conflict, and find it there when they look again.
+      rows = await read().catch(() => rows);
+      if (rows.some((r) => r.kind === 'schema')) {
+        s.logger.info('schema created meanwhile by another loader', { schema: plan.schema });
+      } else {
+        throw new FloeError(
+          'LOAD_FAILED',
+          'config',
+          `schema ${plan.schema} does not exist (or this role cannot see it) and creating it failed: ${(e as Error).message}. ` +
+            `Create the schema and grant the loader role USAGE, CREATE TABLE and CREATE STAGE on it (README: "Grants").`,
+          { cause: e, details: { step: 'CREATE SCHEMA' } },
+        );
+      }
     }
   }
   if (plan.stage && !rows.some((r) => r.kind === 'stage')) await run(plan.stage.create, 'CREATE STAGE');

@@ -207,6 +207,61 @@ export abstract class BaseSql {
     );
   }
 
+  /**
+   * SCD2, step 1: close the current version (validity `to` NULL) of every key that is absent from
+   * the batch or whose values changed, at `at`. A composite key is compared as a row value
+   * (`(k1, k2) NOT IN (SELECT k1, k2 …)`), which both dialects take.
+   */
+  scd2Retire(target: string, staging: string, plan: LoadPlan, at: number): CompiledStatement {
+    const v = plan.validity!;
+    const same = plan.inserts
+      .filter((i) => !plan.primaryKey.includes(i.name))
+      .map((i) => `"C".${this.q(i.name)} IS NOT DISTINCT FROM "S".${this.q(i.name)}`);
+    const on = plan.primaryKey.map((k) => `"C".${this.q(k)} = "S".${this.q(k)}`).join(' AND ');
+    const unchanged =
+      `SELECT ${this.keyList('"C"', plan)} FROM ${this.object(target)} AS "C" JOIN (${this.latestSource(staging, plan)}) AS "S" ON ${on} ` +
+      `WHERE "C".${this.q(v.to)} IS NULL${same.length > 0 ? ` AND ${same.join(' AND ')}` : ''}`;
+    return compiled(
+      `UPDATE ${this.object(target)} SET ${this.q(v.to)} = ${this.timestampFromText()} ` +
+        `WHERE ${this.q(v.to)} IS NULL AND ${this.keyText(undefined, plan)} NOT IN (${unchanged})`,
+      [isoInstant(at)],
+    );
+  }
+
+  /** SCD2, step 2: a new current version, from `at`, for every key of the batch without one. */
+  scd2Insert(target: string, staging: string, plan: LoadPlan, at: number): CompiledStatement {
+    const v = plan.validity!;
+    const cols = [...plan.inserts.map((i) => this.q(i.name)), this.q(v.from), this.q(v.to)];
+    const toType = plan.columns.find((c) => c.name === v.to)?.type ?? 'TIMESTAMP';
+    return compiled(
+      `INSERT INTO ${this.object(target)} (${cols.join(', ')}) ` +
+        `SELECT ${plan.inserts.map((i) => `"S".${this.q(i.name)}`).join(', ')}, ${this.timestampFromText()}, CAST(NULL AS ${toType}) ` +
+        `FROM (${this.latestSource(staging, plan)}) AS "S" ` +
+        `WHERE ${this.keyText('"S"', plan)} NOT IN (SELECT ${this.keyList(undefined, plan)} FROM ${this.object(target)} WHERE ${this.q(v.to)} IS NULL)`,
+      [isoInstant(at)],
+    );
+  }
+
+  /** The batch with one row per key, the last written winning (as merge). */
+  protected latestSource(staging: string, plan: LoadPlan): string {
+    const key = plan.primaryKey.map((k) => this.q(k)).join(', ');
+    return (
+      `SELECT ${plan.inserts.map((i) => `${i.expr} AS ${this.q(i.name)}`).join(', ')} FROM ${this.object(staging)} ` +
+      `QUALIFY ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY ${this.c(FILE_COLUMN)} DESC, ${this.c(ROW_COLUMN)} DESC) = 1`
+    );
+  }
+
+  /** The key columns as a select list. */
+  protected keyList(alias: string | undefined, plan: LoadPlan): string {
+    return plan.primaryKey.map((k) => `${alias ? `${alias}.` : ''}${this.q(k)}`).join(', ');
+  }
+
+  /** The merge key (a row value when composite), qualified by `alias` when given. */
+  protected keyText(alias: string | undefined, plan: LoadPlan): string {
+    const cols = plan.primaryKey.map((k) => `${alias ? `${alias}.` : ''}${this.q(k)}`);
+    return cols.length === 1 ? cols[0]! : `(${cols.join(', ')})`;
+  }
+
   deleteAll(target: string): CompiledStatement {
     return compiled(`DELETE FROM ${this.object(target)}`);
   }

@@ -68,7 +68,7 @@ export async function loadEndpoint(req: LoadRequest, s: LoadSession, d: Dialect,
       s.logger.info('another loader committed this load first; nothing written', { endpoint: req.endpoint, run_id: req.runId });
       return await alreadyLoaded(s, d, committed.rows, cleanup);
     }
-    if (!swap) rowsLoaded = await write(s, d, req, plan, work);
+    if (!swap) rowsLoaded = await write(s, d, req, plan, work, opts.clock.now());
     await s.run(
       d.sql.insertLedger({
         runId: req.runId,
@@ -103,7 +103,7 @@ export async function loadEndpoint(req: LoadRequest, s: LoadSession, d: Dialect,
   return { rowsLoaded, queryIds: s.queryIds, alreadyLoaded: false };
 }
 
-async function write(s: LoadSession, d: Dialect, req: LoadRequest, plan: LoadPlan, work: WorkNames): Promise<number> {
+async function write(s: LoadSession, d: Dialect, req: LoadRequest, plan: LoadPlan, work: WorkNames, at: number): Promise<number> {
   switch (req.writeDisposition) {
     case 'append': {
       const n = (await s.run(d.sql.insertFromStaging(plan.table, work.staging, plan), 'INSERT')).rowsChanged;
@@ -117,6 +117,11 @@ async function write(s: LoadSession, d: Dialect, req: LoadRequest, plan: LoadPla
       return n;
     }
     case 'merge':
+      if (plan.validity) {
+        // SCD2: close changed and vanished versions, then add the new ones; rows loaded = new versions.
+        await s.run(d.sql.scd2Retire(plan.table, work.staging, plan, at), 'SCD2 close versions');
+        return (await s.run(d.sql.scd2Insert(plan.table, work.staging, plan, at), 'SCD2 insert versions')).rowsChanged;
+      }
       // Inserted plus updated: one per distinct key of the batch.
       return (await s.run(d.sql.mergeFromStaging(plan.table, work.staging, plan), 'MERGE')).rowsChanged;
   }

@@ -34,6 +34,8 @@ export interface LoadPlan {
   readonly inserts: readonly { readonly name: string; readonly expr: string }[];
   /** Stored names of the merge key columns (empty unless merge). */
   readonly primaryKey: readonly string[];
+  /** SCD2 merge: the stored names of the validity columns (not staged; set by the load). */
+  readonly validity?: { readonly from: string; readonly to: string };
 }
 
 export interface PlanRequest {
@@ -42,6 +44,7 @@ export interface PlanRequest {
   readonly columns: readonly Column[];
   readonly writeDisposition: WriteDisposition;
   readonly primaryKey?: readonly string[];
+  readonly scd2?: { readonly validFrom: string; readonly validTo: string };
 }
 
 const mismatch = (table: string, message: string): FloeError =>
@@ -115,7 +118,23 @@ export function planLoad(
     primaryKey = req.primaryKey.map((k) => (final.get(names.collisionKey(k)) as PlannedColumn).name);
   }
 
+  let validity: { from: string; to: string } | undefined;
+  if (req.scd2 !== undefined && req.writeDisposition === 'merge') {
+    const [from, to] = [req.scd2.validFrom, req.scd2.validTo].map((name) => {
+      const key = names.collisionKey(name);
+      if (seen.has(key)) throw mismatch(req.table, `the SCD2 validity column ${name} is also a data column; rename one (validity_columns)`);
+      const have = final.get(key);
+      if (have !== undefined) return have.name;
+      const col = { name: names.stored(name), type: types.columnType('timestamp') };
+      added.push(col);
+      final.set(key, col);
+      return col.name;
+    }) as [string, string];
+    validity = { from, to };
+  }
+
   return {
+    ...(validity ? { validity } : {}),
     table,
     existing,
     columns: [...final.values()],

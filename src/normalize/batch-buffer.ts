@@ -12,11 +12,14 @@ import type { ColumnState, SchemaListener } from './column-registry.js';
 import { isInferredType, widenStored, type InferredType } from './type-lattice.js';
 
 /**
- * Cells (rows × columns) a batch may hold: a wide endpoint gets fewer rows per batch, so the
- * preallocated column arrays stay ~32 MB whatever the width (600 columns: 6,990 rows).
+ * Cells (rows × columns) a batch may hold: a wide endpoint gets fewer rows per batch, so a batch
+ * (its column arrays and the values they hold) stays within a few MB whatever the width: 26
+ * columns keep the default 16,384 rows, 600 columns get 873, 10,000 columns 64. Bigger batches
+ * only cost memory (Parquet row groups are assembled from them by the writer) and, when a batch
+ * holds a whole small extraction, leave the Parquet worker idle until the end.
  */
-const CELL_BUDGET = 1 << 22;
-const MIN_ROWS = 256;
+const CELL_BUDGET = 1 << 19;
+const MIN_ROWS = 64;
 
 export class BatchBuffer implements SchemaListener {
   /** `cols[c][r]`; only rows below `row` are live. */
@@ -39,6 +42,8 @@ export class BatchBuffer implements SchemaListener {
   }
 
   columnAdded(column: ColumnState): void {
+    // A wider schema holds fewer rows per batch: `full` may turn true, and the batch is taken.
+    this.#capacity = Math.max(this.row, this.#fit(column.index + 1));
     const values = new Array<unknown>(this.#capacity);
     for (let r = 0; r < this.row; r++) values[r] = null;
     this.cols[column.index] = values;
@@ -49,6 +54,11 @@ export class BatchBuffer implements SchemaListener {
     if (values !== undefined && isInferredType(column.type)) widenStored(values, this.row, from, column.type);
   }
 
+  /** Rows per batch for `columns` columns. */
+  #fit(columns: number): number {
+    return Math.min(this.#maxRows, Math.max(MIN_ROWS, Math.floor(CELL_BUDGET / Math.max(1, columns))));
+  }
+
   /** Hands out the filled rows as a batch and starts an empty one with the same columns. */
   take(columns: readonly ColumnState[]): ColumnBatch {
     const length = this.row;
@@ -57,7 +67,7 @@ export class BatchBuffer implements SchemaListener {
       v.length = length;
       return v;
     });
-    this.#capacity = Math.min(this.#maxRows, Math.max(MIN_ROWS, Math.floor(CELL_BUDGET / Math.max(1, columns.length))));
+    this.#capacity = this.#fit(columns.length);
     this.cols = columns.map(() => new Array<unknown>(this.#capacity));
     this.row = 0;
     return Object.freeze({ columns: Object.freeze(schema), length, values: Object.freeze(values) });

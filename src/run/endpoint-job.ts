@@ -16,6 +16,7 @@ import type { Parts, SourcePart } from './parts.js';
 import type { EndpointErrorRecord, EndpointRunRecord, StagedManifest } from './run-history.js';
 import type { StateStore } from './state-store.js';
 import { CheckpointTokens } from './checkpoint-tokens.js';
+import type { ParentRow, ParentRowsFile } from './parent-child/parent-rows.js';
 
 export interface ProgressEvent {
   readonly endpoint: string;
@@ -62,6 +63,8 @@ export interface EndpointJobContext {
   readonly onProgress: (e: ProgressEvent) => void;
   /** Called whenever the record changes, so run history shows progress. */
   readonly onUpdate: () => Promise<void>;
+  /** Parent/child: the parent records of a child, and where a parent keeps them for its children. */
+  readonly family?: { readonly parentRows?: () => Promise<ParentRow[]>; readonly collect?: ParentRowsFile };
 }
 
 /**
@@ -94,6 +97,10 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
     loading = staged;
     if (staged.rows === 0) {
       log.info('no rows; nothing to load');
+      if (staged.state && endpoint.load === false) {
+        // Extracted for its children only: no data to commit the cursor with, so it is written alone.
+        await ctx.state.write(name, staged.state.value, ctx.signal);
+      }
     } else {
       progress('loading');
       // The extraction's garbage goes before the warehouse client takes its working memory.
@@ -111,6 +118,9 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
           rows: staged.rows,
           writeDisposition: endpoint.write_disposition ?? ctx.config.destination.write_disposition,
           ...(endpoint.primary_key ? { primaryKey: endpoint.primary_key } : {}),
+          ...(endpoint.merge_strategy === 'scd2'
+            ? { scd2: { validFrom: endpoint.validity_columns?.[0] ?? 'valid_from', validTo: endpoint.validity_columns?.[1] ?? 'valid_to' } }
+            : {}),
           ...(staged.state ? { state: staged.state } : {}),
         },
         ctx.signal,
@@ -190,7 +200,10 @@ export async function runEndpoint(endpoint: EndpointConfig, record: EndpointRunR
       ...(first && last ? { from: first['incremental.start_value'], to: last['incremental.end_value'] } : {}),
       ...(segments.length > 1 ? { windows: segments.length } : {}),
     });
+    const parentRows = ctx.family?.parentRows ? await ctx.family.parentRows() : undefined;
     const manifest = await extractEndpoint(endpoint, record, {
+      ...(parentRows ? { parentRows } : {}),
+      ...(ctx.family?.collect ? { collect: ctx.family.collect } : {}),
       name,
       dir,
       config: ctx.config,

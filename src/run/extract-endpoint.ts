@@ -15,6 +15,8 @@ import { parseLookback } from './incremental/duration.js';
 import { SeenRecords } from './incremental/seen-records.js';
 import type { IncrementalRange } from './incremental/start-value.js';
 import type { Parts, SourcePart } from './parts.js';
+import { childPages } from './parent-child/child-pages.js';
+import type { ParentRow, ParentRowsFile } from './parent-child/parent-rows.js';
 import type { EndpointRunRecord, ExtractCheckpoint, StagedManifest } from './run-history.js';
 
 export interface ExtractContext {
@@ -37,6 +39,10 @@ export interface ExtractContext {
   readonly onPage: () => void;
   /** Persists the record (with its checkpoint). */
   readonly save: () => Promise<void>;
+  /** A child endpoint: the parent records it runs over (see childPages). */
+  readonly parentRows?: readonly ParentRow[];
+  /** A parent endpoint: where the records its children need are kept. */
+  readonly collect?: ParentRowsFile;
   /** Where the table's column names are kept between runs (see known-columns-file.ts). */
   readonly columnsFile?: string;
   /** Where this extraction's resume token is kept, out of the run history. */
@@ -65,7 +71,8 @@ export interface ExtractSegment {
  */
 export async function extractEndpoint(endpoint: EndpointConfig, record: EndpointRunRecord, ctx: ExtractContext): Promise<StagedManifest> {
   const every = ctx.config.stage.checkpoint_pages;
-  const resumable = canResume(endpoint.pagination);
+  // A child resumes at its parent row (see childPages), whatever its pagination.
+  const resumable = ctx.parentRows !== undefined || canResume(endpoint.pagination);
   const segments = ctx.segments;
   const single = segments.length === 1 ? segments[0]!.range : undefined;
   // A checkpoint at a segment boundary (no token) resumes with any pagination; one inside a segment needs a resumable one.
@@ -140,6 +147,7 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
       received: record.received ?? 0,
       ...(inc && kind ? { out_of_range: done.dropped + (filter?.dropped ?? 0) } : {}),
       ...(carriedMax ? { max: nextIncrementalState(undefined, carriedMax)! } : {}),
+      ...(ctx.collect ? { parent_rows: ctx.collect.rows } : {}),
     };
     await ctx.save();
     ctx.log.debug('checkpoint', { pages: record.pages, rows: record.rows });
@@ -149,8 +157,11 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
   let point: ResumePoint | undefined;
   let invalidUtf8 = 0;
   let nonFinite = 0;
+  /** True while the parts of a streamed page are read: no checkpoint can be taken then. */
+  let midPage = false;
   const heap = new HeapGuard();
   try {
+    await ctx.collect?.reset(from?.parent_rows ?? 0);
     for (let k = fromSegment; k < segments.length; k++) {
       const segment = segments[k]!;
       const resumeHere = from !== undefined && k === fromSegment && from.next !== undefined;
@@ -158,7 +169,16 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
       const range = segment.range;
       filter = inc && range ? new IncrementalFilter({ endpoint: ctx.name, config: inc, start: range.start, end: range.end }) : undefined;
       const resume = resumeHere ? { resumeFrom: from.next, resumedAt: { pages: from.pages, records: from.received ?? from.rows } } : {};
-      const pages = ctx.source.pages(endpoint, { ...(ctx.signal ? { signal: ctx.signal } : {}), vars, ...resume });
+      const pages =
+        ctx.parentRows !== undefined
+          ? childPages(ctx.source, endpoint, ctx.parentRows, {
+              ...(ctx.signal ? { signal: ctx.signal } : {}),
+              vars,
+              ...(resumeHere ? { resumeFrom: from.next } : {}),
+              log: ctx.log,
+              warn: (w) => sourceWarnings.push(w),
+            })
+          : ctx.source.pages(endpoint, { ...(ctx.signal ? { signal: ctx.signal } : {}), vars, ...resume });
       let more = false;
       for await (const page of pages) {
         record.received = (record.received ?? 0) + page.records.length;
@@ -171,9 +191,17 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
         }
         const inRange = filter ? filter.filter(page.records) : page.records;
         const records = seen ? seen.filter(inRange) : inRange;
-        for (const batch of normalizer.push(records)) await writer.write(batch);
+        await ctx.collect?.add(records);
+        // load: false extracts for the children only: nothing is staged.
+        if (endpoint.load !== false) for (const batch of normalizer.push(records)) await writer.write(batch);
+        if (endpoint.load !== false) record.rows += records.length;
+        // A part of a streamed page: the page (its count, bytes, checkpoint) is complete with its last part.
+        midPage = page.more === true;
+        if (midPage) {
+          heap.check();
+          continue;
+        }
         record.pages += 1;
-        record.rows += records.length;
         record.bytes += page.bytes;
         const next = page.resume ?? page.next;
         more = page.next !== undefined;
@@ -229,7 +257,7 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
    */
   async function stopGracefully(why: 'interrupted' | 'failed' = 'interrupted'): Promise<void> {
     try {
-      if (point !== undefined) {
+      if (point !== undefined && !midPage) {
         await checkpoint(point);
         ctx.log.info(`${why}: checkpoint saved`, { pages: record.pages, rows: record.rows, files: files.length });
       }
@@ -261,7 +289,9 @@ export async function extractEndpoint(endpoint: EndpointConfig, record: Endpoint
   const seenNow = seen?.seenFor(runMax === undefined ? single?.previous : maxCursor(single?.previous, runMax));
   const rows = files.reduce((n, f) => n + f.rows, 0);
   // State is committed with the data; a run that loads nothing leaves it as it was.
-  const state = next && rows > 0 ? { endpoint: ctx.name, value: { ...next, ...(seenNow ? { seen: seenNow } : {}) } } : undefined;
+  // load: false stages nothing, but the records it kept for its children still move its cursor.
+  const moved = endpoint.load === false ? (ctx.collect?.rows ?? 0) > 0 : rows > 0;
+  const state = next && moved ? { endpoint: ctx.name, value: { ...next, ...(seenNow ? { seen: seenNow } : {}) } } : undefined;
   return { files, columns, rows, ...(state ? { state } : {}) };
 }
 

@@ -17,6 +17,7 @@ export interface SourcePart {
     opts?: {
       signal?: AbortSignal;
       vars?: Readonly<Record<string, string>>;
+      typedVars?: Readonly<Record<string, unknown>>;
       resumeFrom?: unknown;
       resumedAt?: { pages: number; records: number };
     },

@@ -78,6 +78,8 @@ export interface ExtractCheckpoint {
   readonly out_of_range?: number;
   /** The largest incremental cursor among the rows in `files`. */
   readonly max?: IncrementalState;
+  /** A parent endpoint: the parent records kept for its children by the checkpoint. */
+  readonly parent_rows?: number;
 }
 
 export interface StagedManifest {

@@ -10,6 +10,7 @@ import { runEndpoint, type ProgressEvent } from './endpoint-job.js';
 import type { Parts } from './parts.js';
 import type { EndpointRunRecord } from './run-history.js';
 import { RunResources } from './run-resources.js';
+import { runFamilies } from './parent-child/run-families.js';
 
 /** One piece of endpoint work: an endpoint, its record, the run id its load is ledgered under. */
 export interface EndpointUnit {
@@ -52,7 +53,8 @@ export interface UnitsContext {
  * schedule endpoint work here: the units share one source (rate limit, token, connection pool)
  * and one lazily opened destination, run `concurrency` at a time, and each fails alone (its
  * failure is data in its record). After a signal no unit starts; those not started stay pending
- * for whatever continues the run.
+ * for whatever continues the run. A unit that already succeeded (before an interruption) is
+ * skipped; parent/child endpoints run as trees (see runFamilies).
  */
 export async function runUnits(loaded: LoadedConfig, units: readonly EndpointUnit[], ctx: UnitsContext): Promise<void> {
   const { config, redactor } = loaded;
@@ -60,34 +62,31 @@ export async function runUnits(loaded: LoadedConfig, units: readonly EndpointUni
   const shared = new RunResources(config, parts, { clock, logger, redactor, ...(ctx.limiter ? { limiter: ctx.limiter } : {}) }, ctx.stateDir);
   const queue = new PQueue({ concurrency: Math.max(1, ctx.concurrency) });
   try {
-    await Promise.all(
-      units.map((unit) =>
-        queue.add(async () => {
-          if (ctx.signal?.aborted) return;
-          await runEndpoint(unit.endpoint, unit.record, {
-            runId: unit.runId,
-            config,
-            stageRoot: join(ctx.stateDir, 'stage'),
-            source: shared.source,
-            destination: shared.destination,
-            state: shared.state,
-            tokens: shared.tokens,
-            vars: ctx.vars ?? {},
-            ...(unit.windows ? { windows: unit.windows } : {}),
-            parts,
-            clock,
-            logger,
-            redactor,
-            signal: ctx.signal,
-            keepStage: ctx.keepStage ?? false,
-            ...(ctx.skipCommitted ? { skipCommitted: true } : {}),
-            ...(ctx.keepProgressOnFailure ? { keepProgressOnFailure: true } : {}),
-            onProgress: ctx.onProgress ?? (() => undefined),
-            onUpdate: ctx.onUpdate,
-          });
-        }),
-      ),
-    );
+    // Parent/child endpoints run as trees (children after their parent, reading its records).
+    await runFamilies(units, { stateDir: ctx.stateDir, signal: ctx.signal, queue }, async (unit, family) => {
+      await runEndpoint(unit.endpoint, unit.record, {
+        runId: unit.runId,
+        config,
+        stageRoot: join(ctx.stateDir, 'stage'),
+        source: shared.source,
+        destination: shared.destination,
+        state: shared.state,
+        tokens: shared.tokens,
+        vars: ctx.vars ?? {},
+        ...(unit.windows ? { windows: unit.windows } : {}),
+        parts,
+        clock,
+        logger,
+        redactor,
+        signal: ctx.signal,
+        keepStage: ctx.keepStage ?? false,
+        ...(ctx.skipCommitted ? { skipCommitted: true } : {}),
+        ...(ctx.keepProgressOnFailure ? { keepProgressOnFailure: true } : {}),
+        onProgress: ctx.onProgress ?? (() => undefined),
+        onUpdate: ctx.onUpdate,
+        ...(family.collect || family.parentRows ? { family } : {}),
+      });
+    });
   } finally {
     await shared.close(logger);
   }

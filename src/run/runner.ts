@@ -15,6 +15,7 @@ import { pendingEndpoint } from './run-resources.js';
 import { runUnits } from './run-units.js';
 import { hashConfig } from './config-hash.js';
 import type { RequestLimiter } from '../source/rest/request-limiter.js';
+import { withAncestors } from './parent-child/families.js';
 
 export interface RunOptions {
   /** Only these endpoints (by name); all when absent. */
@@ -192,9 +193,8 @@ async function execute(
 
   await runUnits(
     loaded,
-    selected
-      .map((endpoint, i) => ({ endpoint, record: record.endpoints[i]!, runId: record.run_id }))
-      .filter((u) => u.record.status !== 'succeeded'), // finished before an interruption
+    // Units that finished before an interruption are skipped there (their children still read them).
+    selected.map((endpoint, i) => ({ endpoint, record: record.endpoints[i]!, runId: record.run_id })),
     {
       stateDir: ctx.stateDir,
       parts,
@@ -246,5 +246,6 @@ export function selectEndpoints(
       `unknown endpoint ${unknown.map((n) => `"${n}"`).join(', ')}; known: ${known.join(', ')}`,
     );
   }
-  return all.filter((e) => names.includes(endpointName(e)));
+  // A child needs its parent's records: selecting it selects its parents too.
+  return withAncestors(all.filter((e) => names.includes(endpointName(e))), all);
 }

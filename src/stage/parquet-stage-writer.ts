@@ -49,6 +49,21 @@ const INITIAL_RATIO = 0.35;
 /** Bytes on disk after which a file's own compression ratio is trusted. */
 const LEARN_AFTER = 4 << 20;
 
+/**
+ * Cells and Arrow bytes a row group may hold. The encoder keeps the open row group in (wasm)
+ * memory, and a reader (DuckDB's load, within its `memory_limit`) holds a row group's column
+ * chunks, so a wide table or big values get fewer rows per group: 26 columns of typical values
+ * keep 65,536 rows, 600 columns get 3,495, records of ~100 KB of text ~320.
+ */
+const ROW_GROUP_CELLS = 1 << 21;
+const ROW_GROUP_BYTES = 32 << 20;
+
+function rowGroupRows(max: number, columns: number, bytesPerRow: number): number {
+  const byCells = Math.max(1024, Math.floor(ROW_GROUP_CELLS / Math.max(1, columns)));
+  const byBytes = Math.max(64, Math.floor(ROW_GROUP_BYTES / Math.max(1, bytesPerRow)));
+  return Math.min(max, byCells, byBytes);
+}
+
 function sameColumns(a: readonly Column[], b: readonly Column[]): boolean {
   return a.length === b.length && a.every((c, i) => c.name === b[i]?.name && c.type === b[i]?.type);
 }
@@ -153,7 +168,7 @@ export class ParquetStageWriter {
       this.#finish(cur);
       cur = undefined;
     }
-    cur ??= await this.#open(batch.columns);
+    cur ??= await this.#open(batch.columns, size / batch.length);
     cur.rows += batch.length;
     cur.ipcBytes += size;
     try {
@@ -218,7 +233,8 @@ export class ParquetStageWriter {
     return (cur.ipcBytes + size) * ratio > this.#opts.fileMaxBytes;
   }
 
-  async #open(columns: readonly Column[]): Promise<OpenFile> {
+  /** Opens the next file; its row groups are sized by the width and bytes per row of its first batch. */
+  async #open(columns: readonly Column[], bytesPerRow: number): Promise<OpenFile> {
     const path = this.#nextPath();
     try {
       if (!this.#dirReady) await mkdir(this.#opts.dir, { recursive: true });
@@ -230,7 +246,11 @@ export class ParquetStageWriter {
     this.#client ??= new ParquetWorkerClient(this.#opts.maxQueuedBatches ?? 2);
     const file: OpenFile = { id: this.#paths.length, path, columns, rows: 0, ipcBytes: 0 };
     this.#paths.push(path);
-    this.#client.open(file.id, path, this.#opts.rowGroupRows ?? 65536);
+    this.#client.open(
+      file.id,
+      path,
+      rowGroupRows(this.#opts.rowGroupRows ?? 65536, columns.length, bytesPerRow),
+    );
     this.#current = file;
     return file;
   }

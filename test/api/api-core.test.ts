@@ -96,9 +96,9 @@ describe.each(storeKinds())('management API on $name', (kind) => {
     const r = await api.call<{ id: string; dialect: string; config: Record<string, Record<string, unknown>>; endpoints: unknown[] }>('POST', '/connectors', { name: 'dlt-one', config: dlt });
     expect(r.status).toBe(201);
     expect(r.body.dialect).toBe('dlt');
-    // Endpoints as runs name them, whatever the dialect.
+    // Endpoints as runs name them, whatever the dialect (a dlt resource without a paginator: auto, as in dlt).
     expect(r.body.endpoints).toEqual([
-      { name: 'customers', table: 'customers', method: 'GET', path: 'customers', pagination: null, incremental_cursor_path: null, write_disposition: null },
+      { name: 'customers', table: 'customers', method: 'GET', path: 'customers', pagination: 'auto', incremental_cursor_path: null, write_disposition: null },
     ]);
     expect(r.body.config.auth).toEqual({ type: 'bearer', token: '***' });
     expect(r.body.config.destination!.password).toBe('***');

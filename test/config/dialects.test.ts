@@ -133,22 +133,33 @@ describe('config dialects', () => {
   });
 
   it.each([
-    ['an auto paginator', { ...popsink, client: { ...popsink.client, paginator: 'auto' } }, 'client.paginator.type: paginator type "auto" is not supported'],
     [
-      'page_number without a page size',
-      { client: { base_url: 'https://x.example.com' }, resources: [{ name: 'a', endpoint: { path: 'a', paginator: { type: 'page_number' } } }] },
-      'resources[0].endpoint.paginator.page_size',
+      'processing_steps (Python callables)',
+      { client: { base_url: 'https://x.example.com' }, resources: [{ name: 'a', processing_steps: [{ map: 'f' }] }] },
+      'resources[0].processing_steps: processing_steps are Python callables',
     ],
     [
-      'a parent/child resolve param',
-      { client: { base_url: 'https://x.example.com' }, resources: [{ name: 'a', endpoint: { path: 'a/{id}', params: { id: { type: 'resolve', resource: 'b' } } } }] },
-      'resources[0].endpoint.params.id: param type "resolve" is not supported',
+      'a resolve param without its field',
+      { client: { base_url: 'https://x.example.com' }, resources: [{ name: 'b' }, { name: 'a', endpoint: { path: 'a/{id}', params: { id: { type: 'resolve', resource: 'b' } } } }] },
+      'resources[1].endpoint.params.id.field: required',
     ],
-    ['an unknown auth type', { ...popsink, client: { ...popsink.client, auth: { type: 'oauth2_implicit' } } }, 'client.auth.type: auth type "oauth2_implicit"'],
+    ['an unknown auth type', { ...popsink, client: { ...popsink.client, auth: { type: 'oauth2_implicit' } } }, 'client.auth.type: unknown auth type "oauth2_implicit"'],
+    ['a cookie api key', { ...popsink, client: { ...popsink.client, auth: { type: 'api_key', api_key: 'k', location: 'cookie' } } }, 'client.auth.location: cookie API keys are not supported'],
+    ['an unknown resource key', { client: { base_url: 'https://x.example.com' }, resources: [{ name: 'a', endpint: 'a' }] }, 'resources[0].endpint: unknown key "endpint" in a resource'],
   ])('names the dlt path of %s it cannot translate', (_name, raw, message) => {
     const e = configError(raw);
     expect(e.kind).toBe('config');
     expect(e.message).toContain(message);
+  });
+
+  it("speaks dlt's keys in floe's validation messages about a dlt config", () => {
+    const e = configError({
+      client: { base_url: 'https://x.example.com' },
+      resources: [{ name: 'a', endpoint: { path: 'a', paginator: { type: 'offset', limit: 0 }, incremental: { cursor_path: 'ts', initial_value: 'not a time', lag: 60 } } }],
+    });
+    expect(e.message).toContain('resources[0].endpoint.paginator.limit');
+    expect(e.message).not.toContain('limit_value');
+    expect(e.message).not.toContain('endpoints[0]');
   });
 
   it('runs a dlt config end to end: next links in the body, incremental cursor, into DuckDB', async () => {

@@ -51,7 +51,7 @@ describe('config loading', () => {
     [
       'an unknown pagination type',
       { ...base, endpoints: [{ path: '/a', pagination: { type: 'offest' } }] },
-      'endpoints[0].pagination.type: unknown type "offest"; known: offset, cursor, page_number, link_header, next_link, single_page',
+      'endpoints[0].pagination.type: unknown type "offest"; known: offset, cursor, header_cursor, page_number, link_header, next_link, single_page',
     ],
     [
       'a missing cursor_path',

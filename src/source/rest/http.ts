@@ -1,3 +1,5 @@
+import type { ResponsePolicy } from './response-policy.js';
+
 /**
  * The HTTP seam of the REST source: plain request/response values, a `Transport` that sends one
  * request, and `Middleware` that wraps a transport. The client is a stack of middleware over a
@@ -15,9 +17,24 @@ export interface HttpRequest {
   readonly body?: string;
   /** True for a next-page link to an allowed foreign host: auth must not be applied. */
   readonly anonymous?: boolean;
+  /** The endpoint's response policy (which statuses and bodies to retry); default: the defaults. */
+  readonly policy?: ResponsePolicy;
+  /**
+   * The transport may hand a 2xx body bigger than this many bytes as a stream
+   * (`HttpResponse.stream`) instead of reading it whole; absent: always whole.
+   */
+  readonly streamAbove?: number;
 }
 
-/** One HTTP response with its whole body read. Header names are lower-case. */
+/** A body too big to hold, read as its consumer asks (see `HttpRequest.streamAbove`). */
+export interface BodyStream {
+  /** The decoded body, chunk by chunk; a failure while reading rejects with a FloeError. */
+  readonly chunks: AsyncIterable<Buffer>;
+  /** Bytes received on the wire so far (all of them once `chunks` ended). */
+  readonly wireBytes: number;
+}
+
+/** One HTTP response with its whole body read (or streamed, see `stream`). Header names are lower-case. */
 export interface HttpResponse {
   readonly status: number;
   /** Repeated headers (e.g. several `Link` lines) are joined with ", ". */
@@ -28,6 +45,8 @@ export interface HttpResponse {
   readonly bytes: number;
   /** Invalid UTF-8 sequences in the body (each became U+FFFD in `body`); absent when none. */
   readonly invalidUtf8?: number;
+  /** Set when the body is streamed: `body` is then empty and `bytes` what arrived before. */
+  readonly stream?: BodyStream;
 }
 
 /** Sends one request. Rejects on network failure or abort; any status resolves. */

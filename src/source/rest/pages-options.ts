@@ -11,6 +11,11 @@ export interface PagesOptions {
    */
   vars?: TemplateVars;
   /**
+   * The JSON values behind `vars` (a child's `parent.<field>`), so a body string that is one
+   * template and nothing else keeps the value's type (`"{{ parent.id }}"` → `42`, not `"42"`).
+   */
+  typedVars?: Readonly<Record<string, unknown>>;
+  /**
    * A `Page.next` value from an earlier extraction of the same endpoint (read back from a
    * checkpoint, JSON round trip allowed): the first request is the one it describes, with the
    * endpoint's static params, headers, body and auth as always. See `resumeStart` for masked

@@ -1,6 +1,6 @@
 import { endpointName } from '../../config/load-config.js';
 import type { EndpointConfig, FloeConfig } from '../../config/schema.js';
-import { RUNTIME_VARIABLES, renderTemplate, type ParsedTemplateVar } from '../../config/template.js';
+import { isRuntimeVariable, RUNTIME_VARIABLES, renderTemplate, type ParsedTemplateVar } from '../../config/template.js';
 import { FloeError } from '../../util/errors.js';
 import { encodePathSegment } from './url.js';
 
@@ -26,6 +26,11 @@ const HINTS: Readonly<Record<string, string>> = {
   dt: 'bind it (a backfill window does)',
 };
 
+function hint(name: string): string {
+  if (name.startsWith('parent.')) return 'it is only set in an endpoint with `parent` (each parent record sets it)';
+  return HINTS[name] ?? 'pass it';
+}
+
 /**
  * Renders the `{{ … }}` left in the request fields after config load (`{{ env.X }}` is already
  * resolved then): the endpoint's `path`, `query_params` values, `headers` values and `body` (string
@@ -48,6 +53,7 @@ export function renderRequestConfig(
   config: Pick<FloeConfig, 'base_url' | 'headers'>,
   endpoint: EndpointConfig,
   vars: TemplateVars,
+  typed: Readonly<Record<string, unknown>> = {},
 ): RenderedRequestConfig {
   const where = `endpoints[${endpointName(endpoint)}]`;
   const query = endpoint.query_params;
@@ -67,7 +73,7 @@ export function renderRequestConfig(
       path: renderPath(endpoint.path, `${where}.path`, vars),
       ...optional('query_params', renderedQuery),
       ...optional('headers', renderHeaders(endpoint.headers, `${where}.headers`, vars)),
-      ...optional('body', renderDeep(endpoint.body, `${where}.body`, vars)),
+      ...optional('body', renderDeep(endpoint.body, `${where}.body`, vars, typed)),
     },
   };
 }
@@ -111,11 +117,19 @@ function renderHeaders(
   });
 }
 
-function renderDeep(value: unknown, field: string, vars: TemplateVars): unknown {
-  if (typeof value === 'string') return render(value, field, vars);
-  if (Array.isArray(value)) return value.map((v, i) => renderDeep(v, `${field}[${i}]`, vars));
+/** A body string that is one template and nothing else, e.g. `"{{ parent.id }}"`. */
+const LONE_TEMPLATE = /^\{\{\s*([A-Za-z_][\w.]*)\s*\}\}$/;
+
+function renderDeep(value: unknown, field: string, vars: TemplateVars, typed: Readonly<Record<string, unknown>>): unknown {
+  if (typeof value === 'string') {
+    // A lone {{ parent.id }} keeps the parent value's JSON type (a number stays a number).
+    const lone = LONE_TEMPLATE.exec(value)?.[1];
+    if (lone !== undefined && Object.hasOwn(typed, lone)) return typed[lone];
+    return render(value, field, vars);
+  }
+  if (Array.isArray(value)) return value.map((v, i) => renderDeep(v, `${field}[${i}]`, vars, typed));
   if (value !== null && typeof value === 'object') {
-    return mapValues(value as Record<string, unknown>, (v, k) => renderDeep(v, `${field}.${k}`, vars));
+    return mapValues(value as Record<string, unknown>, (v, k) => renderDeep(v, `${field}.${k}`, vars, typed));
   }
   return value;
 }
@@ -125,7 +139,7 @@ function valueOf(v: ParsedTemplateVar, field: string, vars: TemplateVars): strin
     const value = vars[v.name];
     if (value !== undefined) return value;
   }
-  const known = (RUNTIME_VARIABLES as readonly string[]).includes(v.name);
+  const known = isRuntimeVariable(v.name);
   if (known && v.fallback !== undefined) return v.fallback;
   const fallback = v.fallback === undefined ? '' : ` | default('${v.fallback}')`;
   if (!known) {
@@ -140,7 +154,7 @@ function valueOf(v: ParsedTemplateVar, field: string, vars: TemplateVars): strin
   throw new FloeError(
     'CONFIG_INVALID',
     'config',
-    `${field}: {{ ${v.name} }} has no value in this run; ${HINTS[v.name] ?? 'pass it'} or add | default('…')`,
+    `${field}: {{ ${v.name} }} has no value in this run; ${hint(v.name)} or add | default('…')`,
     { details: { path: field, variable: v.name } },
   );
 }

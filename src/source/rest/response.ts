@@ -4,6 +4,7 @@ import type { Redactor } from '../../util/redact.js';
 import { bodyExcerpt } from './excerpt.js';
 import { parseExactJson, type JsonNumberCounts } from './exact-json.js';
 import type { HttpResponse } from './http.js';
+import type { ResponsePolicy } from './response-policy.js';
 import type { ResponseOrigin } from './selector.js';
 
 /**
@@ -96,4 +97,23 @@ function statusHint(res: HttpResponse, redactor: Redactor): string {
 
 function fail(e: FloeError): never {
   throw e;
+}
+
+/** A 2xx response a `response_actions` rule with `action: fail` matched (an error inside a 200). */
+export function actionFailError(
+  method: string,
+  res: HttpResponse,
+  origin: ResponseOrigin,
+  policy: ResponsePolicy,
+  redactor: Redactor,
+): FloeError {
+  const excerpt = bodyExcerpt(res.body, redactor);
+  const rule = policy.match(res);
+  return new FloeError(
+    'HTTP_RESPONSE_ACTION',
+    'terminal',
+    `Endpoint "${origin.endpoint}": ${method} ${origin.url} returned HTTP ${res.status} with a body that ` +
+      `${rule?.source ?? 'response_actions'} marks as a failure${rule?.content !== undefined ? ` (contains "${rule.content}")` : ''}. Body: "${excerpt}".`,
+    { details: { endpoint: origin.endpoint, url: origin.url, status: res.status, body_excerpt: excerpt } },
+  );
 }

@@ -5,9 +5,7 @@ import type { Clock } from '../../util/clock.js';
 import { FloeError, isFloeError, toFloeError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import type { Redactor } from '../../util/redact.js';
-import type { Auth } from './auth/auth.js';
-import { createAuth } from './auth/create-auth.js';
-import { createHttpClient } from './http-client.js';
+import { EndpointClients } from './endpoint-clients.js';
 import { isSuccess, type HttpRequest, type HttpResponse, type Transport } from './http.js';
 import { createPaginator } from './paginators/create-paginator.js';
 import type { PageTarget, Paginator } from './paginators/paginator.js';
@@ -20,7 +18,8 @@ import type { PagesOptions } from './pages-options.js';
 export type { PagesOptions } from './pages-options.js';
 import { pageRequest, requestTemplate, type RequestTemplate } from './request-builder.js';
 import { authQueryParam, resumeStart } from './resume.js';
-import { parseJsonBody, statusError } from './response.js';
+import { actionFailError, parseJsonBody, statusError } from './response.js';
+import { DEFAULT_RETRY_STATUSES, ResponsePolicy } from './response-policy.js';
 import { compileSelector } from './selector.js';
 import { createUndiciTransport, type PooledTransport } from './undici-transport.js';
 import { CredentialScope } from './credential-scope.js';
@@ -30,6 +29,8 @@ import { pageEnd } from './page-end.js';
 import { endSettings, errorShape, reportedTotals, totalSource } from './page-rules.js';
 import { errorPageError, repeatedPageError, urlLoopError } from './pagination-errors.js';
 import { StopSignals } from './stop-signals.js';
+import { streamableKeys } from './record-splitter.js';
+import { STREAM_ABOVE_BYTES, streamedRecords } from './streamed-page.js';
 import { detectPagination } from './paginators/detect-pagination.js';
 
 export interface RestSourceDeps {
@@ -42,6 +43,8 @@ export interface RestSourceDeps {
   retryJitter?: number;
   /** Randomness for the jitter; default `Math.random`. */
   random?: () => number;
+  /** Bodies bigger than this many bytes are streamed (see `Page.more`); default 32 MB. */
+  streamAboveBytes?: number;
   /**
    * The request budget, when it is shared beyond this source: `floe serve`'s store for its
    * workers, or `rate_limit.shared` across `floe run-slice` processes. Default: a `RateLimiter` of
@@ -57,10 +60,9 @@ export interface RestSourceDeps {
  * sources (other runs, processes or machines) can be injected as `deps.limiter`.
  */
 export class RestSource {
-  private readonly client: Transport;
   private readonly pool: PooledTransport | undefined;
-  private readonly auth: Auth | undefined;
   private readonly scope: CredentialScope;
+  private readonly clients: EndpointClients;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -72,15 +74,13 @@ export class RestSource {
       ? undefined
       : createUndiciTransport({ timeoutMs: config.timeout_seconds * 1000, redactor });
     const transport = deps.transport ?? (this.pool as PooledTransport).transport;
-    this.auth = createAuth(config.auth, { clock, logger, redactor, transport });
     this.scope = new CredentialScope(config);
-    this.client = createHttpClient(config, {
+    this.clients = new EndpointClients(config, {
       clock,
       logger,
       redactor,
       transport,
       limiter: deps.limiter ?? new RateLimiter(rateLimitIntervalMs(config.rate_limit), clock),
-      auth: this.auth,
       trusts: (url) => this.scope.trusts(url),
       retryJitter: deps.retryJitter,
       random: deps.random,
@@ -126,10 +126,17 @@ export class RestSource {
     const ends = endSettings(pagination);
     let recordsPath = endpoint.records_path;
     let select = recordsPath === undefined ? undefined : compileSelector(recordsPath);
-    const rendered = renderRequestConfig(this.config, endpoint, opts.vars ?? {});
+    const rendered = renderRequestConfig(this.config, endpoint, opts.vars ?? {}, opts.typedVars);
     const template = requestTemplate(rendered.config, rendered.endpoint);
     const maxPages = pagination?.type === 'single_page' ? undefined : pagination?.max_pages;
-    const authParam = authQueryParam(this.config.auth);
+    const authParam = authQueryParam(endpoint.auth ?? this.config.auth);
+    const client = this.clients.for(endpoint, name);
+    const policy = new ResponsePolicy(
+      this.config.retry.retry_on ?? DEFAULT_RETRY_STATUSES,
+      ResponsePolicy.fromConfig(endpoint.response_actions, `endpoints[${name}].response_actions`),
+      ResponsePolicy.fromConfig(this.config.response_actions, 'response_actions'),
+    );
+    const send = (r: HttpRequest, s: AbortSignal): Promise<HttpResponse> => client({ ...r, policy }, s);
     const stop = new AbortController();
     const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
     const base = opts.resumedAt ?? { pages: 0, records: 0 };
@@ -140,14 +147,24 @@ export class RestSource {
       token = paginator.first();
       req = pageRequest(template, paginator.target(token));
     } else {
-      const start = resumeStart(paginator, opts.resumeFrom, { endpoint: name, template, authQueryParam: authParam, redactor });
+      const start = resumeStart(paginator, opts.resumeFrom, {
+        endpoint: name,
+        template,
+        authQueryParam: authParam,
+        redactor,
+      });
       token = start.token;
       req = this.scoped(pageRequest(template, start.target), name, authParam);
       const pinned = paginator.detected?.(token);
       if (pinned !== undefined) signals = new StopSignals(pinned);
-      logger.info('resuming from a stored page token', { pagination: paginator.type, url: redactor.url(req.url) });
+      logger.info('resuming from a stored page token', {
+        pagination: paginator.type,
+        url: redactor.url(req.url),
+      });
     }
-    const seen = new Map<string, number>([[req.url, 0]]);
+    // A request is its URL and its body: a cursor in the body (`cursor_body_path`) repeats there.
+    const requestKey = (r: HttpRequest): string => (r.body === undefined ? r.url : `${r.url}\n${r.body}`);
+    const seen = new Map<string, number>([[requestKey(req), 0]]);
     // An API that ignores the paging parameter answers every request with the same page: the URLs
     // differ, so the URL check cannot see it; an identical non-empty body after the first can.
     let previousBody: string | undefined;
@@ -156,16 +173,56 @@ export class RestSource {
     let totalPages: number | undefined;
     // Requests in flight, in page order: ahead[0] is the page awaited next; the others were
     // predicted (`concurrency` > 1 on offset/page_number) and are dropped if the response says so.
-    const ahead = new FetchAhead((r, s) => this.send(r, s), signal);
+    // A huge page is streamed when the records path is a plain key path (see RecordSplitter).
+    const streamKeys = (): string[] | undefined =>
+      recordsPath === undefined ? undefined : streamableKeys(recordsPath);
+    const streamAbove = this.deps.streamAboveBytes ?? STREAM_ABOVE_BYTES;
+    const ahead = new FetchAhead((r, s) => send(streamKeys() ? { ...r, streamAbove } : r, s), signal);
     const width = paginator.ahead === undefined ? 1 : Math.max(1, endpoint.concurrency ?? 1);
     ahead.launch(token, req);
     try {
       for (let index = 0; ; index++) {
-        const res = await this.settle(ahead.take(), name);
+        let res = await this.settle(ahead.take(), name);
         const url = redactor.url(req.url);
         const origin = { endpoint: name, url, status: res.status };
+        const action = policy.decide(res);
+        if (action === 'ignore') {
+          const rule = policy.match(res);
+          logger.info('response ignored (response_actions)', { url, status: res.status, rule: rule?.source });
+          yield {
+            index,
+            url,
+            status: res.status,
+            records: [],
+            bytes: res.bytes,
+            end: { reason: `HTTP ${res.status} ignored by ${rule?.source ?? 'response_actions'}` },
+          };
+          return;
+        }
+        if (action === 'fail' && isSuccess(res.status)) throw actionFailError(req.method, res, origin, policy, redactor);
         if (!isSuccess(res.status)) throw statusError(req.method, res, origin, redactor);
         const counts = { exactNumbers: 0, nonFiniteNumbers: 0 };
+        // A streamed page: its records are handed out in parts as they arrive, then the envelope.
+        let streamed: unknown[] | undefined;
+        let handedOut = 0;
+        if (res.stream !== undefined) {
+          const parts = streamedRecords(
+            { ...res, stream: res.stream },
+            streamKeys() ?? [],
+            origin,
+            counts,
+            streamAbove,
+          );
+          for (let step = await parts.next(); ; step = await parts.next()) {
+            if (step.done === true) {
+              ({ response: res, records: streamed } = step.value);
+              break;
+            }
+            handedOut += step.value.length;
+            received += step.value.length;
+            yield { index, url, status: res.status, records: step.value, bytes: 0, more: true };
+          }
+        }
         const body = parseJsonBody(res, origin, redactor, counts);
         const here = { endpoint: name, url, index, body, headers: res.headers };
         let detected: { records_path?: string; pagination?: unknown } | undefined;
@@ -176,19 +233,34 @@ export class RestSource {
           detected = { records_path: found.path };
           logger.info('records detected', { records_path: found.path, why: found.why });
         }
-        const records = select(body, origin);
+        const records = streamed ?? select(body, origin);
         let declaredEnd: string | undefined;
-        if (records.length === 0 && index + base.pages > 0) {
+        if (records.length + handedOut === 0 && index + base.pages > 0) {
           const shape = errorShape(res.status, body, recordsPath);
           if (shape !== undefined) {
-            if (!ends[shape]) throw errorPageError(here, shape, res.status, recordsPath ?? '$', bodyExcerpt(res.body, redactor));
-            declaredEnd = shape === 'no_content' ? 'a 204, declared as the end' : 'records null, declared as the end';
+            if (!ends[shape])
+              throw errorPageError(
+                here,
+                shape,
+                res.status,
+                recordsPath ?? '$',
+                bodyExcerpt(res.body, redactor),
+              );
+            declaredEnd =
+              shape === 'no_content' ? 'a 204, declared as the end' : 'records null, declared as the end';
           }
         }
-        if (records.length > 0 && res.body === previousBody) throw repeatedPageError(here, paginator);
-        previousBody = res.body;
+        if (records.length > 0 && handedOut === 0 && res.body === previousBody)
+          throw repeatedPageError(here, paginator);
+        previousBody = handedOut === 0 ? res.body : undefined;
         received += records.length;
-        const reported = signals.read({ endpoint: name, sanitizedUrl: url, body, headers: res.headers, first: index === 0 });
+        const reported = signals.read({
+          endpoint: name,
+          sanitizedUrl: url,
+          body,
+          headers: res.headers,
+          first: index === 0,
+        });
         if (reported.totalRecords !== undefined) totalRecords = reported.totalRecords;
         if (reported.totalPages !== undefined) totalPages = reported.totalPages;
         let next =
@@ -202,14 +274,16 @@ export class RestSource {
                 status: res.status,
                 headers: res.headers,
                 body,
-                recordCount: records.length,
+                recordCount: handedOut + records.length,
                 reported,
                 position: { pages: base.pages + index + 1, records: received },
               });
         if (paginator.type === 'auto' && index === 0 && opts.resumeFrom === undefined) {
           const pinned = next === undefined ? undefined : paginator.detected?.(next);
           if (pinned !== undefined) signals = new StopSignals(pinned);
-          const found = pinned ?? detectPagination({ headers: res.headers, body, query: new Map(new URL(req.url).searchParams) });
+          const found =
+            pinned ??
+            detectPagination({ headers: res.headers, body, query: new Map(new URL(req.url).searchParams) });
           detected = { ...detected, pagination: found ?? { type: 'single_page' } };
           logger.info('pagination detected', { pagination: JSON.stringify(detected.pagination) });
         }
@@ -223,9 +297,9 @@ export class RestSource {
         let end: PageEnd | undefined;
         if (next !== undefined) {
           nextReq = this.requestFor(template, paginator.target(next), name, authParam);
-          const earlier = seen.get(nextReq.url);
+          const earlier = seen.get(requestKey(nextReq));
           if (earlier !== undefined) throw urlLoopError(here, paginator, next, redactor.url(nextReq.url), earlier, redactor);
-          seen.set(nextReq.url, index + 1);
+          seen.set(requestKey(nextReq), index + 1);
           // Prefetch (or keep the request already sent for it); then fill the window ahead.
           ahead.follow(next, nextReq);
           for (let k = ahead.size; k < width; k++) {
@@ -252,7 +326,13 @@ export class RestSource {
           });
           if (end.warning !== undefined) logger.warn(end.warning, { code: end.code });
         }
-        logger.debug('page', { index, url, status: res.status, records: records.length, bytes: res.bytes });
+        logger.debug('page', {
+          index,
+          url,
+          status: res.status,
+          records: handedOut + records.length,
+          bytes: res.bytes,
+        });
         yield {
           index,
           url,
@@ -286,7 +366,12 @@ export class RestSource {
   }
 
   /** The request for a page target; a full URL is scoped as credentials allow (see CredentialScope). */
-  private requestFor(template: RequestTemplate, target: PageTarget, endpoint: string, authParam: string | undefined): HttpRequest {
+  private requestFor(
+    template: RequestTemplate,
+    target: PageTarget,
+    endpoint: string,
+    authParam: string | undefined,
+  ): HttpRequest {
     const req = pageRequest(template, target);
     return target.kind === 'url' ? this.scoped(req, endpoint, authParam) : req;
   }
@@ -294,10 +379,6 @@ export class RestSource {
   /** A next-page request as credentials allow it (see CredentialScope). */
   private scoped(req: HttpRequest, endpoint: string, authParam: string | undefined): HttpRequest {
     return this.scope.scope(req, { endpoint, authQueryParam: authParam, redactor: this.deps.redactor });
-  }
-
-  private send(req: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
-    return this.client(req, signal);
   }
 
   private async settle(pending: Promise<HttpResponse>, endpoint: string): Promise<HttpResponse> {

@@ -9,9 +9,10 @@ import { bodyExcerpt } from './excerpt.js';
 import type { HttpResponse, Middleware } from './http.js';
 import { abortedError } from './network-errors.js';
 import { parseRetryAfter } from './retry-after.js';
+import { DEFAULT_RETRY_STATUSES, ResponsePolicy } from './response-policy.js';
 
-/** Statuses worth retrying: rate limited, and server errors that are usually momentary. */
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
+/** Statuses retried by default: rate limited, and server errors that are usually momentary. */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set(DEFAULT_RETRY_STATUSES);
 /** Statuses whose `Retry-After` is honoured. */
 export const RETRY_AFTER_STATUSES: ReadonlySet<number> = new Set([429, 503]);
 
@@ -28,7 +29,8 @@ export interface RetryOptions {
 }
 
 /**
- * Retries 429/500/502/503/504 responses (or `retry.retry_on`) and transient errors (timeouts, resets) up to
+ * Retries what the request's response policy says to retry (by default 429/500/502/503/504, or
+ * `retry.retry_on`; see ResponsePolicy) and transient errors (timeouts, resets) up to
  * `max_retries` times, waiting `backoffDelay` (1, 2, 4, 8, 16, 32 s by default) or, on 429/503
  * with `respect_retry_after`, the server's `Retry-After` (seconds or HTTP-date, against the
  * injected clock). Other statuses are returned to the caller untouched. When retries run out it
@@ -38,14 +40,15 @@ export interface RetryOptions {
  */
 export function retryMiddleware(opts: RetryOptions): Middleware {
   const { retry, clock, logger, redactor } = opts;
-  const retryOn = retry.retry_on ? new Set(retry.retry_on) : RETRYABLE_STATUSES;
+  // Requests without an endpoint's policy (token requests, tests) retry the configured statuses.
+  const fallback = new ResponsePolicy(retry.retry_on ?? [...RETRYABLE_STATUSES]);
   return (next) => async (req, signal) => {
     for (let attempt = 1; ; attempt++) {
       let res: HttpResponse | undefined;
       let error: FloeError | undefined;
       try {
         res = await next(req, signal);
-        if (!retryOn.has(res.status)) return res;
+        if ((req.policy ?? fallback).decide(res) !== 'retry') return res;
       } catch (e) {
         if (signal?.aborted) throw abortedError(signal.reason);
         if (!isFloeError(e) || e.kind !== 'transient') throw e;

@@ -1,7 +1,8 @@
 import { Agent, request } from 'undici';
 import type { Redactor } from '../../util/redact.js';
 import { decodeUtf8 } from './decode-utf8.js';
-import type { HttpResponse, Transport } from './http.js';
+import { isSuccess, type HttpResponse, type Transport } from './http.js';
+import { readOrStream } from './streamed-body.js';
 import { isFloeError } from '../../util/errors.js';
 import { decodeBody } from './decode-body.js';
 import { abortedError, networkError, timeoutError } from './network-errors.js';
@@ -19,6 +20,8 @@ export interface PooledTransport {
  * clock schedules waits, but a fake clock must not make real sockets time out.
  * Redirects are not followed (a custom auth header must never reach another host). A compressed
  * body (`Content-Encoding`, asked for or not) is decoded here; `bytes` is its size on the wire.
+ * A request with `streamAbove` may get a big 2xx body as a stream (see readOrStream); the total
+ * timeout then ends when the stream is handed over, and `bodyTimeout` bounds each wait after.
  */
 export function createUndiciTransport(opts: { timeoutMs: number; redactor: Redactor }): PooledTransport {
   const { timeoutMs, redactor } = opts;
@@ -37,16 +40,34 @@ export function createUndiciTransport(opts: { timeoutMs: number; redactor: Redac
         dispatcher: agent,
         signal: combined,
       });
-      const bytes = await res.body.bytes();
       const headers = flattenHeaders(res.headers);
-      const wire = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      let wire: Buffer;
+      if (
+        req.streamAbove !== undefined &&
+        isSuccess(res.statusCode) &&
+        !/html/i.test(headers['content-type'] ?? '')
+      ) {
+        const read = await readOrStream(res.body, req.streamAbove, headers['content-encoding'], (e) =>
+          signal?.aborted
+            ? abortedError(signal.reason)
+            : isFloeError(e)
+              ? e
+              : networkError(e, label, redactor, timeoutMs),
+        );
+        if ('stream' in read)
+          return { status: res.statusCode, headers, body: '', bytes: read.bytesSoFar, stream: read.stream };
+        wire = read.whole;
+      } else {
+        const bytes = await res.body.bytes();
+        wire = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      }
       const decoded = await decodeBody(wire, headers['content-encoding'], label);
       const { text, invalidUtf8 } = decodeUtf8(decoded);
       return {
         status: res.statusCode,
         headers,
         body: text,
-        bytes: bytes.byteLength,
+        bytes: wire.byteLength,
         ...(invalidUtf8 > 0 ? { invalidUtf8 } : {}),
       } satisfies HttpResponse;
     } catch (e) {

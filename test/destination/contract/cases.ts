@@ -43,6 +43,7 @@ function req(
     primaryKey?: string[];
     columns?: readonly Column[];
     state?: unknown;
+    scd2?: boolean;
   },
 ): LoadRequest {
   const endpoint = o.endpoint ?? o.table;
@@ -56,6 +57,7 @@ function req(
     rows: files.reduce((n, f) => n + f.rows, 0),
     writeDisposition: o.disposition ?? 'append',
     ...(o.primaryKey ? { primaryKey: o.primaryKey } : {}),
+    ...(o.scd2 ? { scd2: { validFrom: 'valid_from', validTo: 'valid_to' } } : {}),
     ...(o.state !== undefined ? { state: { endpoint, value: o.state } } : {}),
   };
 }
@@ -121,6 +123,36 @@ export const CONTRACT_CASES: readonly ContractCase[] = [
           { id: 2, name: 'v2-2' },
           { id: 3, name: 'v3-3' },
         ]);
+      }),
+  },
+  {
+    name: 'SCD2 merge keeps history: changed and vanished keys close their version, new versions open',
+    run: (t) =>
+      withDest(t, async (d) => {
+        const m = { table: 'c_scd2', disposition: 'merge' as const, primaryKey: ['id'], scd2: true };
+        // Load 1: ids 1, 2, 3. Load 2: 1 unchanged, 2 changed, 3 gone, 4 new (and 2 twice: the last wins).
+        await d.load(req([await file(t, orders(1, 3))], { ...m, runId: 's1' }));
+        const r = await d.load(
+          req([await file(t, `${orders(1, 1)} UNION ALL ${orders(2, 1, 'old')}`), await file(t, `${orders(2, 1, 'v2')} UNION ALL ${orders(4, 1)}`)], { ...m, runId: 's2' }),
+        );
+        assert.equal(r.rowsLoaded, 2);
+        const rows = await t.read(d, 'c_scd2', ['id', 'name', 'valid_from', 'valid_to']);
+        const shape = rows
+          .map((x) => ({ id: x.id, name: x.name, open: x.valid_to === null, from: x.valid_from !== null }))
+          .sort((a, b) => Number(a.id) - Number(b.id) || Number(a.open) - Number(b.open));
+        assert.deepEqual(shape, [
+          { id: 1, name: 'v1-1', open: true, from: true },
+          { id: 2, name: 'v1-2', open: false, from: true },
+          { id: 2, name: 'v2-2', open: true, from: true },
+          { id: 3, name: 'v1-3', open: false, from: true },
+          { id: 4, name: 'v1-4', open: true, from: true },
+        ]);
+        // The same batch again changes nothing but closes what it lacks (here: nothing).
+        const again = await d.load(
+          req([await file(t, `${orders(1, 1)} UNION ALL ${orders(2, 1, 'v2')} UNION ALL ${orders(4, 1)}`)], { ...m, runId: 's3' }),
+        );
+        assert.equal(again.rowsLoaded, 0);
+        assert.equal((await t.read(d, 'c_scd2', ['id'])).length, 5);
       }),
   },
   {

@@ -110,6 +110,20 @@ export const PAGINATION_CASES: { readonly [K in PaginationConfig['type']]: reado
       records: 25,
     },
   ],
+  header_cursor: [
+    {
+      name: 'the next cursor from a response header, until the header is absent',
+      serve: (api) =>
+        api.get('/api/items', (req) => {
+          const offset = req.query['cursor'] === undefined ? 0 : Number(req.query['cursor'].slice(1));
+          const more = offset + 10 < DATA.length;
+          return { json: DATA.slice(offset, offset + 10), headers: more ? { 'X-Next': `o${offset + 10}` } : {} };
+        }),
+      endpoint: { path: '/items', pagination: { type: 'header_cursor', cursor_header: 'X-Next' } },
+      requests: ['/api/items', '/api/items?cursor=o10', '/api/items?cursor=o20'],
+      records: 25,
+    },
+  ],
   page_number: [
     {
       name: 'from page 1 with a page size param',

@@ -86,6 +86,8 @@ export class OAuth2ClientCredentialsAuth implements Auth {
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     const scope = Array.isArray(config.scopes) ? config.scopes.join(' ') : config.scopes;
     if (scope !== undefined && scope !== '') form.set('scope', scope);
+    if (config.audience !== undefined) form.set('audience', config.audience);
+    for (const [k, v] of Object.entries(config.token_request_data ?? {})) form.set(k, String(v));
     const headers: Record<string, string> = {
       'content-type': 'application/x-www-form-urlencoded',
       accept: 'application/json',

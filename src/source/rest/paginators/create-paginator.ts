@@ -2,6 +2,7 @@ import { PAGINATION_TYPES, type PaginationConfig } from '../../../config/schema.
 import { FloeError } from '../../../util/errors.js';
 import { AutoPaginator } from './auto-paginator.js';
 import { CursorPaginator } from './cursor-paginator.js';
+import { HeaderCursorPaginator } from './header-cursor-paginator.js';
 import { LinkHeaderPaginator } from './link-header-paginator.js';
 import { NextLinkPaginator } from './next-link-paginator.js';
 import { OffsetPaginator } from './offset-paginator.js';
@@ -19,6 +20,7 @@ type Factory<K extends PaginationType> = (config: Extract<PaginationConfig, { ty
 export const PAGINATOR_FACTORIES: { readonly [K in PaginationType]: Factory<K> } = {
   offset: (c) => new OffsetPaginator(c),
   cursor: (c) => new CursorPaginator(c),
+  header_cursor: (c) => new HeaderCursorPaginator(c),
   page_number: (c) => new PageNumberPaginator(c),
   link_header: (c) => new LinkHeaderPaginator(c),
   next_link: (c) => new NextLinkPaginator(c),

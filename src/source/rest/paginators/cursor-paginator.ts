@@ -2,7 +2,7 @@ import type { PaginationConfig } from '../../../config/schema.js';
 import { FloeError } from '../../../util/errors.js';
 import { compileJsonPath, type CompiledJsonPath } from '../json-path.js';
 import { tokenRecord } from './token-shape.js';
-import { queryTarget, type PageContext, type PageTarget, type Paginator } from './paginator.js';
+import { placedTarget, queryTarget, type PageContext, type PageTarget, type Paginator } from './paginator.js';
 import { endedBySignals } from './signal-stop.js';
 
 /** The `pagination` block that selects this paginator. */
@@ -15,7 +15,8 @@ export interface CursorToken {
 
 /**
  * Cursor pagination: the first request has no cursor; each next request sends
- * `cursor_param=<value at cursor_path>` from the previous response; stops when that value is
+ * `cursor_param=<value at cursor_path>` (or sets it at `cursor_body_path` in the JSON body) from
+ * the previous response; stops when that value is
  * null, absent or "", or when a stop signal ends it (Stripe: `cursor_path: $.data[-1:].id` with
  * `has_more_path: $.has_more`). (A cursor seen before is caught by the source as `PAGINATION_LOOP`.)
  *
@@ -63,7 +64,8 @@ export class CursorPaginator implements Paginator<CursorToken> {
   }
 
   target(token: CursorToken): PageTarget {
-    return queryTarget(token.cursor === null ? {} : { [this.config.cursor_param]: token.cursor });
+    if (token.cursor === null) return queryTarget({});
+    return placedTarget([[this.config.cursor_param, this.config.cursor_body_path, token.cursor]]);
   }
 
   describe(token: CursorToken): string {

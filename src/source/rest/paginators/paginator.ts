@@ -1,12 +1,19 @@
 import type { PaginationConfig } from '../../../config/schema.js';
+import { toText } from '../../../util/text.js';
 import type { ReportedSignals } from '../stop-signals.js';
 
 /**
- * Where a page token goes on the request: query parameters layered on the endpoint's URL, or a
- * full URL (from a `Link` header or the body) that replaces it.
+ * Where a page token goes on the request: query parameters layered on the endpoint's URL (and,
+ * for `*_body_path` settings, values set at dotted paths of the JSON body), or a full URL (from a
+ * `Link` header or the body) that replaces it.
  */
 export type PageTarget =
-  | { readonly kind: 'query'; readonly query: Readonly<Record<string, string>> }
+  | {
+      readonly kind: 'query';
+      readonly query: Readonly<Record<string, string>>;
+      /** Values to set in the JSON request body, keyed by dotted path (`paging.cursor`). */
+      readonly body?: Readonly<Record<string, unknown>>;
+    }
   | { readonly kind: 'url'; readonly url: string };
 
 /** What a paginator sees of the page just fetched. */
@@ -74,7 +81,24 @@ export interface KnownTotals {
   readonly totalPages?: number | undefined;
 }
 
-/** A query-only target. */
-export function queryTarget(query: Readonly<Record<string, string>>): PageTarget {
-  return { kind: 'query', query };
+/** A query target; `body` values go into the JSON body at their dotted paths. */
+export function queryTarget(
+  query: Readonly<Record<string, string>>,
+  body?: Readonly<Record<string, unknown>>,
+): PageTarget {
+  return body !== undefined && Object.keys(body).length > 0 ? { kind: 'query', query, body } : { kind: 'query', query };
+}
+
+/**
+ * Splits pagination values between the query string and the JSON body: each entry is
+ * `[query_param, body_path, value]`; the body path wins when set.
+ */
+export function placedTarget(entries: readonly (readonly [string | undefined, string | undefined, unknown])[]): PageTarget {
+  const query: Record<string, string> = {};
+  const body: Record<string, unknown> = {};
+  for (const [param, path, value] of entries) {
+    if (path !== undefined) body[path] = value;
+    else if (param !== undefined && value !== null && value !== undefined) query[param] = toText(value);
+  }
+  return queryTarget(query, body);
 }

@@ -32,6 +32,11 @@ export const RESUME_SUPPORT: { readonly [K in PaginationType]: ResumeSupport } =
     token: '{ "cursor": "…" }',
     note: 'Resumes with the stored cursor, as long as the API still accepts it (some cursors expire).',
   },
+  header_cursor: {
+    resumable: true,
+    token: '{ "cursor": "…" }',
+    note: 'Resumes with the stored cursor from the response header, as long as the API still accepts it.',
+  },
   link_header: {
     resumable: true,
     token: '{ "url": "https://…" }',

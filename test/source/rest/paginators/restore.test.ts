@@ -7,6 +7,7 @@ const CONFIGS = {
   offset: { type: 'offset', limit_value: 10 },
   page_number: { type: 'page_number', page_size_param: 'per_page', page_size_value: 10 },
   cursor: { type: 'cursor', cursor_param: 'cursor', cursor_path: '$.next' },
+  header_cursor: { type: 'header_cursor' },
   link_header: { type: 'link_header' },
   next_link: { type: 'next_link', next_link_path: '$.next' },
   single_page: { type: 'single_page' },
@@ -20,6 +21,7 @@ const STORED: { [K in keyof typeof CONFIGS]: unknown[] } = {
   offset: [{ offset: 0 }, { offset: 200 }],
   page_number: [{ page: 0 }, { page: 21 }],
   cursor: [{ cursor: null }, { cursor: 'c+10/=' }, { cursor: '' }],
+  header_cursor: [{ cursor: null }, { cursor: 'abc' }],
   link_header: [{ url: null }, { url: 'https://api.x/items?page=2&per_page=10' }],
   next_link: [{ url: 'http://127.0.0.1:9/items?after=10' }],
   single_page: [{}],
@@ -40,6 +42,7 @@ const REJECTED: { [K in keyof typeof CONFIGS]: unknown[] } = {
   ],
   page_number: [null, { page: -1 }, { page: '2' }, { offset: 10 }, { page: 2, size: 10 }],
   cursor: [null, {}, { cursor: 5 }, { cursor: {} }, { url: 'x' }, { cursor: 'a', extra: 1 }],
+  header_cursor: [null, {}, { cursor: 5 }, { url: 'x' }],
   link_header: [null, {}, { url: 'ftp://x/y' }, { url: '/relative?page=2' }, { url: 5 }, { offset: 2 }],
   next_link: [{ url: 'javascript:alert(1)' }, { cursor: 'a' }, 'https://api.x/items'],
   single_page: [],
@@ -76,7 +79,7 @@ describe('RESUME_SUPPORT', () => {
   it('has an entry for every pagination type; all but single_page resume', () => {
     expect(Object.keys(RESUME_SUPPORT).sort()).toEqual([...PAGINATION_TYPES].sort());
     const resumable = PAGINATION_TYPES.filter((t) => RESUME_SUPPORT[t].resumable);
-    expect(resumable.sort()).toEqual(['auto', 'cursor', 'link_header', 'next_link', 'offset', 'page_number']);
+    expect(resumable.sort()).toEqual(['auto', 'cursor', 'header_cursor', 'link_header', 'next_link', 'offset', 'page_number']);
   });
 
   it('canResume: by type; no pagination is one page', () => {
