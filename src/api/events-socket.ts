@@ -12,6 +12,7 @@ interface Client {
   readonly tenant: string;
   readonly runId: string | undefined;
   readonly connectorId: string | undefined;
+  readonly backfillId: string | undefined;
 }
 
 declare module 'fastify' {
@@ -22,7 +23,7 @@ declare module 'fastify' {
 
 /**
  * `GET /api/v1/events` (WebSocket): live run events as JSON messages, for all of the tenant's
- * runs or one run (`?run_id=`) or connector (`?connector_id=`). Authenticated by a short-lived
+ * runs or one run (`?run_id=`), backfill (`?backfill_id=`) or connector (`?connector_id=`). Authenticated by a short-lived
  * single-use ticket (`?ticket=` from `POST /api/v1/ws-tickets`), since browsers cannot set
  * Authorization on a WebSocket, or by the usual bearer header. Events come through the store's
  * NOTIFY channel, so runs executing on any replica reach clients connected to any other.
@@ -43,16 +44,16 @@ export async function registerEventsSocket(app: FastifyInstance, serve: ServeCon
       },
     },
     async (socket, req) => {
-      const q = req.query as { run_id?: string; connector_id?: string };
-      const client: Client = { socket, tenant: req.wsTenant!, runId: q.run_id, connectorId: q.connector_id };
+      const q = req.query as { run_id?: string; connector_id?: string; backfill_id?: string };
+      const client: Client = { socket, tenant: req.wsTenant!, runId: q.run_id, connectorId: q.connector_id, backfillId: q.backfill_id };
       clients.add(client);
       socket.on('close', () => clients.delete(client));
-      req.floeLog.info('events socket opened', { run_id: q.run_id, connector_id: q.connector_id });
+      req.floeLog.info('events socket opened', { run_id: q.run_id, connector_id: q.connector_id, backfill_id: q.backfill_id });
       if (q.run_id) {
         const row = await serve.store.runs.get(client.tenant, q.run_id);
         send(socket, row ? { type: 'run.snapshot', run: presentRun(row) } : { type: 'error', error: { code: 'resource_not_found', message: `Run with ID '${q.run_id}' was not found.` } });
       } else {
-        send(socket, { type: 'subscribed', connector_id: q.connector_id ?? null });
+        send(socket, { type: 'subscribed', connector_id: q.connector_id ?? null, backfill_id: q.backfill_id ?? null });
       }
     },
   );
@@ -84,6 +85,7 @@ function deliver(clients: ReadonlySet<Client>, e: FloeEvent): void {
     if (c.tenant !== e.tenant) continue;
     if (c.runId && c.runId !== e.run_id) continue;
     if (c.connectorId && c.connectorId !== e.connector_id) continue;
+    if (c.backfillId && c.backfillId !== e.backfill_id) continue;
     send(c.socket, { ...e, tenant: undefined });
   }
 }

@@ -37,7 +37,7 @@ export function openApiDocument(routes: readonly RouteDef[]): Json {
       description:
         'Connectors, runs, schedules, state and backfills of `floe serve`. Errors are `{ "error": { "code", "message", "details"? } }`; ' +
         'lists are cursor-paginated (`limit` ≤ 100, `cursor`); every response carries `X-Request-Id`. Live progress: WebSocket ' +
-        '`GET /api/v1/events?ticket=…[&run_id=…]` with a ticket from `POST /api/v1/ws-tickets` (or an Authorization header).',
+        '`GET /api/v1/events?ticket=…[&run_id=…|&backfill_id=…|&connector_id=…]` (run and backfill events) with a ticket from `POST /api/v1/ws-tickets` (or an Authorization header).',
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],

@@ -11,13 +11,13 @@ export type LiveState = 'connecting' | 'live' | 'offline';
  */
 export function useLiveEvents(
   api: ApiClient,
-  filter: { run_id?: string; connector_id?: string },
+  filter: { run_id?: string; connector_id?: string; backfill_id?: string },
   onEvent: (e: LiveEvent) => void,
 ): LiveState {
   const [state, setState] = useState<LiveState>('connecting');
   const handler = useRef(onEvent);
   handler.current = onEvent;
-  const key = `${filter.run_id ?? ''}|${filter.connector_id ?? ''}`;
+  const key = `${filter.run_id ?? ''}|${filter.connector_id ?? ''}|${filter.backfill_id ?? ''}`;
   useEffect(() => {
     let socket: WebSocket | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -31,6 +31,7 @@ export function useLiveEvents(
         const q = new URLSearchParams({ ticket });
         if (filter.run_id) q.set('run_id', filter.run_id);
         if (filter.connector_id) q.set('connector_id', filter.connector_id);
+        if (filter.backfill_id) q.set('backfill_id', filter.backfill_id);
         const ws = new WebSocket(
           `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/events?${q.toString()}`,
         );

@@ -184,6 +184,9 @@ describe.each(storeKinds())('runs, live events, preview, state and backfills on 
     expect((await api.call('DELETE', `/connectors/${c.body.id}/state/events`)).status).toBe(204);
     expect((await api.call<{ data: { state: unknown }[] }>('GET', `/connectors/${c.body.id}/state`)).body.data[0]!.state).toBeNull();
 
+    const ticket = await api.call<{ ticket: string }>('POST', '/ws-tickets', undefined, { token: await api.newToken({ readOnly: true }) });
+    const socket = listen(`${api.url.replace('http', 'ws')}/api/v1/events?ticket=${ticket.body.ticket}&connector_id=${c.body.id}`, (m) => m.type === 'backfill.finished');
+    await socket.opened;
     const bf = await api.call<{ id: string }>('POST', `/connectors/${c.body.id}/backfills`, { from: '2024-01-01', to: '2024-01-04', step: '1d' });
     expect(bf.status).toBe(202);
     type Backfill = { status: string; counts: { total: number; succeeded: number }; windows: { window: string; status: string }[] };
@@ -191,6 +194,16 @@ describe.each(storeKinds())('runs, live events, preview, state and backfills on 
     expect(done.status).toBe('succeeded');
     expect(done.counts).toMatchObject({ total: 3, succeeded: 3 });
     expect(source.requestsTo('/events').map((r) => r.query.since).sort()).toEqual(['2024-01-01', '2024-01-02', '2024-01-03']);
+    // Live: the backfill's start, each window's unit as it starts and succeeds, and its end.
+    const events = await Promise.race([
+      socket.done,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no backfill.finished event within 15 s of the backfill ending')), 15_000)),
+    ]);
+    expect(events.find((e) => e.type === 'backfill.started')).toMatchObject({ backfill_id: bf.body.id, windows: 3, units: 3, already_done: 0 });
+    const windows = events.filter((e) => e.type === 'backfill.window');
+    expect(windows.filter((e) => e.status === 'succeeded').map((e) => e.window).sort()).toEqual(done.windows.map((w) => w.window).sort());
+    expect(windows.every((e) => e.backfill_id === bf.body.id && e.endpoint === 'events')).toBe(true);
+    expect(events.at(-1)).toMatchObject({ type: 'backfill.finished', backfill_id: bf.body.id, status: 'succeeded', succeeded: 3, failed: 0, rows: 3 });
     expect((await api.call('POST', `/backfills/${bf.body.id}/retry`)).status).toBe(409);
     const badStep = await api.call('POST', `/connectors/${c.body.id}/backfills`, { from: '2024-01-01', to: '2024-01-04', step: '1h' });
     expect(badStep.status).toBe(400);

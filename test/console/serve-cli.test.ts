@@ -38,7 +38,8 @@ describe.skipIf(skipBrowserTests)('floe serve, then the URL it prints, in Chromi
       await page.fill('#token', token);
       await page.keyboard.press('Enter');
       await expect.poll(() => page.locator('main h1').innerText(), { timeout: 30_000 }).toBe('Connectors');
-      expect(await page.locator('main').innerText()).toContain('No connectors yet');
+      // The heading shows before the list has loaded: wait for the list's own text.
+      await expect.poll(() => page.locator('main').innerText(), { timeout: 30_000 }).toContain('No connectors yet');
       expect(await page.content()).not.toContain(token);
       serve.child.kill('SIGTERM');
       expect((await serve.exit).code).toBe(0);

@@ -1,15 +1,14 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ApiFailure } from '../api-client.js';
 import type { Backfill, BackfillWindow, Connector } from '../api-types.js';
 import { count, time } from '../format.js';
+import { useLiveEvents } from '../live-events.js';
 import { useApi, useLoad } from '../parts/api-context.js';
 import { ErrorNote, Loading, PageTitle, StatusBadge, TableBox } from '../parts/common.js';
 import { href } from '../router.js';
 
 const ACTIVE = new Set(['queued', 'running']);
 const RETRYABLE = new Set(['failed', 'partially_failed', 'cancelled']);
-/** Backfills send no live events yet, so an active one is read again this often. */
-const POLL_MS = 2000;
 
 /** A backfill as a grid: one row per endpoint, one cell per window, done / failed / pending; retry failed. */
 export function BackfillPage({ id }: { id: string }) {
@@ -18,17 +17,16 @@ export function BackfillPage({ id }: { id: string }) {
   const connector = useLoad<Connector>(bf.data ? `/connectors/${bf.data.connector_id}` : undefined);
   const [picked, setPicked] = useState<BackfillWindow | undefined>(undefined);
   const [failure, setFailure] = useState<ApiFailure | undefined>(undefined);
-  const active = bf.data ? ACTIVE.has(bf.data.status) : false;
   const { reload } = bf;
-  useEffect(() => {
-    if (!active) return;
-    const t = setInterval(reload, POLL_MS);
-    return () => clearInterval(t);
-  }, [active, reload]);
+  // Each unit that starts, succeeds or fails (backfill.window) and the end re-read the grid.
+  useLiveEvents(api, { backfill_id: id }, (e) => {
+    if (e.type.startsWith('backfill.')) reload();
+  });
 
   if (bf.error && !bf.data) return <ErrorNote error={bf.error} title="Could not load the backfill" />;
   const b = bf.data;
   if (!b) return <Loading what="the backfill" />;
+  const active = ACTIVE.has(b.status);
   const windows = [...new Set(b.windows.map((w) => w.window))];
   const endpoints = [...new Set(b.windows.map((w) => w.endpoint))];
   const cellOf = new Map(b.windows.map((w) => [`${w.endpoint}|${w.window}`, w]));

@@ -10,12 +10,13 @@ import type { Store } from '../../store/store.js';
 import type { Clock } from '../../util/clock.js';
 import { toFloeError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
-import { runBackfill, type BackfillRecord } from '../backfill/backfill-runner.js';
+import { runBackfill } from '../backfill/backfill-runner.js';
 import { defaultParts } from '../default-parts.js';
 import type { Parts } from '../parts.js';
 import { runConnector } from '../runner.js';
 import { storeLimiter } from '../shared-rate-limit.js';
 import { redactingLogger } from './redacting-logger.js';
+import { BackfillEvents } from './backfill-events.js';
 import { RunEvents } from './run-events.js';
 
 export interface JobWorkerOptions {
@@ -153,6 +154,7 @@ export class JobWorker {
     let status: JobStatus | 'interrupted' = 'failed';
     let reason: string | undefined;
     const events = repo.table === 'runs' ? new RunEvents(store, row, clock, log) : undefined;
+    const backfillEvents = repo.table === 'backfills' ? new BackfillEvents(store, row, clock, log) : undefined;
     try {
       if (job.cancelled) throw new Error('cancelled before it started');
       const loaded = loadStoredConfig(row.config, row.connector_id, store.box, this.opts.env);
@@ -195,10 +197,7 @@ export class JobWorker {
             logger: log,
             parts,
             ...(limiter ? { limiter } : {}),
-            records: {
-              read: () => Promise.resolve((row.record as BackfillRecord | null) ?? undefined),
-              write: (r) => store.backfills.saveRecord(row.id, r),
-            },
+            records: backfillEvents!.records,
           },
         );
         status = outcome(record.status);
@@ -224,7 +223,10 @@ export class JobWorker {
       return false;
     });
     if (!kept) log.warn('another worker took this job over meanwhile; its result stands');
-    else events?.finished(status, reason);
+    else {
+      events?.finished(status, reason);
+      backfillEvents?.finished(status, reason);
+    }
     log.info('job finished', { status });
   }
 }

@@ -117,3 +117,25 @@ describe('a re-run after a crash mid-commit', () => {
     }
   }, 60_000);
 });
+
+describe('loaders bootstrapping one fresh schema at once', () => {
+  it('all four create (or find) the schema, stage and bookkeeping tables, and each loads its rows', async () => {
+    const schema = `FRESH_${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
+    const loaders = await Promise.all([1, 2, 3, 4].map(() => open({ schema })));
+    try {
+      const results = await Promise.all(
+        loaders.map(async (d, i) => {
+          const files = await orderFiles(tempDir(), [{ first: i * 10 + 1, n: 2 }]);
+          return d.load(request(files, { table: 'fresh', runId: `run-fresh-${i}` }));
+        }),
+      );
+      expect(results.map((r) => r.alreadyLoaded)).toEqual([false, false, false, false]);
+      const rows = await emu.query(`SELECT count(*)::INT AS n FROM "FLOE_TEST"."${schema}"."FRESH"`);
+      expect(rows).toEqual([{ n: 8 }]);
+      const ledger = await emu.query(`SELECT count(*)::INT AS n FROM "FLOE_TEST"."${schema}"."_FLOE_LOADS"`);
+      expect(ledger).toEqual([{ n: 4 }]);
+    } finally {
+      await Promise.all(loaders.map((d) => d.close()));
+    }
+  });
+});

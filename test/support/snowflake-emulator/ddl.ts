@@ -50,13 +50,8 @@ export async function create(c: TokenCursor, ctx: ExecContext): Promise<ExecOutc
         throw new SfError('002002', '42710', `SQL compilation error:\nObject '${schema}' already exists.`);
       return ok(`${schema} already exists, statement succeeded.`);
     }
-    try {
-      await run(ctx.session.conn, `CREATE SCHEMA ${duckIdent(db as string)}.${duckIdent(schema as string)}`);
-    } catch (e) {
-      // Another session created it since the check (concurrent loaders): IF NOT EXISTS succeeds, as in Snowflake.
-      if (!ifNotExists || !(await schemaExists(ctx.session.conn, db as string, schema as string))) throw e;
-      return ok(`${schema} already exists, statement succeeded.`);
-    }
+    // No other session creates meanwhile: engine.ts runs CREATE statements one at a time.
+    await run(ctx.session.conn, `CREATE SCHEMA ${duckIdent(db as string)}.${duckIdent(schema as string)}`);
     return ok(`Schema ${schema} successfully created.`);
   }
   const name = resolveName(c.qualifiedName(), ctx);

@@ -99,7 +99,7 @@ async function dispatch(
     case 'ROLLBACK':
       return transaction(keyword, c, ctx);
     case 'CREATE':
-      return create(c, ctx);
+      return oneAtATime(ctx.catalog, () => create(c, ctx));
     case 'ALTER':
       if (c.acceptWord('SESSION')) return alterSession(c, ctx);
       c.expectWord('TABLE');
@@ -145,3 +145,16 @@ function alterSession(c: TokenCursor, ctx: ExecContext): ExecOutcome {
   c.expectEnd();
   return { result: statusResult('Statement executed successfully.', STATEMENT_TYPE.alterSession) };
 }
+
+/**
+ * CREATE statements of all sessions run one at a time: each checks existence then creates, and
+ * Snowflake makes `CREATE … IF NOT EXISTS` atomic, so two loaders bootstrapping one fresh schema
+ * at once both succeed (unserialized, both saw "missing" and the second failed or replaced).
+ */
+const creating = new WeakMap<object, Promise<unknown>>();
+function oneAtATime<T>(key: object, work: () => Promise<T>): Promise<T> {
+  const next = (creating.get(key) ?? Promise.resolve()).then(work, work);
+  creating.set(key, next.catch(() => undefined));
+  return next;
+}
+
