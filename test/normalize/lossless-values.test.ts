@@ -38,6 +38,58 @@ describe('lossless JSON parse', () => {
   });
 });
 
+/** The first implementation, one regex over the whole text: the reference for the fast pre-check. */
+function referenceHasUnsafe(text: string): boolean {
+  const all = /(?:^|[:,[])\s*(-?(?:\d{16}|\d+(?:\.\d+)?[eE]\+?\d{3})[\d.eE+-]*)/g;
+  for (let m = all.exec(text); m !== null; m = all.exec(text)) {
+    const n = Number(m[1]);
+    if (!Number.isFinite(n) || (!Number.isSafeInteger(n) && /^-?\d+$/.test(m[1]!))) return true;
+  }
+  return false;
+}
+
+describe('the pre-check before the exact parse', () => {
+  it('agrees with a whole-text regex on 3,000 random pages (digit runs of every length at every offset, hex ids, exponents)', () => {
+    let seed = 7;
+    const rand = (k: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % k;
+    };
+    const digits = (n: number): string => Array.from({ length: n }, (_, i) => String((i === 0 ? 1 : 0) + rand(i === 0 ? 9 : 10))).join('');
+    const value = (): string => {
+      switch (rand(10)) {
+        case 0:
+          return digits(1 + rand(22)); // around 2^53 and 2^64
+        case 1:
+          return `"${digits(1 + rand(22))}"`; // long digit runs inside strings
+        case 2:
+          return `${rand(2) ? '-' : ''}${digits(1 + rand(3))}${rand(2) ? `.${digits(1 + rand(3))}` : ''}${['e', 'E'][rand(2)]}${rand(2) ? '+' : ''}${digits(1 + rand(4))}`;
+        case 3:
+          return `"${rand(16).toString(16)}e${digits(3)}-${digits(rand(20))}"`; // hex ids with e + digits
+        case 4:
+          return `${rand(2) ? ' ' : ''}${digits(15 + rand(3))}`;
+        case 6:
+          return `${rand(2) ? '-' : ''}9007199254740${990 + rand(10)}`; // 16 digits at 2^53: 9007199254740992 and up are unsafe
+        case 5:
+          return `[${value()},${rand(2) ? ' ' : ''}${value()}]`;
+        default:
+          return String(rand(1000));
+      }
+    };
+    let unsafePages = 0;
+    for (let i = 0; i < 3000; i++) {
+      const pad = 'x'.repeat(rand(40)); // shifts every token across the 16-character stride
+      const page = `{"p":"${pad}","a":${value()},"b":${value()},"c":${value()}}`;
+      const expected = referenceHasUnsafe(page);
+      if (expected) unsafePages++;
+      expect(hasUnsafeNumber(page), page).toBe(expected);
+    }
+    expect(unsafePages).toBeGreaterThan(300);
+    expect(unsafePages).toBeLessThan(2700);
+    for (const top of ['9007199254740993', '1e400', ' -1E+400', '9007199254740991']) expect(hasUnsafeNumber(top), top).toBe(referenceHasUnsafe(top));
+  });
+});
+
 describe.each(['duckdb', 'snowflake'] as const)('exact values end to end (%s)', (kind) => {
   let emu: SnowflakeEmulator | undefined;
   beforeAll(async () => {
