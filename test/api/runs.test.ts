@@ -5,6 +5,7 @@ import { storeKinds } from '../support/stores.js';
 
 const containing = (s: string): unknown => expect.stringContaining(s) as unknown;
 import { dataset, offsetPages, reply, useMockApi } from '../support/mock-api.js';
+import { rateBudgetKey } from '../../src/source/rest/rate-budget-key.js';
 import { startApi, until, type TestApi } from './helpers.js';
 
 interface Run {
@@ -156,6 +157,26 @@ describe.each(storeKinds())('runs, live events, preview, state and backfills on 
     expect(saved.body.config.endpoints[0]!.columns).toEqual({ exclude: ['address_country'], rename: { address_city: 'city' } });
     // Each preview is one request to the source.
     expect(source.requestsTo('/users')).toHaveLength(3);
+  });
+
+  it("rate_limit.shared: a 429's Retry-After seen by one worker is written to the API's budget row, pausing every worker", async () => {
+    const source = await useMockApi();
+    source.sequence('GET', '/limited', [reply.retryAfter(429, '1'), reply.json({ data: [{ id: 1 }, { id: 2 }] })]);
+    const apiConfig = { base_url: source.url, auth: { type: 'bearer', token: TOKEN }, rate_limit: { requests_per_second: 20, shared: true } };
+    const c = await api.call<{ id: string }>('POST', '/connectors', {
+      name: 'budgeted',
+      config: { ...apiConfig, endpoints: [{ path: '/limited', records_path: '$.data' }], destination: { type: 'duckdb', path: join(api.dir, 'budgeted.duckdb') } },
+    });
+    const started = await api.call<Run>('POST', `/connectors/${c.body.id}/runs`, {});
+    const run = await until<Run>(api, `/runs/${started.body.id}`, (r) => r.status !== 'queued' && r.status !== 'running');
+    expect(run.status).toBe('succeeded');
+    expect(source.requestsTo('/limited')).toHaveLength(2);
+    // The budget row of this API and credential took both requests and holds the 429's pause.
+    const key = rateBudgetKey(apiConfig as Parameters<typeof rateBudgetKey>[0]);
+    const rows = await api.server.store.db.query<{ key: string; blocked_until: Date | null }>('SELECT key, blocked_until FROM rate_budgets WHERE key LIKE $1', ['rest:%']);
+    expect(rows.map((r) => r.key)).toContain(key);
+    expect(rows.find((r) => r.key === key)!.blocked_until).not.toBeNull();
+    expect(key).not.toContain(TOKEN);
   });
 
   it('shows, sets and resets incremental state, and backfills in windows', async () => {
