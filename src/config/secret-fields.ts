@@ -26,15 +26,7 @@ function isSecret(schema: z.ZodType): boolean {
 export function secretValues(schema: z.ZodType, value: unknown, path = ''): { path: string; value: string }[] {
   if (value === undefined || value === null) return [];
   if (isSecret(schema)) return typeof value === 'string' ? [{ path, value }] : [];
-  let s: z.ZodType = schema;
-  for (let next = unwrapOnce(s); next; next = unwrapOnce(s)) s = next;
-  const def = s._zod.def as {
-    type: string;
-    shape?: Record<string, z.ZodType>;
-    element?: z.ZodType;
-    valueType?: z.ZodType;
-    options?: z.ZodType[];
-  };
+  const def = innerDef(schema);
   switch (def.type) {
     case 'object': {
       if (typeof value !== 'object' || Array.isArray(value)) return [];
@@ -65,15 +57,7 @@ export function secretFieldPaths(schema: z.ZodType, path = '', out = new Set<str
   if (seen.has(schema)) return out; // recursive schemas
   seen.add(schema);
   if (isSecret(schema)) return out.add(path);
-  let s: z.ZodType = schema;
-  for (let next = unwrapOnce(s); next; next = unwrapOnce(s)) s = next;
-  const def = s._zod.def as {
-    type: string;
-    shape?: Record<string, z.ZodType>;
-    element?: z.ZodType;
-    valueType?: z.ZodType;
-    options?: z.ZodType[];
-  };
+  const def = innerDef(schema);
   switch (def.type) {
     case 'object':
       for (const [k, field] of Object.entries(def.shape ?? {})) secretFieldPaths(field, path ? `${path}.${k}` : k, out, seen);
@@ -95,3 +79,18 @@ export function secretFieldPaths(schema: z.ZodType, path = '', out = new Set<str
 export function pathPattern(path: string): string {
   return path.replace(/\[\d+\]/g, '[]');
 }
+
+/** The definition of `schema` under its wrappers (optional, default, pipe, …). */
+interface Def {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  element?: z.ZodType;
+  valueType?: z.ZodType;
+  options?: z.ZodType[];
+}
+function innerDef(schema: z.ZodType): Def {
+  let s: z.ZodType = schema;
+  for (let next = unwrapOnce(s); next; next = unwrapOnce(s)) s = next;
+  return s._zod.def;
+}
+
