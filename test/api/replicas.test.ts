@@ -14,7 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { openStore } from '../../src/store/store.js';
 import { dataset, offsetPages, reply, useMockApi } from '../support/mock-api.js';
-import { FLOE_BIN } from '../support/floe-process.js';
+import { FLOE_BIN, killHard } from '../support/floe-process.js';
 import { freshDatabase, storeKinds } from '../support/stores.js';
 
 const hasPostgres = storeKinds().some((k) => k.name === 'postgres');
@@ -22,11 +22,7 @@ const children: ChildProcess[] = [];
 
 afterEach(async () => {
   for (const c of children.splice(0)) {
-    if (c.exitCode === null && c.signalCode === null) {
-      const gone = new Promise((r) => c.once('exit', r));
-      c.kill('SIGKILL');
-      await gone;
-    }
+    if (c.exitCode === null && c.signalCode === null) await killHard(c);
   }
 });
 

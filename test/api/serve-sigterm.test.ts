@@ -12,16 +12,12 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dataset, offsetPages, reply, useMockApi } from '../support/mock-api.js';
-import { FLOE_BIN, runFloe } from '../support/floe-process.js';
+import { FLOE_BIN, killHard, runFloe } from '../support/floe-process.js';
 
 const children: ChildProcess[] = [];
 afterEach(async () => {
   for (const c of children.splice(0)) {
-    if (c.exitCode === null && c.signalCode === null) {
-      const gone = new Promise((r) => c.once('exit', r));
-      c.kill('SIGKILL');
-      await gone;
-    }
+    if (c.exitCode === null && c.signalCode === null) await killHard(c);
   }
 });
 

@@ -153,7 +153,8 @@ function alterSession(c: TokenCursor, ctx: ExecContext): ExecOutcome {
  */
 const creating = new WeakMap<object, Promise<unknown>>();
 function oneAtATime<T>(key: object, work: () => Promise<T>): Promise<T> {
-  const next = (creating.get(key) ?? Promise.resolve()).then(work, work);
+  // The chain never rejects (failures are dropped from it), so each CREATE waits for the one before.
+  const next = (creating.get(key) ?? Promise.resolve()).then(work);
   creating.set(key, next.catch(() => undefined));
   return next;
 }
