@@ -3,7 +3,7 @@
  * Date32. The canonical forms Normalizer emits are parsed at fixed positions, because a regex per
  * value costs more than the rest of the column.
  */
-import { parseIsoDate, parseIsoInstant } from '../util/iso-8601.js';
+import { parseIsoDate, readIsoInstant, type InstantSlot } from '../util/iso-8601.js';
 import { daysFromCivil, setMicros } from './arrow-buffers.js';
 
 /** `YYYY-MM-DD` → days since the epoch. */
@@ -31,25 +31,36 @@ function digits(s: string, from: number, to: number): number {
 }
 
 /**
- * Canonical `YYYY-MM-DDTHH:MM:SS.ffffffZ` (what Normalizer emits) parsed at fixed positions;
- * other ISO-8601 strings through util/iso-8601.ts (exact). False if unparseable.
+ * UTC `YYYY-MM-DDTHH:MM:SS[.f…]Z` — what Normalizer emits (6 digits) and what most APIs send
+ * (`toISOString`'s 3) — parsed at fixed positions; other ISO-8601 strings through
+ * util/iso-8601.ts (exact). False if unparseable. Values reach the stage already checked (an
+ * inferred column holds only text that util/iso-8601.ts accepted), so this is a faster reading of
+ * the same grammar, not a second one.
  */
 export function writeTimestamp(words: Int32Array, i: number, v: string): boolean {
+  const n = v.length;
   if (
-    v.length === 27 &&
+    (n === 20 || (n >= 22 && n <= 30 && v.charCodeAt(19) === 46)) /* . */ &&
+    v.charCodeAt(n - 1) === 90 /* Z */ &&
+    v.charCodeAt(4) === DASH &&
+    v.charCodeAt(7) === DASH &&
     v.charCodeAt(10) === 84 /* T */ &&
     v.charCodeAt(13) === COLON &&
-    v.charCodeAt(16) === COLON &&
-    v.charCodeAt(19) === 46 /* . */ &&
-    v.charCodeAt(26) === 90 /* Z */
+    v.charCodeAt(16) === COLON
   ) {
-    const days = dateDays(v.slice(0, 10));
+    const y = digits(v, 0, 4);
+    const m = digits(v, 5, 7);
+    const d = digits(v, 8, 10);
     const h = digits(v, 11, 13);
     const mi = digits(v, 14, 16);
     const sec = digits(v, 17, 19);
-    const us = digits(v, 20, 26);
-    if (days !== undefined && h >= 0 && mi >= 0 && sec >= 0 && us >= 0) {
-      setMicros(words, i, days * 86400 + h * 3600 + mi * 60 + sec, us);
+    // Microseconds: the first 6 fraction digits, padded (digits past µs are dropped, as below).
+    const fracEnd = Math.min(n - 1, 26);
+    let us = n === 20 ? 0 : digits(v, 20, fracEnd);
+    for (let k = fracEnd; k < 26; k++) us *= 10;
+    if (n > 27 && digits(v, 26, n - 1) < 0) us = -1;
+    if (y >= 0 && m >= 1 && m <= 12 && d >= 1 && d <= 31 && h >= 0 && mi >= 0 && sec >= 0 && us >= 0) {
+      setMicros(words, i, daysFromCivil(y, m, d) * 86400 + h * 3600 + mi * 60 + sec, us);
       return true;
     }
   }
@@ -60,8 +71,9 @@ export function writeTimestamp(words: Int32Array, i: number, v: string): boolean
     setMicros(words, i, days * 86400, 0);
     return true;
   }
-  const t = parseIsoInstant(v);
-  if (t === undefined) return false;
-  setMicros(words, i, t.seconds, Math.floor(t.nanos / 1000));
+  if (!readIsoInstant(v, slot)) return false;
+  setMicros(words, i, slot.seconds, Math.floor(slot.nanos / 1000));
   return true;
 }
+
+const slot: InstantSlot = { seconds: 0, nanos: 0, digits: 0 };

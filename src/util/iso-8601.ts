@@ -65,20 +65,40 @@ export function parseIsoDate(s: string): number | undefined {
 
 /** A date-time (see the module doc) as an exact instant, or undefined. A date alone is not one. */
 export function parseIsoInstant(s: string): ParsedInstant | undefined {
+  return readIsoInstant(s, scratch)
+    ? { seconds: scratch.seconds, nanos: scratch.nanos, digits: scratch.digits }
+    : undefined;
+}
+
+/** {@link ParsedInstant} with writable fields: {@link readIsoInstant} fills one in place. */
+export interface InstantSlot {
+  seconds: number;
+  nanos: number;
+  digits: number;
+}
+
+const scratch: InstantSlot = { seconds: 0, nanos: 0, digits: 0 };
+
+/**
+ * {@link parseIsoInstant} without allocating: fills `out` and returns true, or returns false (and
+ * `out` is unspecified). Per-value callers (type inference, the stage's timestamp writer) use it
+ * so a timestamp column costs no garbage.
+ */
+export function readIsoInstant(s: string, out: InstantSlot): boolean {
   const days = datePrefix(s);
-  if (days === undefined || s.length < 16) return undefined;
+  if (days === undefined || s.length < 16) return false;
   const t = s.charCodeAt(10);
-  if (t !== 84 && t !== 116 && t !== 32) return undefined; // T t space
+  if (t !== 84 && t !== 116 && t !== 32) return false; // T t space
   const h = d2(s, 11);
   const mi = d2(s, 14);
-  if (h < 0 || h > 23 || s.charCodeAt(13) !== 58 || mi < 0 || mi > 59) return undefined;
+  if (h < 0 || h > 23 || s.charCodeAt(13) !== 58 || mi < 0 || mi > 59) return false;
   let i = 16;
   let sec = 0;
   let nanos = 0;
   let digits = 0;
   if (s.charCodeAt(i) === 58) {
     sec = d2(s, i + 1);
-    if (sec < 0 || sec > 59) return undefined; // leap second 60: not representable, reject
+    if (sec < 0 || sec > 59) return false; // leap second 60: not representable, reject
     i += 3;
     const dot = s.charCodeAt(i);
     if (dot === 46 || dot === 44) {
@@ -92,7 +112,7 @@ export function parseIsoInstant(s: string): ParsedInstant | undefined {
         digits++;
         i++;
       }
-      if (digits === 0) return undefined;
+      if (digits === 0) return false;
       if (digits > 9) {
         digits = 9;
         nanos = Math.floor(nanos);
@@ -107,22 +127,25 @@ export function parseIsoInstant(s: string): ParsedInstant | undefined {
       i++;
     } else if (z === 43 || z === 45) {
       const oh = d2(s, i + 1);
-      if (oh < 0 || oh > 23) return undefined;
+      if (oh < 0 || oh > 23) return false;
       let om = 0;
       i += 3;
       if (s.charCodeAt(i) === 58) i++;
       if (i < s.length) {
         om = d2(s, i);
-        if (om < 0 || om > 59) return undefined;
+        if (om < 0 || om > 59) return false;
         i += 2;
       }
       offset = (z === 45 ? -1 : 1) * (oh * 3600 + om * 60);
     } else {
-      return undefined;
+      return false;
     }
   }
-  if (i !== s.length) return undefined;
-  return { seconds: days * SECONDS_PER_DAY + h * 3600 + mi * 60 + sec - offset, nanos, digits };
+  if (i !== s.length) return false;
+  out.seconds = days * SECONDS_PER_DAY + h * 3600 + mi * 60 + sec - offset;
+  out.nanos = nanos;
+  out.digits = digits;
+  return true;
 }
 
 /**
@@ -135,7 +158,7 @@ export function isoKind(s: string): 'date' | 'timestamp' | undefined {
   const c = s.charCodeAt(0);
   if (c < 48 || c > 57 || s.charCodeAt(4) !== 45) return undefined;
   if (s.length === 10) return datePrefix(s) === undefined ? undefined : 'date';
-  return parseIsoInstant(s) === undefined ? undefined : 'timestamp';
+  return readIsoInstant(s, scratch) ? 'timestamp' : undefined;
 }
 
 /** Days since the epoch as `YYYY-MM-DD` (years 0000–9999). */

@@ -78,11 +78,13 @@ describe('the pre-check before the exact parse', () => {
     };
     let unsafePages = 0;
     for (let i = 0; i < 3000; i++) {
-      const pad = 'x'.repeat(rand(40)); // shifts every token across the 16-character stride
+      // Shifts every token across the 16-byte stride (é is two bytes in UTF-8, € three).
+      const pad = Array.from({ length: rand(40) }, () => ['x', 'é', '€'][rand(3)]).join('');
       const page = `{"p":"${pad}","a":${value()},"b":${value()},"c":${value()}}`;
       const expected = referenceHasUnsafe(page);
       if (expected) unsafePages++;
       expect(hasUnsafeNumber(page), page).toBe(expected);
+      expect(hasUnsafeNumber(page, Buffer.from(page, 'utf8')), page).toBe(expected);
     }
     expect(unsafePages).toBeGreaterThan(300);
     expect(unsafePages).toBeLessThan(2700);

@@ -43,6 +43,8 @@ export interface HttpResponse {
   readonly body: string;
   /** Size of the body on the wire (after any transfer decoding), in bytes. */
   readonly bytes: number;
+  /** `body`'s UTF-8 bytes, when the transport keeps them (byte scans are cheaper than text scans). */
+  readonly raw?: Uint8Array;
   /** Invalid UTF-8 sequences in the body (each became U+FFFD in `body`); absent when none. */
   readonly invalidUtf8?: number;
   /** Set when the body is streamed: `body` is then empty and `bytes` what arrived before. */

@@ -194,11 +194,12 @@ export class RecordSplitter {
 
   #flush(): unknown[] | undefined {
     if (this.#groupSize === 0) return undefined;
-    const { text, invalidUtf8 } = decodeUtf8(Buffer.concat(this.#group));
+    const raw = Buffer.concat(this.#group);
+    const { text, invalidUtf8 } = decodeUtf8(raw);
     this.#invalidUtf8 += invalidUtf8;
     this.#group = [];
     this.#groupSize = 0;
     if (text.trim() === '') return undefined;
-    return parseExactJson(`[${text}]`, this.#counts) as unknown[];
+    return parseExactJson(`[${text}]`, this.#counts, raw) as unknown[];
   }
 }

@@ -26,7 +26,7 @@ export function parseJsonBody(
     reason = 'it is HTML';
   } else {
     try {
-      return parseExactJson(res.body, counts);
+      return parseExactJson(res.body, counts, res.raw);
     } catch (e) {
       reason = res.body.trim() === '' ? 'the body is empty' : `it does not parse (${(e as Error).message})`;
     }

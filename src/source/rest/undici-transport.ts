@@ -67,6 +67,7 @@ export function createUndiciTransport(opts: { timeoutMs: number; redactor: Redac
         status: res.statusCode,
         headers,
         body: text,
+        raw: decoded,
         bytes: wire.byteLength,
         ...(invalidUtf8 > 0 ? { invalidUtf8 } : {}),
       } satisfies HttpResponse;
