@@ -302,9 +302,12 @@ export const duckdbDestination = z
     write_disposition: writeDisposition.default('append'),
     memory_limit: z
       .string()
-      .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 256MB or 2GB')
-      .default('256MB')
-      .describe("DuckDB's memory limit while loading; larger loads spill to disk. Raise it on big machines."),
+      .regex(/^(?:auto|\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB))$/i, 'auto, or a size such as 256MB or 2GB')
+      .default('auto')
+      .describe(
+        "DuckDB's memory limit while loading; larger loads spill to disk. auto (default): 128MB for a table of up to " +
+          '100 columns, 256MB for a wider one. Raise it on big machines.',
+      ),
     threads: z.number().int().positive().optional().describe('DuckDB worker threads (default: one per core).'),
     lock_timeout_seconds: z
       .number()

@@ -10,7 +10,7 @@ import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import type { BookkeepingPlan } from '../bookkeeping.js';
 import { SqlDestination } from '../sql-destination.js';
-import { duckdbDialect, duckdbNames } from './duckdb-dialect.js';
+import { duckdbDialect, duckdbNames, WIDE_TABLE_MEMORY_LIMIT } from './duckdb-dialect.js';
 import { openDuckdb, type DuckdbDriver } from './duckdb-driver.js';
 import { DUCKDB_BOOKKEEPING } from './duckdb-sql.js';
 
@@ -53,26 +53,30 @@ export function duckdbBookkeeping(schema: string): BookkeepingPlan {
   };
 }
 
+const AUTO = 'auto';
+
 export class DuckdbDestination extends SqlDestination {
   private constructor(
     private readonly duck: DuckdbDriver,
     schema: string,
     deps: { clock: Clock; logger: Logger },
+    memoryLimit: string,
   ) {
-    super(duckdbDialect(schema), duck, duckdbBookkeeping(schema), deps);
+    super(duckdbDialect(schema, { autoMemoryLimit: memoryLimit === AUTO }), duck, duckdbBookkeeping(schema), deps);
   }
 
   static async open(config: DuckdbDestinationConfig, deps: { clock: Clock; logger: Logger }): Promise<DuckdbDestination> {
     const driver = await openDuckdb(
       config.path,
       {
-        memoryLimit: config.memory_limit,
+        // auto: the widest limit until a load sizes it for its table (see duckdbDialect).
+        memoryLimit: config.memory_limit.toLowerCase() === AUTO ? WIDE_TABLE_MEMORY_LIMIT : config.memory_limit,
         ...(config.threads ? { threads: config.threads } : {}),
         ...(config.lock_timeout_seconds !== undefined ? { lockTimeoutSeconds: config.lock_timeout_seconds } : {}),
       },
       deps,
     );
-    return new DuckdbDestination(driver, config.schema, deps);
+    return new DuckdbDestination(driver, config.schema, deps, config.memory_limit.toLowerCase());
   }
 
   /** Runs a read-only query after every pending operation; for `floe` commands and tests. */

@@ -51,8 +51,20 @@ export function stagingSelect(req: LoadRequest, plan: LoadPlan): string {
     .join(' UNION ALL BY NAME ');
 }
 
-export function duckdbDialect(schema: string): Dialect {
+/**
+ * `memory_limit: auto` sizes DuckDB's buffer pool by the table being loaded. Inserting pins blocks
+ * per column and thread, so a 600-column table needs 256MB (fails at 128MB, measured), while a
+ * narrow one loads as fast under 128MB (2M rows of 22 columns: 17.2 s vs 17.6 s) and the whole
+ * run's peak RSS stays at the extraction's (401 MB instead of 534 MB at 2M rows; a fixed limit
+ * shows as RSS growing with the load until the pool is full).
+ */
+export const WIDE_TABLE_MEMORY_LIMIT = '256MB';
+const NARROW_TABLE_MEMORY_LIMIT = '128MB';
+const NARROW_TABLE_COLUMNS = 100;
+
+export function duckdbDialect(schema: string, opts: { autoMemoryLimit?: boolean } = {}): Dialect {
   const sql = new DuckdbSql(duckdbNames, schema);
+  let memoryLimit = WIDE_TABLE_MEMORY_LIMIT;
   return {
     name: 'duckdb',
     capabilities: { transactionalDdl: true, replace: 'delete-insert', verifyStagedColumns: false, recreatesTables: false },
@@ -60,6 +72,11 @@ export function duckdbDialect(schema: string): Dialect {
     types: duckdbTypes,
     sql,
     async stage(s: LoadSession, req: LoadRequest, plan: LoadPlan, work: WorkNames): Promise<readonly CompiledStatement[]> {
+      if (opts.autoMemoryLimit === true) {
+        const wanted = plan.columns.length > NARROW_TABLE_COLUMNS ? WIDE_TABLE_MEMORY_LIMIT : NARROW_TABLE_MEMORY_LIMIT;
+        if (wanted !== memoryLimit) await s.run(sql.setMemoryLimit(wanted), 'size memory_limit for the table');
+        memoryLimit = wanted;
+      }
       await s.run(sql.createStagingView(work.staging, stagingSelect(req, plan)), 'stage files');
       return [sql.dropView(work.staging)];
     },

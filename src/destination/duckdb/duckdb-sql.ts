@@ -97,6 +97,11 @@ export class DuckdbSql extends BaseSql {
     return compiled(`CREATE VIEW ${this.object(staging)} AS ${select}`);
   }
 
+  /** `size` is one of the dialect's own constants (`128MB`), never user text. */
+  setMemoryLimit(size: string): CompiledStatement {
+    return compiled(`SET memory_limit = ${this.names.literal(size)}`);
+  }
+
   dropView(staging: string): CompiledStatement {
     return compiled(`DROP VIEW IF EXISTS ${this.object(staging)}`);
   }

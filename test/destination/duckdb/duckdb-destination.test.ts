@@ -123,3 +123,55 @@ describe('guards', () => {
     }
   });
 });
+
+describe('memory_limit: auto (the default)', () => {
+  // DuckDB reports sizes in MiB: 256MB and 128MB.
+  const MB256 = '244.1 MiB';
+  const MB128 = '122.0 MiB';
+  const limit = async (d: DuckdbDestination): Promise<unknown> =>
+    (await d.query(`SELECT current_setting('memory_limit') AS m`))[0]?.m;
+  const load = async (d: DuckdbDestination, table: string, width: number): Promise<void> => {
+    const names = Array.from({ length: width }, (_, i) => `c${i}`);
+    const f = await parquet(
+      `${table}.parquet`,
+      `SELECT ${names.map((n, i) => `${i}::BIGINT AS ${n}`).join(', ')} FROM range(3)`,
+      names.map((name) => ({ name, type: 'long' as const })),
+    );
+    const r = await d.load({
+      runId: `r-${table}`,
+      connector: 'c',
+      endpoint: table,
+      table,
+      columns: f.columns,
+      files: [f],
+      rows: 3,
+      writeDisposition: 'append',
+    });
+    expect(r.rowsLoaded).toBe(3);
+  };
+
+  it('loads a narrow table under 128MB and a wide one under 256MB; a set size is kept as it is', async () => {
+    const d = await DuckdbDestination.open(
+      { type: 'duckdb', path: path(), schema: 'main', write_disposition: 'append', memory_limit: 'auto' },
+      { clock: new FakeClock(), logger: silentLogger },
+    );
+    try {
+      expect(await limit(d)).toBe(MB256);
+      await load(d, 'narrow', 22);
+      expect(await limit(d)).toBe(MB128);
+      await load(d, 'wide', 150);
+      expect(await limit(d)).toBe(MB256);
+      await load(d, 'narrow_again', 5);
+      expect(await limit(d)).toBe(MB128);
+    } finally {
+      await d.close();
+    }
+    const fixed = await open();
+    try {
+      await load(fixed, 'narrow_fixed', 3);
+      expect(await limit(fixed)).toBe(MB256);
+    } finally {
+      await fixed.close();
+    }
+  });
+});
