@@ -306,7 +306,7 @@ export const duckdbDestination = z
       .default('auto')
       .describe(
         "DuckDB's memory limit while loading; larger loads spill to disk. auto (default): 128MB for a table of up to " +
-          '100 columns, 256MB for a wider one. Raise it on big machines.',
+          '100 columns whose rows stage at up to 1 KiB, else 256MB. Raise it on big machines.',
       ),
     threads: z.number().int().positive().optional().describe('DuckDB worker threads (default: one per core).'),
     lock_timeout_seconds: z

@@ -53,14 +53,18 @@ export function stagingSelect(req: LoadRequest, plan: LoadPlan): string {
 
 /**
  * `memory_limit: auto` sizes DuckDB's buffer pool by the table being loaded. Inserting pins blocks
- * per column and thread, so a 600-column table needs 256MB (fails at 128MB, measured), while a
- * narrow one loads as fast under 128MB (2M rows of 22 columns: 17.2 s vs 17.6 s) and the whole
- * run's peak RSS stays at the extraction's (401 MB instead of 534 MB at 2M rows; a fixed limit
- * shows as RSS growing with the load until the pool is full).
+ * per column and thread, and an unfinished row group (122,880 rows) of big values stays in memory
+ * until the commit, so a 600-column table needs 256MB (fails at 128MB, measured), and so do 1,000
+ * rows of a 115 KB JSON map (~50 KB a row staged). A narrow table loads as fast under 128MB (2M
+ * rows of 22 columns: 17.2 s vs 17.6 s) and the whole run's peak RSS stays at the extraction's
+ * (416 MB instead of 534 MB at 2M rows: a fixed limit shows as RSS growing with the load until
+ * the pool is full).
  */
 export const WIDE_TABLE_MEMORY_LIMIT = '256MB';
 const NARROW_TABLE_MEMORY_LIMIT = '128MB';
 const NARROW_TABLE_COLUMNS = 100;
+/** Staged (compressed Parquet) bytes a row of a narrow table: the bench's 478-byte records stage at ~100. */
+const NARROW_ROW_BYTES = 1024;
 
 export function duckdbDialect(schema: string, opts: { autoMemoryLimit?: boolean } = {}): Dialect {
   const sql = new DuckdbSql(duckdbNames, schema);
@@ -73,7 +77,9 @@ export function duckdbDialect(schema: string, opts: { autoMemoryLimit?: boolean 
     sql,
     async stage(s: LoadSession, req: LoadRequest, plan: LoadPlan, work: WorkNames): Promise<readonly CompiledStatement[]> {
       if (opts.autoMemoryLimit === true) {
-        const wanted = plan.columns.length > NARROW_TABLE_COLUMNS ? WIDE_TABLE_MEMORY_LIMIT : NARROW_TABLE_MEMORY_LIMIT;
+        const bytes = req.files.reduce((n, f) => n + f.bytes, 0);
+        const narrow = plan.columns.length <= NARROW_TABLE_COLUMNS && bytes <= NARROW_ROW_BYTES * Math.max(1, req.rows);
+        const wanted = narrow ? NARROW_TABLE_MEMORY_LIMIT : WIDE_TABLE_MEMORY_LIMIT;
         if (wanted !== memoryLimit) await s.run(sql.setMemoryLimit(wanted), 'size memory_limit for the table');
         memoryLimit = wanted;
       }

@@ -4,7 +4,7 @@
  * process holds, and the row-count guard.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -165,6 +165,24 @@ describe('memory_limit: auto (the default)', () => {
       expect(await limit(d)).toBe(MB128);
     } finally {
       await d.close();
+    }
+    // Few columns but big values (a JSON map per row): an unfinished row group of them stays in memory.
+    const big = await parquet(
+      'big.parquet',
+      `SELECT (SELECT string_agg(md5((r.range * 1000 + i)::VARCHAR), '') FROM range(100) t(i)) AS payload FROM range(3) r`,
+      [{ name: 'payload', type: 'string' }],
+    );
+    const bigBytes = (await stat(big.path)).size;
+    expect(bigBytes / 3).toBeGreaterThan(1024);
+    const d2 = await DuckdbDestination.open({ type: 'duckdb', path: path(), schema: 'main', write_disposition: 'append', memory_limit: 'auto' }, { clock: new FakeClock(), logger: silentLogger });
+    try {
+      await load(d2, 'narrow_once_more', 4);
+      expect(await limit(d2)).toBe(MB128);
+      const r = await d2.load({ runId: 'r-big', connector: 'c', endpoint: 'big', table: 'big', columns: big.columns, files: [{ ...big, bytes: bigBytes }], rows: 3, writeDisposition: 'append' });
+      expect(r.rowsLoaded).toBe(3);
+      expect(await limit(d2)).toBe(MB256);
+    } finally {
+      await d2.close();
     }
     const fixed = await open();
     try {
