@@ -32,6 +32,8 @@ export interface Page {
   readonly records: readonly unknown[];
   /** Size of the response body in bytes. */
   readonly bytes: number;
+  /** Size of the body's JSON text when it differs from `bytes` (a compressed response). */
+  readonly textBytes?: number;
   /** Invalid UTF-8 sequences in the body (each loaded as U+FFFD); absent when none. */
   readonly invalidUtf8?: number;
   /** Numbers beyond the double range (`1e400`), loaded as their JSON text; absent when none. */

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config/load-config.js';
 import { DuckdbDestination } from '../../src/destination/duckdb/duckdb-destination.js';
+import type { Parts } from '../../src/run/parts.js';
 import { runConnector } from '../../src/run/runner.js';
 import type { RunRecord } from '../../src/run/run-history.js';
 import { FakeClock } from '../../src/util/clock.js';
@@ -42,6 +43,7 @@ export async function runItems(
   target: Target,
   stateDir: string,
   endpoint: Record<string, unknown> = {},
+  parts?: Parts,
 ): Promise<RunRecord> {
   const destination =
     target.type === 'duckdb'
@@ -65,7 +67,7 @@ export async function runItems(
     },
     {},
   );
-  return runConnector(loaded, { stateDir }, { clock: new FakeClock() });
+  return runConnector(loaded, { stateDir }, { clock: new FakeClock(), ...(parts ? { parts } : {}) });
 }
 
 /** Runs a read-only query on a DuckDB file. */

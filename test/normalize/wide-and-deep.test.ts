@@ -11,6 +11,9 @@ import { normalizerSettings } from '../../src/normalize/normalizer-settings.js';
 import { catchError } from '../support/catch-error.js';
 import { ENGINES, allRows, run } from './helpers.js';
 import { duckQuery, runItems, serveRaw, tempDir } from './pipeline.js';
+import { defaultParts } from '../../src/run/default-parts.js';
+import type { Parts } from '../../src/run/parts.js';
+import type { ColumnBatch } from '../../src/types.js';
 
 const defaults = parseConfig({ name: 'x', base_url: 'http://127.0.0.1:1', endpoints: [{ path: '/items' }] }, {});
 const settings = normalizerSettings(defaults.config, defaults.config.endpoints[0]!);
@@ -51,6 +54,41 @@ describe('wide records', () => {
     expect(fixed.n.columns.map((c) => c.name)).toEqual(['rates', 'base']);
     expect(JSON.parse(String(allRows(fixed.batches)[0]?.rates))).toEqual(rates);
   });
+});
+
+describe('records of big values', () => {
+  it('are cut into batches by the JSON text of their pages too, not only by stage.batch_rows', async () => {
+    // 8 pages of 20 records of a ~200 KB map each: ~32 MB of JSON, 160 rows (far below batch_rows).
+    const map = (seed: number): Record<string, number> =>
+      Object.fromEntries(Array.from({ length: 12_000 }, (_, k) => [`k${k}`, (seed * 7919 + k * 104729) % 1_000_003]));
+    const pages = Array.from({ length: 8 }, (_, p) =>
+      JSON.stringify({ data: Array.from({ length: 20 }, (_, i) => ({ id: p * 20 + i, counts: map(p * 20 + i) })) }),
+    );
+    const api = await serveRaw(pages);
+    const tmp = await tempDir('floe-big-values-');
+    const batchRows: number[] = [];
+    const parts: Parts = {
+      ...defaultParts,
+      createStageWriter: (opts) => {
+        const w = defaultParts.createStageWriter(opts);
+        const write = w.write.bind(w);
+        return Object.assign(w, { write: (b: ColumnBatch) => (batchRows.push(b.length), write(b)) });
+      },
+    };
+    try {
+      const r = await runItems(api.url, { type: 'duckdb', path: `${tmp.dir}/w.duckdb` }, `${tmp.dir}/state`, { schema: [{ name: 'counts', type: 'string' }] }, parts);
+      expect(r.endpoints[0]?.error?.message).toBeUndefined();
+      expect(r.endpoints[0]?.rows).toBe(160);
+      expect(batchRows.reduce((a, b) => a + b, 0)).toBe(160);
+      // Each batch holds at most ~16 MB of pages (4 MB each): 2 batches at least, none of all 160 rows.
+      expect(batchRows.length).toBeGreaterThanOrEqual(2);
+      expect(Math.max(...batchRows)).toBeLessThanOrEqual(100);
+      expect(await duckQuery(`${tmp.dir}/w.duckdb`, `SELECT count(*)::INT AS n, count(DISTINCT counts)::INT AS d FROM main.items`)).toEqual([{ n: 160, d: 160 }]);
+    } finally {
+      await api.close();
+      await tmp.remove();
+    }
+  }, 120_000);
 });
 
 describe.each(ENGINES)('deep records and naming (%s)', (engine) => {

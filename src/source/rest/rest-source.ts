@@ -339,6 +339,7 @@ export class RestSource {
           status: res.status,
           records,
           bytes: res.bytes,
+          ...(res.raw !== undefined && res.raw.byteLength !== res.bytes ? { textBytes: res.raw.byteLength } : {}),
           ...(res.invalidUtf8 ? { invalidUtf8: res.invalidUtf8 } : {}),
           ...(counts.nonFiniteNumbers > 0 ? { nonFiniteNumbers: counts.nonFiniteNumbers } : {}),
           ...(next !== undefined ? { next: redactor.value(next), resume: next } : {}),
