@@ -10,7 +10,7 @@ import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import type { BookkeepingPlan } from '../bookkeeping.js';
 import { SqlDestination } from '../sql-destination.js';
-import { duckdbDialect, duckdbNames, WIDE_TABLE_MEMORY_LIMIT } from './duckdb-dialect.js';
+import { duckdbDialect, duckdbNames } from './duckdb-dialect.js';
 import { openDuckdb, type DuckdbDriver } from './duckdb-driver.js';
 import { DUCKDB_BOOKKEEPING } from './duckdb-sql.js';
 
@@ -69,8 +69,7 @@ export class DuckdbDestination extends SqlDestination {
     const driver = await openDuckdb(
       config.path,
       {
-        // auto: the widest limit until a load sizes it for its table (see duckdbDialect).
-        memoryLimit: config.memory_limit.toLowerCase() === AUTO ? WIDE_TABLE_MEMORY_LIMIT : config.memory_limit,
+        memoryLimit: config.memory_limit,
         ...(config.threads ? { threads: config.threads } : {}),
         ...(config.lock_timeout_seconds !== undefined ? { lockTimeoutSeconds: config.lock_timeout_seconds } : {}),
       },

@@ -9,9 +9,11 @@ import type { Clock } from '../../util/clock.js';
 import { FloeError, type ErrorCode } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import type { CompiledStatement } from '../compiled-statement.js';
+import { WIDE_TABLE_MEMORY_LIMIT } from './duckdb-dialect.js';
 import type { Driver, ErrorContext } from '../driver.js';
 
 export interface DuckdbOptions {
+  /** A DuckDB size, or `auto` (opened with the wide-table limit). */
   readonly memoryLimit?: string;
   readonly threads?: number;
   /** How long to wait for a file lock held by another process; default 60. */
@@ -41,7 +43,8 @@ export async function openDuckdb(
     // second load on (measured: 600 columns need ~1 GB with 256 KiB blocks, load every run under
     // 256MB with 16 KiB; 1M narrow rows load as fast). Existing files keep their block size.
     default_block_size: '16384',
-    ...(opts.memoryLimit ? { memory_limit: opts.memoryLimit } : {}),
+    // auto (see duckdbDialect): the wide-table limit until a load sizes it for its table.
+    ...(opts.memoryLimit ? { memory_limit: opts.memoryLimit.toLowerCase() === 'auto' ? WIDE_TABLE_MEMORY_LIMIT : opts.memoryLimit } : {}),
     ...(opts.threads ? { threads: String(opts.threads) } : {}),
   };
   const timeoutMs = (opts.lockTimeoutSeconds ?? 60) * 1000;
