@@ -24,6 +24,12 @@ const opts = JSON.parse(optsArg ?? '{}') as {
 const perPage = opts.perPage ?? 1000;
 const pages = Math.ceil(rows / perPage);
 
+/** CPU time (user + system, every thread of this process) since `from`, in µs. */
+function cpuMicros(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return d.user + d.system;
+}
+
 function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
@@ -34,6 +40,7 @@ async function ceiling(): Promise<Record<string, number>> {
   let n = 0;
   let page = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   while (cursor !== null && page < pages) {
     const res = await request(`${url}/items?cursor=${cursor}`, { dispatcher: agent });
     const body = JSON.parse(await res.body.text()) as { data: unknown[]; next_cursor: string | null };
@@ -42,8 +49,9 @@ async function ceiling(): Promise<Record<string, number>> {
     page++;
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = cpuMicros(cpu0);
   await agent.close();
-  return { rows: n, seconds, rows_per_s: n / seconds, peak_rss_mb: peakRssMb() };
+  return { rows: n, seconds, rows_per_s: n / seconds, cpu_us_per_row: cpu / n, peak_rss_mb: peakRssMb() };
 }
 
 async function pipeline(): Promise<Record<string, number>> {
@@ -78,12 +86,17 @@ async function pipeline(): Promise<Record<string, number>> {
       destination: { type: 'duckdb', path: join(dir, 'bench.duckdb') },
     });
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     let extractRss = 0;
+    let extractCpu = 0;
     const run = await runConnector(loaded, {
       stateDir: join(dir, 'state'),
       // The peak so far when loading starts is the streaming pipeline's own (to Parquet).
       onProgress: (e) => {
-        if (e.phase === 'loading') extractRss = peakRssMb();
+        if (e.phase === 'loading' && extractCpu === 0) {
+          extractRss = peakRssMb();
+          extractCpu = cpuMicros(cpu0);
+        }
       },
     });
     const seconds = (performance.now() - t0) / 1000;
@@ -101,6 +114,9 @@ async function pipeline(): Promise<Record<string, number>> {
       wire_bytes: e.bytes,
       peak_rss_mb: peakRssMb(),
       peak_rss_mb_to_parquet: extractRss,
+      // Every thread of the process (main, the Parquet worker, DuckDB's): what a row costs.
+      cpu_us_per_row: extractCpu / e.rows,
+      cpu_us_per_row_with_load: cpuMicros(cpu0) / e.rows,
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -17,7 +17,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { availableParallelism, homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +33,7 @@ const { values } = parseArgs({
     'rss-large': { type: 'string', default: '5000000' },
     'huge-rows': { type: 'string', default: '1000000' },
     'latency-ms': { type: 'string', default: '100' },
-    'latency-pages': { type: 'string', default: '40' },
+    'latency-pages': { type: 'string', default: '160' },
     'dlt-rows': { type: 'string', default: '100000' },
     'vs-dlt': { type: 'boolean', default: false },
     'only-dlt': { type: 'boolean', default: false },
@@ -46,7 +46,7 @@ const pairs = quick ? 1 : Number(values.pairs);
 const rssSmall = quick ? 100_000 : Number(values['rss-small']);
 const rssLarge = quick ? 500_000 : Number(values['rss-large']);
 const hugeRows = quick ? 200_000 : Number(values['huge-rows']);
-const latencyPages = quick ? 16 : Number(values['latency-pages']);
+const latencyPages = quick ? 32 : Number(values['latency-pages']);
 const dltRows = quick ? 50_000 : Number(values['dlt-rows']);
 
 type Figures = Record<string, number>;
@@ -97,6 +97,7 @@ async function measure(
   );
   process.stderr.write(
     `${(label || mode).padEnd(22)} ${fmt(n).padStart(9)} rows  ${fmt(r.rows_per_s!).padStart(7)} rows/s  peak RSS ${r.peak_rss_mb} MB` +
+      (r.cpu_us_per_row ? `  ${r.cpu_us_per_row.toFixed(1)} µs CPU a row` : '') +
       (r.rows_per_s_with_load
         ? `  (with the DuckDB load ${fmt(r.rows_per_s_with_load)} rows/s; to Parquet peak ${r.peak_rss_mb_to_parquet} MB)`
         : '') +
@@ -194,6 +195,7 @@ if (!values['only-dlt']) {
       `bench: ${pairs} pair(s) of ceiling/pipeline at ${fmt(rows)} rows, then peak RSS at ${fmt(rssSmall)} and ${fmt(rssLarge)} rows, one ${fmt(hugeRows)}-row page\n`,
     );
     const ceilings: number[] = [];
+    const ceilingCpu: number[] = [];
     const pipes: Figures[] = [];
     const ratios: number[] = [];
     const withLoad: number[] = [];
@@ -201,6 +203,7 @@ if (!values['only-dlt']) {
       const c = await measure('ceiling', url, rows);
       const p = await measure('pipeline', url, rows);
       ceilings.push(c.rows_per_s!);
+      ceilingCpu.push(c.cpu_us_per_row!);
       pipes.push(p);
       ratios.push(p.rows_per_s! / c.rows_per_s!);
       withLoad.push(p.rows_per_s_with_load! / c.rows_per_s!);
@@ -217,6 +220,15 @@ if (!values['only-dlt']) {
       ratio: r3(median(ratios)),
       ratios: ratios.map(r3),
       ratio_with_load: r3(median(withLoad)),
+      // CPU a row costs (every thread of the measuring process; the server's is not counted), and
+      // the best ratio that CPU allows: all cores busy with the pipeline's work and nothing else.
+      ceiling_cpu_us_per_row: r3(median(ceilingCpu)),
+      cpu_us_per_row: r3(median(pipes.map((p) => p.cpu_us_per_row!))),
+      cpu_us_per_row_with_load: r3(median(pipes.map((p) => p.cpu_us_per_row_with_load!))),
+      cores: availableParallelism(),
+      ratio_bound_by_cpu: r3(
+        (availableParallelism() * 1e6) / median(ceilings) / median(pipes.map((p) => p.cpu_us_per_row!)),
+      ),
       peak_rss_mb: Math.round(median(pipes.map((p) => p.peak_rss_mb!))),
       [`peak_rss_mb_at_${rssSmall}`]: small.peak_rss_mb,
       [`peak_rss_mb_at_${rssLarge}`]: large.peak_rss_mb,
