@@ -34,7 +34,7 @@ const { values } = parseArgs({
     'huge-rows': { type: 'string', default: '1000000' },
     'latency-ms': { type: 'string', default: '100' },
     'latency-pages': { type: 'string', default: '160' },
-    'dlt-rows': { type: 'string', default: '100000' },
+    'dlt-rows': { type: 'string', default: '300000' },
     'vs-dlt': { type: 'boolean', default: false },
     'only-dlt': { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
