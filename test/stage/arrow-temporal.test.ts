@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { writeTimestamp } from '../../src/stage/arrow-temporal.js';
 import { isoKind, parseIsoInstant } from '../../src/util/iso-8601.js';
+import { prng } from '../normalize/helpers.js';
 
 const micros = (words: Int32Array): bigint => new BigInt64Array(words.buffer)[0] as bigint;
 
@@ -10,21 +11,11 @@ function reference(s: string): bigint | undefined {
   return t === undefined ? undefined : BigInt(t.seconds) * 1_000_000n + BigInt(Math.floor(t.nanos / 1000));
 }
 
-function rng(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x = (x + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(x ^ (x >>> 15), x | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const pad = (n: number, w: number): string => String(n).padStart(w, '0');
 
 describe('writeTimestamp (the stage reads timestamp text into Timestamp(µs))', () => {
   it('reads every UTC form at fixed positions exactly as the ISO grammar does (5,000 random values)', () => {
-    const r = rng(7);
+    const r = prng(7);
     const w = new Int32Array(2);
     for (let k = 0; k < 5000; k++) {
       const y = Math.floor(r() * 10000);
