@@ -20,6 +20,9 @@ export interface DuckdbOptions {
   readonly lockTimeoutSeconds?: number;
 }
 
+/** DuckDB's message when a statement needs more than `memory_limit`. */
+const OUT_OF_MEMORY = /Out of Memory Error/i;
+
 /** DuckDB's message when another process holds the file. */
 const LOCKED = /Could not set lock on file|Conflicting lock is held/i;
 
@@ -96,7 +99,13 @@ export async function openDuckdb(
       if (e instanceof Error && e.name === 'AbortError') return new FloeError('ABORTED', 'terminal', 'aborted', { cause: e });
       const where = [ctx.endpoint && `endpoint ${ctx.endpoint}`, ctx.table && `table ${ctx.table}`].filter(Boolean).join(', ');
       const message = e instanceof Error ? e.message : String(e);
-      return new FloeError(code, 'terminal', `${ctx.step} failed${where ? ` (${where})` : ''}: ${message.split('\n')[0] ?? message}`, {
+      // DuckDB's own text ("could not allocate block … (122.0 MiB/122.0 MiB used)") names neither
+      // the setting nor what happens to the data.
+      const hint = OUT_OF_MEMORY.test(message)
+        ? ` — DuckDB reached its memory_limit. Raise destination.memory_limit (e.g. 2GB) for this load; ` +
+          'the staged files are kept, and the next run loads them without fetching again.'
+        : '';
+      return new FloeError(code, 'terminal', `${ctx.step} failed${where ? ` (${where})` : ''}: ${message.split('\n')[0] ?? message}${hint}`, {
         cause: e,
         details: { ...(ctx.endpoint ? { endpoint: ctx.endpoint } : {}), ...(ctx.table ? { table: ctx.table } : {}), step: ctx.step },
       });

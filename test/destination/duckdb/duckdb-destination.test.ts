@@ -193,3 +193,33 @@ describe('memory_limit: auto (the default)', () => {
     }
   });
 });
+
+describe('a load that needs more than memory_limit', () => {
+  it('fails naming the setting and that the staged files are kept; the size it names loads the same files', async () => {
+    // 5,000 rows of 3.2 KB values (~16 MB) in one transaction, under 32MB.
+    const f = await parquet(
+      'big.parquet',
+      `SELECT (SELECT string_agg(md5((r.range * 1000 + i)::VARCHAR), '') FROM range(100) t(i)) AS payload FROM range(5000) r`,
+      [{ name: 'payload', type: 'string' }],
+    );
+    const req = { runId: 'r', connector: 'c', endpoint: 'big', table: 'big', columns: f.columns, files: [f], rows: 5000, writeDisposition: 'append' as const };
+    const tight = await DuckdbDestination.open({ type: 'duckdb', path: path(), schema: 'main', write_disposition: 'append', memory_limit: '32MB' }, { clock: new FakeClock(), logger: silentLogger });
+    try {
+      const e = (await tight.load(req).catch((err: unknown) => err)) as FloeError;
+      expect(e.code).toBe('LOAD_FAILED');
+      expect(e.message).toContain('Out of Memory');
+      expect(e.message).toContain('Raise destination.memory_limit (e.g. 2GB)');
+      expect(e.message).toContain('the staged files are kept');
+      expect(await tight.query(`SELECT count(*)::INT AS n FROM information_schema.tables WHERE table_name = 'big'`)).toEqual([{ n: 0 }]);
+    } finally {
+      await tight.close();
+    }
+    const roomy = await DuckdbDestination.open({ type: 'duckdb', path: path(), schema: 'main', write_disposition: 'append', memory_limit: '2GB' }, { clock: new FakeClock(), logger: silentLogger });
+    try {
+      expect((await roomy.load(req)).rowsLoaded).toBe(5000);
+      expect(await roomy.query(`SELECT count(DISTINCT payload)::INT AS n FROM main.big`)).toEqual([{ n: 5000 }]);
+    } finally {
+      await roomy.close();
+    }
+  });
+});
