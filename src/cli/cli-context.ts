@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseEnv } from 'node:util';
-import { loadConfigFile, type LoadedConfig } from '../config/load-config.js';
+import { loadConfigFile, type LoadOptions, type LoadedConfig } from '../config/load-config.js';
 import { FloeError } from '../util/errors.js';
 import { TextLogger, type LogSink } from '../util/logger.js';
 import type { CliIo } from './cli.js';
@@ -42,8 +42,8 @@ export class CliContext {
     if (files.length > 0) this.#env = { ...merged, ...this.io.env };
   }
 
-  loadConfig(file: string): Promise<LoadedConfig> {
-    return loadConfigFile(file, this.env);
+  loadConfig(file: string, opts: LoadOptions = {}): Promise<LoadedConfig> {
+    return loadConfigFile(file, this.env, opts);
   }
 
   /** A logger on stderr through the config's redactor, or through `sink` (the live board). */

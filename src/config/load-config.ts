@@ -27,9 +27,26 @@ export interface LoadedConfig {
  */
 const ENV_SECRET_PATH = /^(base_url$|auth\.|headers\.|endpoints\[\d+\]\.(path$|headers\.|query_params\.|body\b))/;
 
-export async function loadConfigFile(file: string, env = process.env): Promise<LoadedConfig> {
+/**
+ * Where `floe plan` may stand in for an unset variable: credentials, which never change a plan
+ * (slice ids and the config hash mask them), unlike `base_url` or a path.
+ */
+const CREDENTIAL_PATH =
+  /^(auth\.|headers\.|endpoints\[\d+\]\.(headers\.|query_params\.)|destination\.(password|token|private_key_passphrase)$)/;
+/** What an unset credential reads as in a plan; masked like any secret. */
+const UNSET_CREDENTIAL = 'unset-credential-for-planning';
+
+export interface LoadOptions {
+  /**
+   * Unset env variables in credentials (`auth`, headers, query parameters) get a stand-in
+   * instead of failing: for commands that never send a request (`floe plan`).
+   */
+  readonly withoutCredentials?: boolean;
+}
+
+export async function loadConfigFile(file: string, env = process.env, opts: LoadOptions = {}): Promise<LoadedConfig> {
   const source = await readConfigSource(file);
-  return parseConfig(source.tree, env, file, source);
+  return parseConfig(source.tree, env, file, source, opts);
 }
 
 /**
@@ -65,6 +82,7 @@ export function parseConfig(
   env: Record<string, string | undefined> = process.env,
   file?: string,
   source?: ConfigSource,
+  opts: LoadOptions = {},
 ): LoadedConfig {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new FloeError('CONFIG_INVALID', 'config', `${file ?? 'config'}: expected a mapping at the top level`);
@@ -80,7 +98,7 @@ export function parseConfig(
       fromEnv.add(value);
       // A port (`http://127.0.0.1:{{ env.PORT }}`) is not a secret, and masking it would mask that number everywhere.
       if (ENV_SECRET_PATH.test(path) && !/^\d{1,5}$/.test(value)) redactor.add(value);
-    });
+    }, opts.withoutCredentials === true ? (path) => (CREDENTIAL_PATH.test(path) ? UNSET_CREDENTIAL : undefined) : undefined);
     const result = floeConfig.safeParse(resolved);
     if (!result.success) {
       // Values are quoted from the file as written (`{{ env.X }}`, not what it resolved to).

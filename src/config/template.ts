@@ -63,13 +63,16 @@ export function renderTemplate(
 
 /**
  * Resolves `{{ env.X }}` in every string of a parsed config tree. Runtime variables stay as they
- * are; unknown variables and unset env variables are config errors naming the field.
- * `onResolved` sees each env value with its path, so secrets can be registered for redaction.
+ * are; unknown variables and unset env variables are config errors naming the field, unless
+ * `missing` gives a stand-in for that field (`floe plan` without the secrets).
+ * `onResolved` sees each env value (or stand-in) with its path, so secrets can be registered for
+ * redaction.
  */
 export function resolveEnv(
   tree: unknown,
   env: Record<string, string | undefined>,
   onResolved: (path: string, value: string) => void = () => undefined,
+  missing?: (path: string) => string | undefined,
   path = '',
 ): unknown {
   if (typeof tree === 'string') {
@@ -85,6 +88,11 @@ export function resolveEnv(
           return value;
         }
         if (v.fallback !== undefined) return v.fallback;
+        const standIn = missing?.(path);
+        if (standIn !== undefined) {
+          onResolved(path, standIn);
+          return standIn;
+        }
         throw new FloeError(
           'CONFIG_ENV_MISSING',
           'config',
@@ -102,11 +110,11 @@ export function resolveEnv(
       );
     });
   }
-  if (Array.isArray(tree)) return tree.map((v, i) => resolveEnv(v, env, onResolved, `${path}[${i}]`));
+  if (Array.isArray(tree)) return tree.map((v, i) => resolveEnv(v, env, onResolved, missing, `${path}[${i}]`));
   if (tree && typeof tree === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(tree)) {
-      out[k] = resolveEnv(v, env, onResolved, path ? `${path}.${k}` : k);
+      out[k] = resolveEnv(v, env, onResolved, missing, path ? `${path}.${k}` : k);
     }
     return out;
   }

@@ -45,7 +45,8 @@ export function planCommand(program: Command, cli: CliContext): Command {
     )
     .action(
       cli.action(async (file: string, opts: PlanOpts) => {
-        const loaded = await cli.loadConfig(file);
+        // A plan never sends a request: the credentials need not be set where it is made (CI, a DAG).
+        const loaded = await cli.loadConfig(file, { withoutCredentials: true });
         const plan = planSlices(loaded, {
           ...(opts.from !== undefined ? { from: opts.from } : {}),
           ...(opts.to !== undefined ? { to: opts.to } : {}),

@@ -283,3 +283,50 @@ describe('floe run-slice (DuckDB)', () => {
     expect(`${api.requests[before]!.query.since!.slice(0, 10)}#${api.requests[before]!.query.page}`).toBe('2024-03-02#2');
   });
 });
+
+describe('floe plan without the credentials', () => {
+  it('plans with auth, header and Snowflake secrets unset (the same ids and hash as with them); an unset base_url still fails', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'floe-plan-nocred-'));
+    try {
+      const cfg = {
+        name: 'nocred',
+        base_url: 'https://{{ env.API_HOST }}/v1',
+        auth: { type: 'bearer', token: '{{ env.API_TOKEN }}' },
+        headers: { 'X-Tenant-Key': '{{ env.TENANT_KEY }}' },
+        endpoints: [
+          {
+            path: '/events',
+            query_params: { since: '{{ incremental.start_value }}', until: "{{ incremental.end_value | default('') }}", key: '{{ env.QUERY_KEY }}' },
+            incremental: { cursor_path: '$.created_at', initial_value: '2024-03-01T00:00:00Z' },
+          },
+          { path: '/users' },
+        ],
+        destination: { type: 'snowflake', account: 'acme-xy12345', user: 'FLOE', authenticator: 'snowflake', password: '{{ env.SF_PASSWORD }}', database: 'RAW', schema: 'API' },
+      };
+      const file = join(dir, 'c.json');
+      await writeFile(file, JSON.stringify(cfg));
+      const args = ['plan', file, '--from', '2024-03-01', '--to', '2024-03-05', '--step', '1d', '--windows-per-slice', '2', '--json'];
+      const secrets = { API_TOKEN: 'tok-3f9a8b7c6d5e', TENANT_KEY: 'tenant-key-0a1b2c3d', QUERY_KEY: 'query-key-5e6f7a8b', SF_PASSWORD: 'sf-pass-9z8y7x6w' };
+      const withSecrets = await runFloe(args, { API_HOST: 'api.example.com', ...secrets });
+      expect(withSecrets.code, withSecrets.stderr).toBe(0);
+      const without = await runFloe(args, { API_HOST: 'api.example.com' });
+      expect(without.code, without.stderr).toBe(0);
+      const a = JSON.parse(withSecrets.stdout) as SlicePlan;
+      const b = JSON.parse(without.stdout) as SlicePlan;
+      expect(b.slices.map((x) => x.id)).toEqual(a.slices.map((x) => x.id));
+      expect(b.config_hash).toBe(a.config_hash);
+      expect(b.slices).toHaveLength(3); // 2 slices of 2 windows for /events, 1 for /users
+      for (const v of Object.values(secrets)) expect(withSecrets.stdout + withSecrets.stderr).not.toContain(v);
+      // base_url decides where requests go: it is never stood in for.
+      const noHost = await runFloe(args, secrets);
+      expect(noHost.code).toBe(2);
+      expect(noHost.stderr).toContain('environment variable API_HOST is not set');
+      // run (which sends requests) still needs every credential.
+      const run = await runFloe(['run', file, '--state-dir', join(dir, 'st')], { API_HOST: 'api.example.com' });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('environment variable API_TOKEN is not set');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
