@@ -1,5 +1,5 @@
-import { cursorFromConfig } from '../run/incremental/cursor-value.js';
-import { parseLookback, subtract } from '../run/incremental/duration.js';
+import { cursorFromConfig } from '../util/cursor-value.js';
+import { parseLookback, subtract } from '../util/duration.js';
 import { FloeError } from '../util/errors.js';
 import { endpointName, tableName } from './load-config.js';
 import { checkParentLinks } from './parent-links.js';

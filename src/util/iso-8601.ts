@@ -176,3 +176,16 @@ export function formatInstant(seconds: number, nanos: number, digits: number): s
   if (fraction.length < digits) fraction = fraction.padEnd(digits, '0');
   return fraction === '' ? `${base}Z` : `${base}.${fraction}Z`;
 }
+
+/**
+ * Moves a day by whole calendar months, clamping the day of month to the target month's length
+ * (Jan 31 + 1 month = Feb 29 in 2024, Feb 28 otherwise; Mar 31 − 1 month = Feb 28/29).
+ */
+export function addMonthsToDays(days: number, months: number): number {
+  if (months === 0) return days;
+  const date = new Date(days * SECONDS_PER_DAY * 1000);
+  const index = date.getUTCFullYear() * 12 + date.getUTCMonth() + months;
+  const y = Math.floor(index / 12);
+  const m = index - y * 12 + 1;
+  return daysFromCivil(y, m, Math.min(date.getUTCDate(), daysInMonth(y, m)));
+}

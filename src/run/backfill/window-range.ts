@@ -4,7 +4,7 @@ import {
   coerceCursor,
   cursorFromConfig,
   type CursorValue,
-} from '../incremental/cursor-value.js';
+} from '../../util/cursor-value.js';
 import { formatLike, instantStyle } from '../incremental/cursor-style.js';
 import type { IncrementalRange } from '../incremental/start-value.js';
 import type { BackfillWindow } from './windows.js';

@@ -1,5 +1,5 @@
 import { FloeError } from '../../util/errors.js';
-import { formatDays, formatInstant, SECONDS_PER_DAY } from '../incremental/calendar.js';
+import { formatDays, formatInstant, SECONDS_PER_DAY } from '../../util/iso-8601.js';
 import {
   coerceCursor,
   compareCursors,
@@ -7,8 +7,8 @@ import {
   formatCursor,
   parseCursorValue,
   type CursorValue,
-} from '../incremental/cursor-value.js';
-import { parseDuration, shiftCursor, type Duration } from '../incremental/duration.js';
+} from '../../util/cursor-value.js';
+import { parseDuration, shiftCursor, type Duration } from '../../util/duration.js';
 
 /** One backfill window `[start, end)`, run as its own unit. */
 export interface BackfillWindow {

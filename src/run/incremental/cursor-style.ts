@@ -1,4 +1,4 @@
-import { formatCursor, type CursorValue } from './cursor-value.js';
+import { formatCursor, type CursorValue } from '../../util/cursor-value.js';
 
 /** How an ISO-8601 `initial_value` is written, so computed bounds are written the same way. */
 export interface InstantStyle {

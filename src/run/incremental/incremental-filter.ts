@@ -9,7 +9,7 @@ import {
   parseCursorValue,
   type CursorKind,
   type CursorValue,
-} from './cursor-value.js';
+} from '../../util/cursor-value.js';
 
 /** What an `IncrementalFilter` needs: the endpoint's config and the run's range. */
 export interface IncrementalFilterOptions {

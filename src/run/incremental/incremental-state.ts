@@ -9,7 +9,7 @@ import {
   parseCursorValue,
   type CursorKind,
   type CursorValue,
-} from './cursor-value.js';
+} from '../../util/cursor-value.js';
 
 /**
  * An endpoint's incremental state, committed in the same transaction as the data it describes:

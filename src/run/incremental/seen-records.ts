@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { compileJsonPath } from '../../source/rest/json-path.js';
-import { compareCursors, parseCursorValue, type CursorKind, type CursorValue } from './cursor-value.js';
-import { subtract, type Lookback } from './duration.js';
+import { compareCursors, parseCursorValue, type CursorKind, type CursorValue } from '../../util/cursor-value.js';
+import { subtract, type Lookback } from '../../util/duration.js';
 
 /** More records than this in the re-read zone: stop remembering them (the next run reloads the zone). */
 export const SEEN_CAP = 5000;

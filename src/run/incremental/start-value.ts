@@ -6,9 +6,9 @@ import {
   formatCursor,
   maxCursor,
   type CursorValue,
-} from './cursor-value.js';
+} from '../../util/cursor-value.js';
 import { formatLike, instantStyle } from './cursor-style.js';
-import { parseLookback, subtract } from './duration.js';
+import { parseLookback, subtract } from '../../util/duration.js';
 import { readIncrementalState } from './incremental-state.js';
 
 /**

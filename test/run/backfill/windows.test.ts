@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { windowRange } from '../../../src/run/backfill/window-range.js';
 import { planWindows, type BackfillWindow } from '../../../src/run/backfill/windows.js';
 import type { IncrementalConfig } from '../../../src/config/schema.js';
-import { compareCursors } from '../../../src/run/incremental/cursor-value.js';
+import { compareCursors } from '../../../src/util/cursor-value.js';
 import { catchError } from '../../support/catch-error.js';
 
 const texts = (ws: BackfillWindow[]): string[] => ws.map((w) => `${w.startText}..${w.endText}`);

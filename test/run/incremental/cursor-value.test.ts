@@ -10,7 +10,7 @@ import {
   parseCursorValue,
   type CursorKind,
   type CursorValue,
-} from '../../../src/run/incremental/cursor-value.js';
+} from '../../../src/util/cursor-value.js';
 import { catchError } from '../../support/catch-error.js';
 
 function cv(raw: unknown, kind: CursorKind): CursorValue {

@@ -4,14 +4,14 @@ import {
   parseCursorValue,
   type CursorKind,
   type CursorValue,
-} from '../../../src/run/incremental/cursor-value.js';
+} from '../../../src/util/cursor-value.js';
 import {
   isPositive,
   parseDuration,
   parseLookback,
   shiftCursor,
   subtract,
-} from '../../../src/run/incremental/duration.js';
+} from '../../../src/util/duration.js';
 import { catchError } from '../../support/catch-error.js';
 
 const FIELD = 'endpoints[users].incremental.lookback';

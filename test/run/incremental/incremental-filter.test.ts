@@ -5,7 +5,7 @@ import {
   parseCursorValue,
   type CursorKind,
   type CursorValue,
-} from '../../../src/run/incremental/cursor-value.js';
+} from '../../../src/util/cursor-value.js';
 import { IncrementalFilter } from '../../../src/run/incremental/incremental-filter.js';
 import { catchError } from '../../support/catch-error.js';
 

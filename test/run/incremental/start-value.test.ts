@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IncrementalConfig } from '../../../src/config/schema.js';
-import { formatCursor, parseCursorValue } from '../../../src/run/incremental/cursor-value.js';
+import { formatCursor, parseCursorValue } from '../../../src/util/cursor-value.js';
 import {
   nextIncrementalState,
   readIncrementalState,

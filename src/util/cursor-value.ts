@@ -1,5 +1,5 @@
-import { FloeError } from '../../util/errors.js';
-import { formatDays, formatInstant, parseIsoDate, parseIsoInstant, SECONDS_PER_DAY } from './calendar.js';
+import { FloeError } from './errors.js';
+import { formatDays, formatInstant, parseIsoDate, parseIsoInstant, SECONDS_PER_DAY } from './iso-8601.js';
 
 /**
  * Incremental cursor values, compared by type and never as strings: `"2024-01-01T10:00:00+02:00"`

@@ -1,5 +1,5 @@
-import { FloeError } from '../../util/errors.js';
-import { addMonthsToDays, SECONDS_PER_DAY } from './calendar.js';
+import { FloeError } from './errors.js';
+import { addMonthsToDays, SECONDS_PER_DAY } from './iso-8601.js';
 import type { CursorValue } from './cursor-value.js';
 
 /**
