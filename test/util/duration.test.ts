@@ -4,15 +4,15 @@ import {
   parseCursorValue,
   type CursorKind,
   type CursorValue,
-} from '../../../src/util/cursor-value.js';
+} from '../../src/util/cursor-value.js';
 import {
   isPositive,
   parseDuration,
   parseLookback,
   shiftCursor,
   subtract,
-} from '../../../src/util/duration.js';
-import { catchError } from '../../support/catch-error.js';
+} from '../../src/util/duration.js';
+import { catchError } from '../support/catch-error.js';
 
 const FIELD = 'endpoints[users].incremental.lookback';
 

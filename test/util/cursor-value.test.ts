@@ -10,8 +10,8 @@ import {
   parseCursorValue,
   type CursorKind,
   type CursorValue,
-} from '../../../src/util/cursor-value.js';
-import { catchError } from '../../support/catch-error.js';
+} from '../../src/util/cursor-value.js';
+import { catchError } from '../support/catch-error.js';
 
 function cv(raw: unknown, kind: CursorKind): CursorValue {
   const v = parseCursorValue(raw, kind);
