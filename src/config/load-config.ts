@@ -38,8 +38,9 @@ const UNSET_CREDENTIAL = 'unset-credential-for-planning';
 
 export interface LoadOptions {
   /**
-   * Unset env variables in credentials (`auth`, headers, query parameters) get a stand-in
-   * instead of failing: for commands that never send a request (`floe plan`).
+   * Unset env variables in credentials (`auth`, headers, query parameters, the Snowflake
+   * password or token) get a stand-in instead of failing: for commands that never connect
+   * (`floe plan`).
    */
   readonly withoutCredentials?: boolean;
 }
