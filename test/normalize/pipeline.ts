@@ -9,12 +9,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config/load-config.js';
-import { DuckdbDestination } from '../../src/destination/duckdb/duckdb-destination.js';
 import type { Parts } from '../../src/run/parts.js';
 import { runConnector } from '../../src/run/runner.js';
 import type { RunRecord } from '../../src/run/run-history.js';
 import { FakeClock } from '../../src/util/clock.js';
-import { TextLogger } from '../../src/util/logger.js';
 import type { SnowflakeEmulator } from '../support/snowflake-emulator/index.js';
 
 /** Serves `pages[n]` (raw bytes or text) for `GET /items?page=n`; a next link while pages remain. */
@@ -70,18 +68,7 @@ export async function runItems(
   return runConnector(loaded, { stateDir }, { clock: new FakeClock(), ...(parts ? { parts } : {}) });
 }
 
-/** Runs a read-only query on a DuckDB file. */
-export async function duckQuery(path: string, sql: string): Promise<Record<string, unknown>[]> {
-  const db = await DuckdbDestination.open(
-    { type: 'duckdb', path, schema: 'main', write_disposition: 'append', memory_limit: '256MB' },
-    { clock: new FakeClock(), logger: new TextLogger({ sink: { write: () => undefined } }) },
-  );
-  try {
-    return await db.query(sql);
-  } finally {
-    await db.close();
-  }
-}
+export { duckQuery } from '../support/duck-query.js';
 
 /** A fresh temp dir and its remover. */
 export async function tempDir(prefix: string): Promise<{ dir: string; remove: () => Promise<void> }> {

@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
-import { DuckdbDestination } from '../../src/destination/duckdb/duckdb-destination.js';
+import { duckQuery } from '../support/duck-query.js';
 import { runConnector } from '../../src/run/runner.js';
 import { FakeClock } from '../../src/util/clock.js';
-import { TextLogger } from '../../src/util/logger.js';
 import { catchError } from '../support/catch-error.js';
 import { linkHeaderPages, reply, useMockApi, type MockApi } from '../support/mock-api.js';
 
@@ -45,16 +44,8 @@ function config(api: MockApi, child: Record<string, unknown>, parent: Record<str
   });
 }
 
-async function query(sql: string): Promise<Record<string, unknown>[]> {
-  const db = await DuckdbDestination.open(
-    { type: 'duckdb', path: join(dir, 'w.duckdb'), schema: 'main', write_disposition: 'append', memory_limit: '256MB' },
-    { clock: new FakeClock(), logger: new TextLogger({ sink: { write: () => undefined } }) },
-  );
-  try {
-    return await db.query(sql);
-  } finally {
-    await db.close();
-  }
+function query(sql: string): Promise<Record<string, unknown>[]> {
+  return duckQuery(join(dir, 'w.duckdb'), sql);
 }
 
 const expectedComments = issues.flatMap((i) => commentsOf(i.number).map((c) => ({ ...(c as { id: number; body: string }), _issues_title: i.title })));

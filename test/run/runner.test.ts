@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
-import { DuckdbDestination } from '../../src/destination/duckdb/duckdb-destination.js';
+import { duckQuery } from '../support/duck-query.js';
 import { runConnector } from '../../src/run/runner.js';
 import { RunHistory } from '../../src/run/run-history.js';
 import { FakeClock } from '../../src/util/clock.js';
@@ -36,16 +36,8 @@ function config(api: MockApi, endpoints: unknown[], extra: Record<string, unknow
   );
 }
 
-async function query(sql: string): Promise<Record<string, unknown>[]> {
-  const db = await DuckdbDestination.open(
-    { type: 'duckdb', path: join(dir, 'w.duckdb'), schema: 'main', write_disposition: 'append', memory_limit: '256MB' },
-    { clock: new FakeClock(), logger: new TextLogger({ sink: { write: () => undefined } }) },
-  );
-  try {
-    return await db.query(sql);
-  } finally {
-    await db.close();
-  }
+function query(sql: string): Promise<Record<string, unknown>[]> {
+  return duckQuery(join(dir, 'w.duckdb'), sql);
 }
 
 const users = dataset(250, (i) => ({ id: i, name: `user ${i}`, address: { city: i % 2 ? 'Auckland' : 'Zürich', geo: { lat: i / 10 } }, tags: ['a', String(i)] }));

@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
-import { DuckdbDestination } from '../../src/destination/duckdb/duckdb-destination.js';
+import { duckQuery } from '../support/duck-query.js';
 import { runConnector } from '../../src/run/runner.js';
 import { FakeClock } from '../../src/util/clock.js';
-import { TextLogger } from '../../src/util/logger.js';
 import { catchError } from '../support/catch-error.js';
 import { reply, useMockApi } from '../support/mock-api.js';
 
@@ -38,23 +37,16 @@ describe('merge_strategy: scd2 (end to end on DuckDB)', () => {
     run = 1;
     clock.advance(86_400_000);
     expect((await runConnector(loaded, { stateDir: join(dir, 's') }, { clock })).status).toBe('succeeded');
-    const db = await DuckdbDestination.open(
-      { type: 'duckdb', path: join(dir, 'w.duckdb'), schema: 'main', write_disposition: 'append', memory_limit: '256MB' },
-      { clock, logger: new TextLogger({ sink: { write: () => undefined } }) },
+    const rows = await duckQuery(
+      join(dir, 'w.duckdb'),
+      `SELECT id::INT AS id, plan, strftime(_valid_from, '%Y-%m-%d') AS "from", strftime(_valid_to, '%Y-%m-%d') AS "to" FROM main.customers ORDER BY id, _valid_from`,
     );
-    try {
-      const rows = await db.query(
-        `SELECT id::INT AS id, plan, strftime(_valid_from, '%Y-%m-%d') AS "from", strftime(_valid_to, '%Y-%m-%d') AS "to" FROM main.customers ORDER BY id, _valid_from`,
-      );
-      expect(rows).toEqual([
-        { id: 1, plan: 'free', from: '2024-01-01', to: '2024-01-02' },
-        { id: 1, plan: 'team', from: '2024-01-02', to: null },
-        { id: 2, plan: 'pro', from: '2024-01-01', to: '2024-01-02' },
-        { id: 3, plan: 'free', from: '2024-01-02', to: null },
-      ]);
-    } finally {
-      await db.close();
-    }
+    expect(rows).toEqual([
+      { id: 1, plan: 'free', from: '2024-01-01', to: '2024-01-02' },
+      { id: 1, plan: 'team', from: '2024-01-02', to: null },
+      { id: 2, plan: 'pro', from: '2024-01-01', to: '2024-01-02' },
+      { id: 3, plan: 'free', from: '2024-01-02', to: null },
+    ]);
   });
 
   it('merge_strategy without write_disposition: merge is a config error', () => {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { parseConfig } from '../../../src/config/load-config.js';
-import { DuckdbDestination } from '../../../src/destination/duckdb/duckdb-destination.js';
+import { duckQuery } from '../../support/duck-query.js';
 import { defaultParts } from '../../../src/run/default-parts.js';
 import { runConnector } from '../../../src/run/runner.js';
 import { RestSource } from '../../../src/source/rest/rest-source.js';
@@ -188,25 +188,12 @@ describe('RestSource: huge pages read as a stream', () => {
     );
     expect(run.status).toBe('succeeded');
     expect(run.endpoints[0]).toMatchObject({ pages: 2, rows: TOTAL });
-    const db = await DuckdbDestination.open(
-      {
-        type: 'duckdb',
-        path: join(dir, 's.duckdb'),
-        schema: 'main',
-        write_disposition: 'append',
-        memory_limit: '256MB',
-      },
-      { clock: new FakeClock(), logger: silentLogger },
-    );
-    try {
-      expect(
-        await db.query(
-          'SELECT count(*)::INT AS n, count(DISTINCT id)::INT AS d, max(nested_n)::INT AS m FROM main.items',
-        ),
-      ).toEqual([{ n: TOTAL, d: TOTAL, m: 6 }]);
-    } finally {
-      await db.close();
-    }
+    expect(
+      await duckQuery(
+        join(dir, 's.duckdb'),
+        'SELECT count(*)::INT AS n, count(DISTINCT id)::INT AS d, max(nested_n)::INT AS m FROM main.items',
+      ),
+    ).toEqual([{ n: TOTAL, d: TOTAL, m: 6 }]);
   });
 
   it('a run stopped in the middle of a streamed page resumes at that page: every row once', async () => {
@@ -252,22 +239,8 @@ describe('RestSource: huge pages read as a stream', () => {
       { clock: new FakeClock(), logger: silentLogger, parts },
     );
     expect(second.status).toBe('succeeded');
-    const db = await DuckdbDestination.open(
-      {
-        type: 'duckdb',
-        path: join(dir, 's.duckdb'),
-        schema: 'main',
-        write_disposition: 'append',
-        memory_limit: '256MB',
-      },
-      { clock: new FakeClock(), logger: silentLogger },
-    );
-    try {
-      expect(
-        await db.query('SELECT count(*)::INT AS n, count(DISTINCT id)::INT AS d FROM main.items'),
-      ).toEqual([{ n: TOTAL, d: TOTAL }]);
-    } finally {
-      await db.close();
-    }
+    expect(
+      await duckQuery(join(dir, 's.duckdb'), 'SELECT count(*)::INT AS n, count(DISTINCT id)::INT AS d FROM main.items'),
+    ).toEqual([{ n: TOTAL, d: TOTAL }]);
   });
 });
