@@ -10,7 +10,7 @@ import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import type { BookkeepingPlan } from '../bookkeeping.js';
 import { SqlDestination } from '../sql-destination.js';
-import { duckdbDialect, duckdbNames } from './duckdb-dialect.js';
+import { duckdbDialect, duckdbNames, isAutoMemoryLimit } from './duckdb-dialect.js';
 import { openDuckdb, type DuckdbDriver } from './duckdb-driver.js';
 import { DUCKDB_BOOKKEEPING } from './duckdb-sql.js';
 
@@ -53,16 +53,14 @@ export function duckdbBookkeeping(schema: string): BookkeepingPlan {
   };
 }
 
-const AUTO = 'auto';
-
 export class DuckdbDestination extends SqlDestination {
   private constructor(
     private readonly duck: DuckdbDriver,
     schema: string,
     deps: { clock: Clock; logger: Logger },
-    memoryLimit: string,
+    autoMemoryLimit: boolean,
   ) {
-    super(duckdbDialect(schema, { autoMemoryLimit: memoryLimit === AUTO }), duck, duckdbBookkeeping(schema), deps);
+    super(duckdbDialect(schema, { autoMemoryLimit }), duck, duckdbBookkeeping(schema), deps);
   }
 
   static async open(config: DuckdbDestinationConfig, deps: { clock: Clock; logger: Logger }): Promise<DuckdbDestination> {
@@ -75,7 +73,7 @@ export class DuckdbDestination extends SqlDestination {
       },
       deps,
     );
-    return new DuckdbDestination(driver, config.schema, deps, config.memory_limit.toLowerCase());
+    return new DuckdbDestination(driver, config.schema, deps, isAutoMemoryLimit(config.memory_limit));
   }
 
   /** Runs a read-only query after every pending operation; for `floe` commands and tests. */

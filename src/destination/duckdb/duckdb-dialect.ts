@@ -61,6 +61,11 @@ export function stagingSelect(req: LoadRequest, plan: LoadPlan): string {
  * the pool is full).
  */
 export const WIDE_TABLE_MEMORY_LIMIT = '256MB';
+
+/** Whether `memory_limit` (config spelling, any case) asks for the sizing above. */
+export function isAutoMemoryLimit(limit: string | undefined): boolean {
+  return limit?.toLowerCase() === 'auto';
+}
 const NARROW_TABLE_MEMORY_LIMIT = '128MB';
 const NARROW_TABLE_COLUMNS = 100;
 /** Staged (compressed Parquet) bytes a row of a narrow table: the bench's 478-byte records stage at ~100. */

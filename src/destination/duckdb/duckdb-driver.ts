@@ -9,7 +9,7 @@ import type { Clock } from '../../util/clock.js';
 import { FloeError, type ErrorCode } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import type { CompiledStatement } from '../compiled-statement.js';
-import { WIDE_TABLE_MEMORY_LIMIT } from './duckdb-dialect.js';
+import { isAutoMemoryLimit, WIDE_TABLE_MEMORY_LIMIT } from './duckdb-dialect.js';
 import type { Driver, ErrorContext } from '../driver.js';
 
 export interface DuckdbOptions {
@@ -47,7 +47,7 @@ export async function openDuckdb(
     // 256MB with 16 KiB; 1M narrow rows load as fast). Existing files keep their block size.
     default_block_size: '16384',
     // auto (see duckdbDialect): the wide-table limit until a load sizes it for its table.
-    ...(opts.memoryLimit ? { memory_limit: opts.memoryLimit.toLowerCase() === 'auto' ? WIDE_TABLE_MEMORY_LIMIT : opts.memoryLimit } : {}),
+    ...(opts.memoryLimit ? { memory_limit: isAutoMemoryLimit(opts.memoryLimit) ? WIDE_TABLE_MEMORY_LIMIT : opts.memoryLimit } : {}),
     ...(opts.threads ? { threads: String(opts.threads) } : {}),
   };
   const timeoutMs = (opts.lockTimeoutSeconds ?? 60) * 1000;
