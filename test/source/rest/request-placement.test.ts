@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dataset, oauthTokens, reply, useMockApi } from '../../support/mock-api.js';
+import { dataset, oauthTokens, reply, useMockApi, type MockApi } from '../../support/mock-api.js';
 import { allRecords, collect, endpointOf, floeErrorOf, harness, makeConfig } from './helpers.js';
 
 const DATA = dataset(25);
@@ -19,6 +19,12 @@ function bodyPaged(opts: { cursor?: boolean } = {}) {
   };
 }
 
+
+/** `/o?offset=` and `/p?page=` (under `results`, with `total_pages: 5`): DATA five records a page. */
+function serveFivePerPage(api: MockApi): void {
+  api.get('/o', (req) => reply.json(DATA.slice(Number(req.query['offset']), Number(req.query['offset']) + 5)));
+  api.get('/p', (req) => reply.json({ results: DATA.slice((Number(req.query['page']) - 1) * 5, Number(req.query['page']) * 5), total_pages: 5 }));
+}
 describe('token placement, page limits, response actions, endpoint auth (real local server)', () => {
   it('offset_body_path / limit_body_path put the paging in the JSON body, beside the static body', async () => {
     const api = await useMockApi();
@@ -65,8 +71,7 @@ describe('token placement, page limits, response actions, endpoint auth (real lo
 
   it('maximum_offset and maximum_page stop before requesting past them (dlt meaning); base_page counts total pages', async () => {
     const api = await useMockApi();
-    api.get('/o', (req) => reply.json(DATA.slice(Number(req.query['offset']), Number(req.query['offset']) + 5)));
-    api.get('/p', (req) => reply.json({ results: DATA.slice((Number(req.query['page']) - 1) * 5, Number(req.query['page']) * 5), total_pages: 5 }));
+    serveFivePerPage(api);
     const config = makeConfig({
       base_url: api.url,
       endpoints: [
@@ -87,8 +92,7 @@ describe('token placement, page limits, response actions, endpoint auth (real lo
 
   it('pages fetched ahead (concurrency) never go past maximum_offset, maximum_page or the total pages counted from base_page', async () => {
     const api = await useMockApi();
-    api.get('/o', (req) => reply.json(DATA.slice(Number(req.query['offset']), Number(req.query['offset']) + 5)));
-    api.get('/p', (req) => reply.json({ results: DATA.slice((Number(req.query['page']) - 1) * 5, Number(req.query['page']) * 5), total_pages: 5 }));
+    serveFivePerPage(api);
     const config = makeConfig({
       base_url: api.url,
       endpoints: [

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { parseConfig } from '../../../src/config/load-config.js';
+import type { FloeConfig } from '../../../src/config/schema.js';
 import { duckQuery } from '../../support/duck-query.js';
 import { defaultParts } from '../../../src/run/default-parts.js';
 import { runConnector } from '../../../src/run/runner.js';
@@ -56,6 +57,12 @@ const offsetEndpoint = {
   pagination: { type: 'offset', limit_value: PER_PAGE, total_path: '$.total' },
 };
 
+/** A run's parts whose source streams every page over 16 KB (the default threshold is 32 MB). */
+const streamingParts = {
+  ...defaultParts,
+  createSource: (c: FloeConfig, deps: ConstructorParameters<typeof RestSource>[1]) =>
+    new RestSource(c, { ...deps, streamAboveBytes: 16 * 1024 }),
+};
 describe('RestSource: huge pages read as a stream', () => {
   it('hands out the records of a page while it is still arriving; totals after the records still end the pagination', async () => {
     let gate: (() => void) | undefined;
@@ -176,15 +183,10 @@ describe('RestSource: huge pages read as a stream', () => {
       endpoints: [offsetEndpoint],
       destination: { type: 'duckdb', path: join(dir, 's.duckdb') },
     });
-    const parts = {
-      ...defaultParts,
-      createSource: (c: typeof loaded.config, deps: ConstructorParameters<typeof RestSource>[1]) =>
-        new RestSource(c, { ...deps, streamAboveBytes: 16 * 1024 }),
-    };
     const run = await runConnector(
       loaded,
       { stateDir: join(dir, 'state') },
-      { clock: new FakeClock(), logger: silentLogger, parts },
+      { clock: new FakeClock(), logger: silentLogger, parts: streamingParts },
     );
     expect(run.status).toBe('succeeded');
     expect(run.endpoints[0]).toMatchObject({ pages: 2, rows: TOTAL });
@@ -220,23 +222,18 @@ describe('RestSource: huge pages read as a stream', () => {
       endpoints: [offsetEndpoint],
       destination: { type: 'duckdb', path: join(dir, 's.duckdb') },
     });
-    const parts = {
-      ...defaultParts,
-      createSource: (c: typeof loaded.config, deps: ConstructorParameters<typeof RestSource>[1]) =>
-        new RestSource(c, { ...deps, streamAboveBytes: 16 * 1024 }),
-    };
     const state = join(dir, 'state');
     const first = await runConnector(
       loaded,
       { stateDir: state, signal: stop.signal },
-      { clock: new FakeClock(), logger: silentLogger, parts },
+      { clock: new FakeClock(), logger: silentLogger, parts: streamingParts },
     );
     expect(first.status).toBe('interrupted');
     hang = false;
     const second = await runConnector(
       loaded,
       { stateDir: state },
-      { clock: new FakeClock(), logger: silentLogger, parts },
+      { clock: new FakeClock(), logger: silentLogger, parts: streamingParts },
     );
     expect(second.status).toBe('succeeded');
     expect(
