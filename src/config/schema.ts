@@ -402,7 +402,7 @@ export const stageConfig = z
       .positive()
       .default(200)
       .describe('Save extraction progress every N pages, so an interrupted run resumes near where it stopped.'),
-    batch_rows: z.number().int().positive().default(4096).describe('Rows per Arrow record batch (Parquet row groups stay 65,536 rows).'),
+    batch_rows: z.number().int().positive().default(4096).describe('Rows per Arrow record batch (Parquet row groups hold up to 16,384 rows).'),
   })
   .describe('Stage file settings.');
 

@@ -17,7 +17,8 @@
  *
  * Worker → main:
  * - `{ op: 'ack', id, bytes }` when a queued batch is handed to the encoder (the main thread
- *   counts these for backpressure); `bytes` is what has reached the file so far.
+ *   counts these for backpressure); `bytes` is what has reached the file so far. The batch's
+ *   buffer is transferred back with it, to be freed by the main thread's GC.
  * - `{ op: 'closed', id, bytes, wasmBytes }` once the file is complete, closed, and its footer
  *   counts every row sent (parquet-wasm swallows encoder errors, so this is checked).
  * - `{ op: 'error', id, message }` when the file failed; the worker stays usable for others.
@@ -55,7 +56,10 @@ function feed(f, ctrl) {
     } finally {
       table.free();
     }
-    parentPort.postMessage({ op: 'ack', id: f.id, bytes: f.bytes });
+    // The batch is in wasm memory now. Its buffer goes back to the main thread, where frequent
+    // GCs free it at once: this worker allocates so little that a received buffer waited here for
+    // the external-memory limit (~20 MB of dead batches at any time).
+    parentPort.postMessage({ op: 'ack', id: f.id, bytes: f.bytes }, [ipc.buffer]);
   } else if (f.closing) {
     ctrl.close();
   }

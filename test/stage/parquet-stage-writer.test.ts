@@ -99,6 +99,26 @@ describe('ParquetStageWriter', () => {
     expect(await readParquetRows(file?.path ?? '')).toEqual([Object.fromEntries(names.map((n) => [n, n]))]);
   });
 
+  it('sizes row groups by rows and width: 16,384 narrow rows, 1,024 rows of 600 columns', async () => {
+    const rowGroups = async (path: string): Promise<number[]> =>
+      (
+        await duck(
+          `SELECT DISTINCT row_group_id, row_group_num_rows FROM parquet_metadata('${path}') ORDER BY row_group_id`,
+        )
+      ).map((r) => Number(r.row_group_num_rows));
+    const narrow = Array.from({ length: 40 }, (_, p) =>
+      Array.from({ length: 1000 }, (_, r) => ({ id: p * 1000 + r, name: `n${r}` })),
+    );
+    const a = await stage(narrow, { batchRows: 4096 }, { dir: join(dir, 'narrow'), fileMaxBytes: 128 * MB });
+    expect(await rowGroups(a.files[0]?.path ?? '')).toEqual([16384, 16384, 7232]);
+    const wide = [
+      Array.from({ length: 2000 }, (_, r) => Object.fromEntries(Array.from({ length: 600 }, (_, c) => [`c${c}`, r + c]))),
+    ];
+    const b = await stage(wide, { batchRows: 4096 }, { dir: join(dir, 'wide'), fileMaxBytes: 128 * MB });
+    expect(b.files.reduce((n, f) => n + f.rows, 0)).toBe(2000);
+    expect(Math.max(...(await rowGroups(b.files[0]?.path ?? '')))).toBe(1024);
+  });
+
   it('starts a new file when a column appears late; the new file has it', async () => {
     const pages = Array.from({ length: 40 }, (_, p) =>
       Array.from({ length: 25 }, (_, r) => ({ id: p * 25 + r, ...(p === 39 ? { late: `L${r}` } : {}) })),
