@@ -3,7 +3,13 @@
  * used only for the schema, `makeData`, `RecordBatch` and `tableToIPC`; the buffers are filled
  * here (see arrow-buffers.ts for why).
  */
-import {
+import type * as Arrow from 'apache-arrow';
+import { arrow } from './arrow-lib.js';
+import type { Column, ColumnBatch, LogicalType } from '../types.js';
+import { ByteArena, LITTLE_ENDIAN, OffsetOverflow, Validity, setInt64, writeUtf8 } from './arrow-buffers.js';
+import { dateDays, writeTimestamp } from './arrow-temporal.js';
+
+const {
   Binary,
   Bool,
   DateDay,
@@ -22,19 +28,14 @@ import {
   Utf8,
   makeData,
   tableToIPC,
-  type Data,
-  type DataType,
-} from 'apache-arrow';
-import type { Column, ColumnBatch, LogicalType } from '../types.js';
-import { ByteArena, LITTLE_ENDIAN, OffsetOverflow, Validity, setInt64, writeUtf8 } from './arrow-buffers.js';
-import { dateDays, writeTimestamp } from './arrow-temporal.js';
+} = arrow;
 
 if (!LITTLE_ENDIAN) {
   throw new Error('floe stage: Int64 words are written little-endian; this host is big-endian');
 }
 
 /** The Arrow type a logical type is staged as. All fields are nullable. */
-export function arrowType(t: LogicalType): DataType {
+export function arrowType(t: LogicalType): Arrow.DataType {
   switch (t) {
     case 'string':
     case 'json':
@@ -99,7 +100,7 @@ class Scratch {
 export class ArrowEncoder {
   readonly #scratch: Scratch[] = [];
   #schemaKey = '';
-  #schema: Schema | undefined;
+  #schema: Arrow.Schema | undefined;
 
   /**
    * The batch as Arrow IPC streams (schema + one record batch each). Usually one; more only when
@@ -112,7 +113,7 @@ export class ArrowEncoder {
     return out;
   }
 
-  #encodeRange(batch: ColumnBatch, schema: Schema, start: number, end: number, out: Uint8Array[]): void {
+  #encodeRange(batch: ColumnBatch, schema: Arrow.Schema, start: number, end: number, out: Uint8Array[]): void {
     try {
       const children = batch.columns.map((c, i) =>
         this.#column(c, batch.values[i] ?? [], start, end, (this.#scratch[i] ??= new Scratch())),
@@ -129,7 +130,7 @@ export class ArrowEncoder {
     }
   }
 
-  #schemaFor(columns: readonly Column[]): Schema {
+  #schemaFor(columns: readonly Column[]): Arrow.Schema {
     const key = columns.map((c) => `${c.type}:${c.name}`).join('\u0000');
     if (key !== this.#schemaKey || this.#schema === undefined) {
       this.#schema = new Schema(columns.map((c) => new Field(c.name, arrowType(c.type), true)));
@@ -138,7 +139,7 @@ export class ArrowEncoder {
     return this.#schema;
   }
 
-  #column(c: Column, values: readonly unknown[], start: number, end: number, s: Scratch): Data {
+  #column(c: Column, values: readonly unknown[], start: number, end: number, s: Scratch): Arrow.Data {
     const n = end - start;
     const type = arrowType(c.type);
     const validity = s.validity;
@@ -176,8 +177,8 @@ export class ArrowEncoder {
         }
         const props = { ...common(s.bytes.buf.subarray(0, pos)), valueOffsets: offsets.subarray(0, n + 1) };
         return c.type === 'binary'
-          ? makeData({ type: type as Binary, ...props })
-          : makeData({ type: type as Utf8, ...props });
+          ? makeData({ type: type as Arrow.Binary, ...props })
+          : makeData({ type: type as Arrow.Utf8, ...props });
       }
       case 'long':
       case 'timestamp': {
@@ -199,8 +200,8 @@ export class ArrowEncoder {
           else throw bad(i, v);
         }
         return c.type === 'long'
-          ? makeData({ type: type as Int64, ...common(big) })
-          : makeData({ type: type as TimestampMicrosecond, ...common(big) });
+          ? makeData({ type: type as Arrow.Int64, ...common(big) })
+          : makeData({ type: type as Arrow.TimestampMicrosecond, ...common(big) });
       }
       case 'decimal': {
         // 128-bit little-endian two's complement: the low and high 64-bit words of each value.
@@ -219,14 +220,14 @@ export class ArrowEncoder {
           big[2 * i] = BigInt.asIntN(64, b);
           big[2 * i + 1] = BigInt.asIntN(64, b >> 64n);
         }
-        return makeData({ type: type as Decimal, ...common(new Uint32Array(big.buffer, 0, 4 * n)) });
+        return makeData({ type: type as Arrow.Decimal, ...common(new Uint32Array(big.buffer, 0, 4 * n)) });
       }
       case 'null': {
         for (let i = 0; i < n; i++) {
           const v = values[start + i];
           if (v !== null && v !== undefined) throw bad(i, v);
         }
-        return makeData({ type: type as Null, length: n, nullCount: n });
+        return makeData({ type: type as Arrow.Null, length: n, nullCount: n });
       }
       case 'integer':
       case 'date': {
@@ -244,8 +245,8 @@ export class ArrowEncoder {
           out[i] = x;
         }
         return c.type === 'date'
-          ? makeData({ type: type as DateDay, ...common(out) })
-          : makeData({ type: type as Int32, ...common(out) });
+          ? makeData({ type: type as Arrow.DateDay, ...common(out) })
+          : makeData({ type: type as Arrow.Int32, ...common(out) });
       }
       case 'double':
       case 'float': {
@@ -264,8 +265,8 @@ export class ArrowEncoder {
           } else throw bad(i, v);
         }
         return out instanceof Float64Array
-          ? makeData({ type: type as Float64, ...common(out) })
-          : makeData({ type: type as Float32, ...common(out) });
+          ? makeData({ type: type as Arrow.Float64, ...common(out) })
+          : makeData({ type: type as Arrow.Float32, ...common(out) });
       }
       case 'boolean': {
         const bits = new Uint8Array(s.fixed((n + 7) >> 3), 0, (n + 7) >> 3).fill(0);
@@ -277,7 +278,7 @@ export class ArrowEncoder {
             if (v) bits[i >> 3] = (bits[i >> 3] ?? 0) | (1 << (i & 7));
           } else throw bad(i, v);
         }
-        return makeData({ type: type as Bool, ...common(bits) });
+        return makeData({ type: type as Arrow.Bool, ...common(bits) });
       }
     }
   }

@@ -4,7 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tableFromIPC, type Vector } from 'apache-arrow';
+import type { Vector } from 'apache-arrow';
+import { arrow } from './arrow-lib.js';
 import type * as ParquetWasm from 'parquet-wasm';
 
 /** Loaded on first use: compiling the 15 MB wasm module is not free. */
@@ -84,7 +85,7 @@ export async function readParquetRows(
 ): Promise<Record<string, unknown>[]> {
   const bytes = await readFile(path);
   const pw = parquetWasm();
-  const table = tableFromIPC(
+  const table = arrow.tableFromIPC(
     pw
       .readParquet(
         new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
