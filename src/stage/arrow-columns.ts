@@ -113,7 +113,13 @@ export class ArrowEncoder {
     return out;
   }
 
-  #encodeRange(batch: ColumnBatch, schema: Arrow.Schema, start: number, end: number, out: Uint8Array[]): void {
+  #encodeRange(
+    batch: ColumnBatch,
+    schema: Arrow.Schema,
+    start: number,
+    end: number,
+    out: Uint8Array[],
+  ): void {
     try {
       const children = batch.columns.map((c, i) =>
         this.#column(c, batch.values[i] ?? [], start, end, (this.#scratch[i] ??= new Scratch())),
@@ -214,7 +220,12 @@ export class ArrowEncoder {
             big[2 * i + 1] = 0n;
             continue;
           }
-          const b = typeof v === 'bigint' ? v : typeof v === 'number' && Number.isSafeInteger(v) ? BigInt(v) : undefined;
+          const b =
+            typeof v === 'bigint'
+              ? v
+              : typeof v === 'number' && Number.isSafeInteger(v)
+                ? BigInt(v)
+                : undefined;
           if (b === undefined || b >= DECIMAL38 || b <= -DECIMAL38) throw bad(i, v);
           validity.valid(i);
           big[2 * i] = BigInt.asIntN(64, b);

@@ -112,7 +112,9 @@ describe('ParquetStageWriter', () => {
     const a = await stage(narrow, { batchRows: 4096 }, { dir: join(dir, 'narrow'), fileMaxBytes: 128 * MB });
     expect(await rowGroups(a.files[0]?.path ?? '')).toEqual([16384, 16384, 7232]);
     const wide = [
-      Array.from({ length: 2000 }, (_, r) => Object.fromEntries(Array.from({ length: 600 }, (_, c) => [`c${c}`, r + c]))),
+      Array.from({ length: 2000 }, (_, r) =>
+        Object.fromEntries(Array.from({ length: 600 }, (_, c) => [`c${c}`, r + c])),
+      ),
     ];
     const b = await stage(wide, { batchRows: 4096 }, { dir: join(dir, 'wide'), fileMaxBytes: 128 * MB });
     expect(b.files.reduce((n, f) => n + f.rows, 0)).toBe(2000);
