@@ -1,12 +1,16 @@
 /**
  * One measured process of the bench (peak RSS is per process, so each measurement gets its own):
- *   ceiling  — fetch the same pages with undici.request and only JSON.parse them
- *   pipeline — the real `floe run`: REST source → normalize → Parquet stage → DuckDB
+ *   ceiling     — fetch the same pages with undici.request and only JSON.parse them
+ *   pipeline    — the real `floe run`: REST source → normalize → Parquet stage → DuckDB
+ *   duckdb-json — the design floe does not use (yet): DuckDB's C++ JSON reader parses, flattens
+ *                 and writes the Parquet (see duckdbJson)
  * Prints one JSON line with rows, seconds and peak RSS.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { Agent, request } from 'undici';
 import { parseConfig } from '../src/config/load-config.js';
 import { runConnector } from '../src/run/runner.js';
@@ -123,5 +127,69 @@ async function pipeline(): Promise<Record<string, number>> {
   }
 }
 
-const result = mode === 'ceiling' ? await ceiling() : await pipeline();
+/**
+ * What letting DuckDB's JSON reader do the work costs, on the same pages: fetch as the ceiling does
+ * but keep each body as bytes (spooled to a file, the cursor read from the body's tail: no
+ * JSON.parse in JS), then one `read_json` → flatten → `COPY TO` Parquet (ZSTD) on DuckDB's threads.
+ * The flattening is a column list written for the bench's pages: this measures the cost of the
+ * design, not floe's semantics (which it does not keep: see the README's bench section).
+ */
+async function duckdbJson(): Promise<Record<string, number>> {
+  const dir = await mkdtemp(join(tmpdir(), 'floe-bench-duckjson-'));
+  try {
+    const agent = new Agent({ connections: 1 });
+    let cursor: string | null = '0';
+    let page = 0;
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    while (cursor !== null && page < pages) {
+      const res = await request(`${url}/items?cursor=${cursor}`, { dispatcher: agent });
+      const body: Buffer = Buffer.from(await res.body.arrayBuffer());
+      await writeFile(join(dir, `page-${String(page).padStart(6, '0')}.json`), body);
+      const tail: string = body.subarray(-200).toString('latin1');
+      cursor = /"next_cursor":(?:"([^"]*)"|null)/.exec(tail)?.[1] ?? null;
+      page++;
+    }
+    await agent.close();
+    const fetchSeconds = (performance.now() - t0) / 1000;
+    const db = await DuckDBInstance.create(':memory:', { memory_limit: '256MB' });
+    const con = await db.connect();
+    const t1 = performance.now();
+    const cpu1 = process.cpuUsage();
+    const nested = (parent: string, keys: string[]): string =>
+      keys.map((k) => `r.${parent}.${k} AS ${parent}_${k}`).join(', ');
+    await con.run(
+      `COPY (SELECT r.id, r.uuid, r.name, r.email, r.created_at, r.active, r.score, r.amount, r.quantity, ` +
+        `r.version, r.status, r.notes, r.country_code, r.locale, ` +
+        `${nested('address', ['street', 'city', 'postal_code', 'country'])}, ` +
+        `${nested('metadata', ['source', 'campaign', 'ip'])}, to_json(r.tags) AS tags ` +
+        `FROM (SELECT unnest(data) AS r FROM read_json('${join(dir, '*.json')}'))) ` +
+        `TO '${join(dir, 'out.parquet')}' (FORMAT parquet, COMPRESSION zstd)`,
+    );
+    const convertSeconds = (performance.now() - t1) / 1000;
+    const convertCpu = cpuMicros(cpu1);
+    const cpu = cpuMicros(cpu0);
+    const n = Number(
+      (await con.runAndReadAll(`SELECT count(*) FROM '${join(dir, 'out.parquet')}'`)).getRows()[0]?.[0],
+    );
+    con.closeSync();
+    db.closeSync();
+    const seconds = fetchSeconds + convertSeconds;
+    return {
+      rows: n,
+      seconds,
+      fetch_seconds: fetchSeconds,
+      convert_seconds: convertSeconds,
+      rows_per_s: n / seconds,
+      cpu_us_per_row: cpu / n,
+      convert_cpu_us_per_row: convertCpu / n,
+      peak_rss_mb: peakRssMb(),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const result =
+  mode === 'ceiling' ? await ceiling() : mode === 'duckdb-json' ? await duckdbJson() : await pipeline();
 process.stdout.write(JSON.stringify({ mode, ...result }) + '\n');

@@ -4,6 +4,7 @@
  *
  * 1. throughput — the fetch + JSON.parse ceiling and the full pipeline (to Parquet, then into DuckDB)
  *    alternate on the same cursor pages, so `ratio` and `ratio_with_load` are fair on a noisy machine;
+ *    then DuckDB's JSON reader on the same pages (the design floe does not use, for comparison);
  * 2. memory — the whole run's peak RSS (load included) at two sizes, one huge page, wide records
  *    (600 columns) and records of 10,000 keys;
  * 3. slow API — every page 100 ms late, offset pagination at concurrency 1, 2, 4, 8;
@@ -84,7 +85,7 @@ async function lastJsonLine(cmd: string, args: string[], what: string): Promise<
 }
 
 async function measure(
-  mode: 'ceiling' | 'pipeline',
+  mode: 'ceiling' | 'pipeline' | 'duckdb-json',
   url: string,
   n: number,
   opts: object = {},
@@ -208,6 +209,8 @@ if (!values['only-dlt']) {
       ratios.push(p.rows_per_s! / c.rows_per_s!);
       withLoad.push(p.rows_per_s_with_load! / c.rows_per_s!);
     }
+    // The design the issue also names: DuckDB's C++ JSON reader does parse, flatten and Parquet.
+    const duckJson = await measure('duckdb-json', url, rows, {}, 'DuckDB JSON reader');
     const small = await measure('pipeline', url, rssSmall);
     const large = await measure('pipeline', url, rssLarge);
     const huge = await measure('pipeline', url, hugeRows, { pagination: 'huge' }, 'one huge page');
@@ -230,6 +233,15 @@ if (!values['only-dlt']) {
         (availableParallelism() * 1e6) / median(ceilings) / median(pipes.map((p) => p.cpu_us_per_row!)),
       ),
       peak_rss_mb: Math.round(median(pipes.map((p) => p.peak_rss_mb!))),
+      // Fetch + spool the bytes, then DuckDB's read_json → Parquet, one after the other (not
+      // overlapped): what the other design costs a row, and the ratio its CPU would allow.
+      duckdb_json_rows_per_s: Math.round(duckJson.rows_per_s!),
+      duckdb_json_ratio: r3(duckJson.rows_per_s! / median(ceilings)),
+      duckdb_json_cpu_us_per_row: r3(duckJson.cpu_us_per_row!),
+      duckdb_json_ratio_bound_by_cpu: r3(
+        (availableParallelism() * 1e6) / median(ceilings) / duckJson.cpu_us_per_row!,
+      ),
+      duckdb_json_peak_rss_mb: duckJson.peak_rss_mb,
       [`peak_rss_mb_at_${rssSmall}`]: small.peak_rss_mb,
       [`peak_rss_mb_at_${rssLarge}`]: large.peak_rss_mb,
       rss_growth: r3(large.peak_rss_mb! / small.peak_rss_mb! - 1),
