@@ -9,9 +9,10 @@ import type { DuckdbDestinationConfig } from '../../config/schema.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import type { BookkeepingPlan } from '../bookkeeping.js';
+import type { LoadRequest, LoadResult } from '../../types.js';
 import { SqlDestination } from '../sql-destination.js';
-import { duckdbDialect, duckdbNames, isAutoMemoryLimit } from './duckdb-dialect.js';
-import { openDuckdb, type DuckdbDriver } from './duckdb-driver.js';
+import { AutoMemoryLimit, duckdbDialect, duckdbNames, isAutoMemoryLimit } from './duckdb-dialect.js';
+import { isOutOfMemory, openDuckdb, type DuckdbDriver } from './duckdb-driver.js';
 import { DUCKDB_BOOKKEEPING } from './duckdb-sql.js';
 
 /** What floe creates in the DuckDB schema, and how older layouts migrate. */
@@ -57,10 +58,31 @@ export class DuckdbDestination extends SqlDestination {
   private constructor(
     private readonly duck: DuckdbDriver,
     schema: string,
-    deps: { clock: Clock; logger: Logger },
-    autoMemoryLimit: boolean,
+    private readonly services: { clock: Clock; logger: Logger },
+    private readonly memory: AutoMemoryLimit | undefined,
   ) {
-    super(duckdbDialect(schema, { autoMemoryLimit }), duck, duckdbBookkeeping(schema), deps);
+    super(duckdbDialect(schema, memory ? { memory } : {}), duck, duckdbBookkeeping(schema), services);
+  }
+
+  /**
+   * Loads; under `memory_limit: auto`, a load that runs out of memory (rolled back, nothing
+   * written) runs again at twice the memory, up to the cap (see AutoMemoryLimit).
+   */
+  override async load(request: LoadRequest, signal?: AbortSignal): Promise<LoadResult> {
+    for (;;) {
+      try {
+        return await super.load(request, signal);
+      } catch (e) {
+        const from = this.memory?.currentMb;
+        const next = this.memory !== undefined && isOutOfMemory(e) ? this.memory.raise() : undefined;
+        if (next === undefined) throw e;
+        this.services.logger.warn('out of memory while loading: loading again with a larger memory_limit', {
+          table: request.table,
+          memory_limit: `${next}MB`,
+          was: `${from}MB`,
+        });
+      }
+    }
   }
 
   static async open(config: DuckdbDestinationConfig, deps: { clock: Clock; logger: Logger }): Promise<DuckdbDestination> {
@@ -73,7 +95,7 @@ export class DuckdbDestination extends SqlDestination {
       },
       deps,
     );
-    return new DuckdbDestination(driver, config.schema, deps, isAutoMemoryLimit(config.memory_limit));
+    return new DuckdbDestination(driver, config.schema, deps, isAutoMemoryLimit(config.memory_limit) ? new AutoMemoryLimit() : undefined);
   }
 
   /** Runs a read-only query after every pending operation; for `floe` commands and tests. */

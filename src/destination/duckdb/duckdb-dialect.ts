@@ -4,6 +4,7 @@
  * INSERT inside it, and staged files reach the load as a view over `read_parquet` — DuckDB reads
  * Parquet in place, with no copy.
  */
+import { totalmem } from 'node:os';
 import type { LoadRequest } from '../../types.js';
 import { FloeError } from '../../util/errors.js';
 import type { CompiledStatement } from '../compiled-statement.js';
@@ -59,21 +60,51 @@ export function stagingSelect(req: LoadRequest, plan: LoadPlan): string {
  * rows of 22 columns: 17.2 s vs 17.6 s) and the whole run's peak RSS stays at the extraction's
  * (416 MB instead of 534 MB at 2M rows: a fixed limit shows as RSS growing with the load until
  * the pool is full).
+ *
+ * Some loads need more than either: 1,500 columns (2,000 rows) or 6,000 rows of that JSON map
+ * fail at 256MB and load at 512MB. A load that runs out of memory is rolled back, so it is run
+ * again at twice the size, up to DuckDB's own default (80 % of the machine's memory); later loads
+ * of the destination start at the size that worked.
  */
-export const WIDE_TABLE_MEMORY_LIMIT = '256MB';
+export class AutoMemoryLimit {
+  /** What the connection is set to, in MB (the driver opens an `auto` connection at the wide size). */
+  currentMb = WIDE_TABLE_MB;
+  #floorMb = 0;
+  readonly #capMb: number;
+
+  constructor(capMb = Math.floor((0.8 * totalmem()) / 2 ** 20)) {
+    this.#capMb = capMb;
+  }
+
+  /** The size to load a table at: by its width and bytes a row, never below what a load needed. */
+  sizeFor(columns: number, stagedBytes: number, rows: number): number {
+    const narrow = columns <= NARROW_TABLE_COLUMNS && stagedBytes <= NARROW_ROW_BYTES * Math.max(1, rows);
+    return Math.max(narrow ? NARROW_TABLE_MB : WIDE_TABLE_MB, this.#floorMb);
+  }
+
+  /** After a load ran out of memory: the size to run it again at, or undefined past the cap. */
+  raise(): number | undefined {
+    const next = this.currentMb * 2;
+    if (next > this.#capMb) return undefined;
+    this.#floorMb = next;
+    return next;
+  }
+}
+
+const WIDE_TABLE_MB = 256;
+export const WIDE_TABLE_MEMORY_LIMIT = `${WIDE_TABLE_MB}MB`;
 
 /** Whether `memory_limit` (config spelling, any case) asks for the sizing above. */
 export function isAutoMemoryLimit(limit: string | undefined): boolean {
   return limit?.toLowerCase() === 'auto';
 }
-const NARROW_TABLE_MEMORY_LIMIT = '128MB';
+const NARROW_TABLE_MB = 128;
 const NARROW_TABLE_COLUMNS = 100;
 /** Staged (compressed Parquet) bytes a row of a narrow table: the bench's 478-byte records stage at ~100. */
 const NARROW_ROW_BYTES = 1024;
 
-export function duckdbDialect(schema: string, opts: { autoMemoryLimit?: boolean } = {}): Dialect {
+export function duckdbDialect(schema: string, opts: { memory?: AutoMemoryLimit } = {}): Dialect {
   const sql = new DuckdbSql(duckdbNames, schema);
-  let memoryLimit = WIDE_TABLE_MEMORY_LIMIT;
   return {
     name: 'duckdb',
     capabilities: { transactionalDdl: true, replace: 'delete-insert', verifyStagedColumns: false, recreatesTables: false },
@@ -81,12 +112,12 @@ export function duckdbDialect(schema: string, opts: { autoMemoryLimit?: boolean 
     types: duckdbTypes,
     sql,
     async stage(s: LoadSession, req: LoadRequest, plan: LoadPlan, work: WorkNames): Promise<readonly CompiledStatement[]> {
-      if (opts.autoMemoryLimit === true) {
+      const memory = opts.memory;
+      if (memory !== undefined) {
         const bytes = req.files.reduce((n, f) => n + f.bytes, 0);
-        const narrow = plan.columns.length <= NARROW_TABLE_COLUMNS && bytes <= NARROW_ROW_BYTES * Math.max(1, req.rows);
-        const wanted = narrow ? NARROW_TABLE_MEMORY_LIMIT : WIDE_TABLE_MEMORY_LIMIT;
-        if (wanted !== memoryLimit) await s.run(sql.setMemoryLimit(wanted), 'size memory_limit for the table');
-        memoryLimit = wanted;
+        const wanted = memory.sizeFor(plan.columns.length, bytes, req.rows);
+        if (wanted !== memory.currentMb) await s.run(sql.setMemoryLimit(`${wanted}MB`), 'size memory_limit for the table');
+        memory.currentMb = wanted;
       }
       await s.run(sql.createStagingView(work.staging, stagingSelect(req, plan)), 'stage files');
       return [sql.dropView(work.staging)];

@@ -23,6 +23,11 @@ export interface DuckdbOptions {
 /** DuckDB's message when a statement needs more than `memory_limit`. */
 const OUT_OF_MEMORY = /Out of Memory Error/i;
 
+/** Whether `e` (as the driver reports it) is DuckDB running out of its `memory_limit`. */
+export function isOutOfMemory(e: unknown): boolean {
+  return e instanceof Error && OUT_OF_MEMORY.test(e.message);
+}
+
 /** DuckDB's message when another process holds the file. */
 const LOCKED = /Could not set lock on file|Conflicting lock is held/i;
 
@@ -101,7 +106,7 @@ export async function openDuckdb(
       const message = e instanceof Error ? e.message : String(e);
       // DuckDB's own text ("could not allocate block … (122.0 MiB/122.0 MiB used)") names neither
       // the setting nor what happens to the data.
-      const hint = OUT_OF_MEMORY.test(message)
+      const hint = isOutOfMemory(e)
         ? ` — DuckDB reached its memory_limit. Raise destination.memory_limit (e.g. 2GB) for this load; ` +
           'the staged files are kept, and the next run loads them without fetching again.'
         : '';

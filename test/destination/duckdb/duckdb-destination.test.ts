@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AutoMemoryLimit } from '../../../src/destination/duckdb/duckdb-dialect.js';
 import { DuckdbDestination } from '../../../src/destination/duckdb/duckdb-destination.js';
 import type { Column, StageFile } from '../../../src/types.js';
 import { FakeClock, systemClock, type Clock } from '../../../src/util/clock.js';
@@ -191,6 +192,71 @@ describe('memory_limit: auto (the default)', () => {
     } finally {
       await fixed.close();
     }
+  });
+});
+
+describe('memory_limit: auto, a load that runs out of memory', () => {
+  it('is loaded again at twice the size, says so, and later loads start at that size', async () => {
+    // 3,000 columns (a third text) × 1,000 rows: out of memory at 256MB, measured; loads at 512MB.
+    const names = Array.from({ length: 3000 }, (_, i) => `c${i}`);
+    const f = await parquet(
+      'wide.parquet',
+      `SELECT ${names.map((n, i) => (i % 3 === 0 ? `'v' || range || '-${i}' AS ${n}` : `range * ${i}::BIGINT AS ${n}`)).join(', ')} FROM range(1000)`,
+      names.map((name, i) => ({ name, type: i % 3 === 0 ? ('string' as const) : ('long' as const) })),
+    );
+    const { logger, lines } = captureLogger();
+    const d = await DuckdbDestination.open(
+      { type: 'duckdb', path: path(), schema: 'main', write_disposition: 'append', memory_limit: 'auto' },
+      { clock: new FakeClock(), logger },
+    );
+    try {
+      const req = {
+        runId: 'r',
+        connector: 'c',
+        endpoint: 'wide',
+        table: 'wide',
+        columns: f.columns,
+        files: [f],
+        rows: 1000,
+        writeDisposition: 'append' as const,
+      };
+      expect((await d.load(req)).rowsLoaded).toBe(1000);
+      expect(await d.query(`SELECT count(*)::INT AS n, sum(c1)::BIGINT AS s FROM main.wide`)).toEqual([
+        { n: 1000, s: 499500n },
+      ]);
+      expect(lines.filter((l) => l.includes('loading again with a larger memory_limit'))).toEqual([
+        expect.stringMatching(/warn .*table=wide memory_limit=512MB was=256MB/),
+      ]);
+      expect((await d.query(`SELECT current_setting('memory_limit') AS m`))[0]?.m).toBe('488.2 MiB');
+      // A narrow table after it starts at the size that worked, not at 128MB.
+      const small = await parquet('small.parquet', `SELECT range::BIGINT AS id FROM range(3)`, [
+        { name: 'id', type: 'long' },
+      ]);
+      await d.load({
+        runId: 'r',
+        connector: 'c',
+        endpoint: 'small',
+        table: 'small',
+        columns: small.columns,
+        files: [small],
+        rows: 3,
+        writeDisposition: 'append',
+      });
+      expect((await d.query(`SELECT current_setting('memory_limit') AS m`))[0]?.m).toBe('488.2 MiB');
+    } finally {
+      await d.close();
+    }
+  }, 120_000);
+
+  it('sizes by the table, and stops doubling at its cap (by default 80 % of the machine\'s memory)', () => {
+    const m = new AutoMemoryLimit(600);
+    expect(m.sizeFor(22, 100, 1)).toBe(128);
+    expect(m.sizeFor(150, 100, 1)).toBe(256);
+    m.currentMb = 256;
+    expect(m.raise()).toBe(512);
+    expect(m.sizeFor(22, 100, 1)).toBe(512);
+    m.currentMb = 512;
+    expect(m.raise()).toBeUndefined();
   });
 });
 
