@@ -197,6 +197,7 @@ if (!values['only-dlt']) {
     );
     const ceilings: number[] = [];
     const ceilingCpu: number[] = [];
+    const ceilingRss: number[] = [];
     const pipes: Figures[] = [];
     const ratios: number[] = [];
     const withLoad: number[] = [];
@@ -205,6 +206,7 @@ if (!values['only-dlt']) {
       const p = await measure('pipeline', url, rows);
       ceilings.push(c.rows_per_s!);
       ceilingCpu.push(c.cpu_us_per_row!);
+      ceilingRss.push(c.peak_rss_mb!);
       pipes.push(p);
       ratios.push(p.rows_per_s! / c.rows_per_s!);
       withLoad.push(p.rows_per_s_with_load! / c.rows_per_s!);
@@ -233,6 +235,8 @@ if (!values['only-dlt']) {
         (availableParallelism() * 1e6) / median(ceilings) / median(pipes.map((p) => p.cpu_us_per_row!)),
       ),
       peak_rss_mb: Math.round(median(pipes.map((p) => p.peak_rss_mb!))),
+      // A Node process doing nothing but fetch + JSON.parse of the same pages: the floor under floe's.
+      ceiling_peak_rss_mb: Math.round(median(ceilingRss)),
       // Fetch + spool the bytes, then DuckDB's read_json → Parquet, one after the other (not
       // overlapped): what the other design costs a row, and the ratio its CPU would allow.
       duckdb_json_rows_per_s: Math.round(duckJson.rows_per_s!),
