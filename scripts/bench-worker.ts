@@ -6,12 +6,11 @@
  *                 and writes the Parquet (see duckdbJson)
  * Prints one JSON line with rows, seconds and peak RSS.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFile } from 'node:fs/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { Agent, request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import { parseConfig } from '../src/config/load-config.js';
 import { runConnector } from '../src/run/runner.js';
 
@@ -38,24 +37,34 @@ function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
-async function ceiling(): Promise<Record<string, number>> {
+/**
+ * Walks the bench's cursor pages with undici.request on one connection; `read` takes each response
+ * and returns the next cursor (null after the last page). Returns the walk's wall time and CPU
+ * (every thread), measured before the connection is closed.
+ */
+async function walkPages(
+  read: (res: Dispatcher.ResponseData, page: number) => Promise<string | null>,
+): Promise<{ seconds: number; cpuUs: number }> {
   const agent = new Agent({ connections: 1 });
-  let cursor: string | null = '0';
-  let n = 0;
-  let page = 0;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  while (cursor !== null && page < pages) {
-    const res = await request(`${url}/items?cursor=${cursor}`, { dispatcher: agent });
+  let cursor: string | null = '0';
+  for (let page = 0; cursor !== null && page < pages; page++) {
+    cursor = await read(await request(`${url}/items?cursor=${cursor}`, { dispatcher: agent }), page);
+  }
+  const walked = { seconds: (performance.now() - t0) / 1000, cpuUs: cpuMicros(cpu0) };
+  await agent.close();
+  return walked;
+}
+
+async function ceiling(): Promise<Record<string, number>> {
+  let n = 0;
+  const { seconds, cpuUs } = await walkPages(async (res) => {
     const body = JSON.parse(await res.body.text()) as { data: unknown[]; next_cursor: string | null };
     n += body.data.length;
-    cursor = body.next_cursor;
-    page++;
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  const cpu = cpuMicros(cpu0);
-  await agent.close();
-  return { rows: n, seconds, rows_per_s: n / seconds, cpu_us_per_row: cpu / n, peak_rss_mb: peakRssMb() };
+    return body.next_cursor;
+  });
+  return { rows: n, seconds, rows_per_s: n / seconds, cpu_us_per_row: cpuUs / n, peak_rss_mb: peakRssMb() };
 }
 
 async function pipeline(): Promise<Record<string, number>> {
@@ -137,21 +146,12 @@ async function pipeline(): Promise<Record<string, number>> {
 async function duckdbJson(): Promise<Record<string, number>> {
   const dir = await mkdtemp(join(tmpdir(), 'floe-bench-duckjson-'));
   try {
-    const agent = new Agent({ connections: 1 });
-    let cursor: string | null = '0';
-    let page = 0;
-    const t0 = performance.now();
     const cpu0 = process.cpuUsage();
-    while (cursor !== null && page < pages) {
-      const res = await request(`${url}/items?cursor=${cursor}`, { dispatcher: agent });
-      const body: Buffer = Buffer.from(await res.body.arrayBuffer());
+    const { seconds: fetchSeconds } = await walkPages(async (res, page) => {
+      const body = Buffer.from(await res.body.arrayBuffer());
       await writeFile(join(dir, `page-${String(page).padStart(6, '0')}.json`), body);
-      const tail: string = body.subarray(-200).toString('latin1');
-      cursor = /"next_cursor":(?:"([^"]*)"|null)/.exec(tail)?.[1] ?? null;
-      page++;
-    }
-    await agent.close();
-    const fetchSeconds = (performance.now() - t0) / 1000;
+      return /"next_cursor":(?:"([^"]*)"|null)/.exec(body.subarray(-200).toString('latin1'))?.[1] ?? null;
+    });
     const db = await DuckDBInstance.create(':memory:', { memory_limit: '256MB' });
     const con = await db.connect();
     const t1 = performance.now();
